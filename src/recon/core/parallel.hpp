@@ -1,0 +1,54 @@
+#pragma once
+// Fixed-partition parallel loop. Work is cut into the same blocks whatever the thread count, and every block
+// writes only its own output range, so results are identical on 1 or N threads.
+#include <algorithm>
+#include <cstddef>
+#include <exception>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+namespace recon {
+
+/// The thread count to use: `requested` if positive, else the machine's cores.
+inline unsigned ResolveThreadCount(int requested) {
+  if (requested > 0) return static_cast<unsigned>(requested);
+  return std::max(1u, std::thread::hardware_concurrency());
+}
+
+/// Calls `body(begin, end)` over [0, count) in blocks of `block` items on up to `threads` threads.
+/// The first exception thrown by a block is rethrown on the caller's thread.
+template <typename Body>
+void ParallelFor(std::size_t count, std::size_t block, unsigned threads, Body&& body) {
+  if (count == 0) return;
+  block = std::max<std::size_t>(block, 1);
+  const std::size_t blocks = (count + block - 1) / block;
+  const auto workers = static_cast<unsigned>(std::min<std::size_t>(threads, blocks));
+  if (workers <= 1) {
+    for (std::size_t begin = 0; begin < count; begin += block) body(begin, std::min(count, begin + block));
+    return;
+  }
+  std::exception_ptr failure;
+  std::mutex failure_mutex;
+  auto run = [&](unsigned worker_idx) {
+    // Static round-robin assignment: block b goes to worker b % workers.
+    for (std::size_t block_idx = worker_idx; block_idx < blocks; block_idx += workers) {
+      const std::size_t begin = block_idx * block;
+      try {
+        body(begin, std::min(count, begin + block));
+      } catch (...) {
+        std::lock_guard lock(failure_mutex);
+        if (!failure) failure = std::current_exception();
+        return;
+      }
+    }
+  };
+  std::vector<std::jthread> pool;
+  pool.reserve(workers - 1);
+  for (unsigned worker_idx = 1; worker_idx < workers; ++worker_idx) pool.emplace_back(run, worker_idx);
+  run(0);
+  pool.clear();
+  if (failure) std::rethrow_exception(failure);
+}
+
+}  // namespace recon

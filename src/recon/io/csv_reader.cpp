@@ -1,0 +1,233 @@
+#include "recon/io/csv_reader.hpp"
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <set>
+
+#include "recon/core/error.hpp"
+
+namespace recon::io {
+namespace {
+
+// Bytes that end an unquoted run: delimiter, LF, CR. A table lookup keeps the inner loop branch-light.
+struct StopTable {
+  bool stop[256] = {};
+  constexpr StopTable() {
+    stop[static_cast<unsigned char>(',')] = true;
+    stop[static_cast<unsigned char>('\n')] = true;
+    stop[static_cast<unsigned char>('\r')] = true;
+  }
+};
+constexpr StopTable kStops;
+
+// A batch flushes early past this many bytes so that 32-bit field offsets can never overflow.
+constexpr std::size_t kMaxBatchBytes = 1u << 30;
+
+}  // namespace
+
+void CsvReaderParams::Validate() const {
+  if (batch_rows < 1 || batch_rows > 1'000'000) ThrowInvalidInput("ingest.batch_rows must be between 1 and 1000000");
+  if (read_chunk_bytes < 4096 || read_chunk_bytes > (1u << 30)) {
+    ThrowInvalidInput("ingest.read_chunk_bytes must be between 4096 and 1073741824");
+  }
+  if (max_field_bytes < 16 || max_field_bytes > (64u << 20)) {
+    ThrowInvalidInput("ingest.max_field_bytes must be between 16 and 67108864");
+  }
+}
+
+CsvReader::CsvReader(const std::string& path, const CsvReaderParams& params) : path_(path), params_(params) {
+  params_.Validate();
+  std::error_code error;
+  if (!std::filesystem::exists(path, error)) ThrowNotFound("input file '" + path + "' does not exist");
+  if (std::filesystem::is_directory(path, error)) ThrowInvalidInput("input '" + path + "' is a folder, not a CSV file");
+  file_ = std::fopen(path.c_str(), "rb");
+  if (file_ == nullptr) ThrowUnavailable("cannot open '" + path + "': " + std::strerror(errno));
+  file_bytes_ = std::filesystem::file_size(path, error);
+  chunk_.resize(params_.read_chunk_bytes);
+
+  RawBatch header_batch;
+  if (ReadRows(header_batch, 1) == 0) ThrowInvalidInput("'" + path + "' is empty: expected a header row");
+  const RawRow& row = header_batch.Row(0);
+  if (row.problem != RowProblem::kNone) {
+    ThrowInvalidInput("'" + path + "': the header row (line " + std::to_string(row.line) + ") is malformed");
+  }
+  std::set<std::string> seen;
+  for (std::uint32_t field_idx = 0; field_idx < row.field_count; ++field_idx) {
+    std::string name(header_batch.Field(0, field_idx));
+    const auto first = name.find_first_not_of(" \t");
+    const auto last = name.find_last_not_of(" \t");
+    name = first == std::string::npos ? std::string() : name.substr(first, last - first + 1);
+    if (name.empty()) {
+      ThrowInvalidInput("'" + path + "': header column " + std::to_string(field_idx + 1) + " has no name");
+    }
+    if (!seen.insert(name).second) ThrowInvalidInput("'" + path + "': header column '" + name + "' appears twice");
+    header_.push_back(std::move(name));
+  }
+}
+
+CsvReader::~CsvReader() {
+  if (file_ != nullptr) std::fclose(file_);
+}
+
+bool CsvReader::Next(RawBatch& batch) {
+  batch.Clear();
+  return ReadRows(batch, params_.batch_rows) > 0;
+}
+
+bool CsvReader::FillChunk() {
+  if (eof_) return false;
+  chunk_len_ = std::fread(chunk_.data(), 1, chunk_.size(), file_);
+  chunk_pos_ = 0;
+  if (chunk_len_ == 0) {
+    if (std::ferror(file_)) ThrowUnavailable("read error on '" + path_ + "'");
+    eof_ = true;
+    return false;
+  }
+  bytes_read_ += chunk_len_;
+  if (first_chunk_) {
+    first_chunk_ = false;
+    if (chunk_len_ >= 3 && std::memcmp(chunk_.data(), "\xEF\xBB\xBF", 3) == 0) chunk_pos_ = 3;
+  }
+  return true;
+}
+
+void CsvReader::MarkProblem(RowProblem problem) {
+  if (row_.problem == RowProblem::kNone) {
+    row_.problem = problem;
+    row_.problem_field = row_.field_count;
+  }
+}
+
+void CsvReader::Append(RawBatch& batch, const char* begin, std::size_t size) {
+  if (field_len_ + size > params_.max_field_bytes) {
+    MarkProblem(RowProblem::kFieldTooLarge);
+    size = field_len_ < params_.max_field_bytes ? params_.max_field_bytes - field_len_ : 0;
+  }
+  batch.bytes_.append(begin, size);
+  field_len_ += size;
+}
+
+void CsvReader::BeginRow(RawBatch& batch) {
+  row_open_ = true;
+  row_ = RawRow{};
+  row_.line = line_;
+  row_.first_field = static_cast<std::uint32_t>(batch.field_begin_.size());
+  field_begin_ = static_cast<std::uint32_t>(batch.bytes_.size());
+  field_len_ = 0;
+}
+
+void CsvReader::EndField(RawBatch& batch) {
+  batch.field_begin_.push_back(field_begin_);
+  batch.field_end_.push_back(static_cast<std::uint32_t>(batch.bytes_.size()));
+  ++row_.field_count;
+  field_begin_ = static_cast<std::uint32_t>(batch.bytes_.size());
+  field_len_ = 0;
+  state_ = State::kFieldStart;
+}
+
+void CsvReader::EndRow(RawBatch& batch) {
+  batch.rows_.push_back(row_);
+  row_open_ = false;
+  state_ = State::kFieldStart;
+}
+
+std::size_t CsvReader::ReadRows(RawBatch& batch, std::size_t max_rows) {
+  const std::size_t rows_at_start = batch.RowCount();
+  auto rows_added = [&] { return batch.RowCount() - rows_at_start; };
+  while (rows_added() < max_rows && batch.ByteSize() < kMaxBatchBytes) {
+    if (chunk_pos_ == chunk_len_ && !FillChunk()) {
+      if (row_open_) {
+        if (state_ == State::kQuoted) MarkProblem(RowProblem::kUnterminatedQuote);
+        EndField(batch);
+        EndRow(batch);
+      }
+      break;
+    }
+    const char* const data = chunk_.data();
+    const std::size_t len = chunk_len_;
+    std::size_t pos = chunk_pos_;
+    // Consume bytes until the chunk is used up or the batch is full.
+    while (pos < len && rows_added() < max_rows) {
+      const char c = data[pos];
+      switch (state_) {
+        case State::kFieldStart:
+          ++pos;
+          if (!row_open_) {
+            if (c == '\n') {
+              ++line_;
+              break;
+            }
+            if (c == '\r') break;
+            BeginRow(batch);
+          }
+          if (c == '"') {
+            state_ = State::kQuoted;
+          } else if (c == ',') {
+            EndField(batch);
+          } else if (c == '\n') {
+            EndField(batch);
+            EndRow(batch);
+            ++line_;
+          } else if (c == '\r') {
+            // The CR of a CRLF: the LF that follows ends the row.
+          } else {
+            --pos;
+            state_ = State::kUnquoted;
+          }
+          break;
+        case State::kUnquoted: {
+          std::size_t run_end = pos;
+          while (run_end < len && !kStops.stop[static_cast<unsigned char>(data[run_end])]) ++run_end;
+          Append(batch, data + pos, run_end - pos);
+          pos = run_end;
+          if (pos == len) break;
+          const char stop = data[pos++];
+          if (stop == ',') {
+            EndField(batch);
+          } else if (stop == '\n') {
+            EndField(batch);
+            EndRow(batch);
+            ++line_;
+          }
+          // A CR is dropped: it is the first half of CRLF.
+          break;
+        }
+        case State::kQuoted: {
+          const void* quote = std::memchr(data + pos, '"', len - pos);
+          const std::size_t run_end = quote ? static_cast<std::size_t>(static_cast<const char*>(quote) - data) : len;
+          line_ += static_cast<std::uint64_t>(std::count(data + pos, data + run_end, '\n'));
+          Append(batch, data + pos, run_end - pos);
+          pos = run_end;
+          if (quote != nullptr) {
+            ++pos;
+            state_ = State::kQuoteInQuoted;
+          }
+          break;
+        }
+        case State::kQuoteInQuoted:
+          ++pos;
+          if (c == '"') {
+            Append(batch, &c, 1);
+            state_ = State::kQuoted;
+          } else if (c == ',') {
+            EndField(batch);
+          } else if (c == '\n') {
+            EndField(batch);
+            EndRow(batch);
+            ++line_;
+          } else if (c != '\r') {
+            MarkProblem(RowProblem::kTextAfterQuote);
+            Append(batch, &c, 1);
+            state_ = State::kUnquoted;
+          }
+          break;
+      }
+    }
+    chunk_pos_ = pos;
+  }
+  return rows_added();
+}
+
+}  // namespace recon::io

@@ -1,0 +1,62 @@
+#pragma once
+// Rows as the CSV tokenizer produced them: every field unescaped into one byte buffer. A batch owns its bytes;
+// typed views (RecordBatch) point into it, so a batch is decoded without copying strings.
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace recon::io {
+
+/// A structural problem the tokenizer found in a row; such a row is rejected, never guessed at.
+enum class RowProblem : std::uint8_t {
+  kNone,
+  kFieldTooLarge,      ///< a field exceeded ingest.max_field_bytes
+  kUnterminatedQuote,  ///< the file ended inside a quoted field
+  kTextAfterQuote,     ///< a closing quote was followed by something other than a delimiter or line end
+};
+
+/// One tokenized row.
+struct RawRow {
+  std::uint64_t line = 0;          ///< physical line (1-based) where the row starts
+  std::uint32_t first_field = 0;   ///< index of its first field in the batch's field table
+  std::uint32_t field_count = 0;
+  RowProblem problem = RowProblem::kNone;
+  std::uint32_t problem_field = 0; ///< 0-based field where the problem was seen
+};
+
+/// A batch of tokenized rows.
+class RawBatch {
+ public:
+  /// Number of rows.
+  std::size_t RowCount() const { return rows_.size(); }
+  /// Row metadata.
+  const RawRow& Row(std::size_t row_idx) const { return rows_[row_idx]; }
+  /// Field `field_idx` of row `row_idx` (unescaped); empty when the row has fewer fields.
+  std::string_view Field(std::size_t row_idx, std::size_t field_idx) const {
+    const RawRow& row = rows_[row_idx];
+    if (field_idx >= row.field_count) return {};
+    const std::size_t slot = row.first_field + field_idx;
+    return {bytes_.data() + field_begin_[slot], field_end_[slot] - field_begin_[slot]};
+  }
+  /// The row re-encoded as CSV, capped at `max_bytes` (for reject reports).
+  std::string RowText(std::size_t row_idx, std::size_t max_bytes = 2048) const;
+  /// Bytes held by the field buffer.
+  std::size_t ByteSize() const { return bytes_.size(); }
+  /// Empties the batch, keeping capacity.
+  void Clear() {
+    bytes_.clear();
+    field_begin_.clear();
+    field_end_.clear();
+    rows_.clear();
+  }
+
+ private:
+  friend class CsvReader;
+  std::string bytes_;
+  std::vector<std::uint32_t> field_begin_;
+  std::vector<std::uint32_t> field_end_;
+  std::vector<RawRow> rows_;
+};
+
+}  // namespace recon::io

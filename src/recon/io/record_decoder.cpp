@@ -1,0 +1,149 @@
+#include "recon/io/record_decoder.hpp"
+
+#include <charconv>
+#include <cmath>
+
+#include "recon/core/date.hpp"
+#include "recon/core/error.hpp"
+
+namespace recon::io {
+namespace {
+
+std::string_view Trim(std::string_view text) {
+  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
+  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
+  return text;
+}
+
+std::string Preview(std::string_view value) {
+  constexpr std::size_t kMax = 40;
+  std::string shown(value.substr(0, kMax));
+  if (value.size() > kMax) shown += "...";
+  return "'" + shown + "'";
+}
+
+}  // namespace
+
+std::string_view RowErrorKindName(RowErrorKind kind) {
+  switch (kind) {
+    case RowErrorKind::kWrongFieldCount: return "wrong_field_count";
+    case RowErrorKind::kFieldTooLarge: return "field_too_large";
+    case RowErrorKind::kUnterminatedQuote: return "unterminated_quote";
+    case RowErrorKind::kTextAfterQuote: return "text_after_quote";
+    case RowErrorKind::kEmptyValue: return "empty_value";
+    case RowErrorKind::kBadNumber: return "bad_number";
+    case RowErrorKind::kBadDate: return "bad_date";
+  }
+  return "unknown";
+}
+
+std::optional<double> ParseNumber(std::string_view text) {
+  text = Trim(text);
+  if (!text.empty() && text.front() == '+') text.remove_prefix(1);
+  if (text.empty()) return std::nullopt;
+  const char first = text.front() == '-' && text.size() > 1 ? text[1] : text.front();
+  if (!(first >= '0' && first <= '9') && first != '.') return std::nullopt;  // rejects inf, nan, hex
+  double value = 0.0;
+  const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || ptr != text.data() + text.size() || !std::isfinite(value)) return std::nullopt;
+  return value;
+}
+
+RecordDecoder::RecordDecoder(const std::vector<std::string>& header, const ColumnMapping& mapping, std::string source)
+    : header_(header), source_(std::move(source)) {
+  std::string missing;
+  for (const FieldInfo& info : AllFields()) {
+    const std::string& wanted = mapping.HeaderOf(info.field);
+    for (std::size_t column_idx = 0; column_idx < header.size(); ++column_idx) {
+      if (header[column_idx] == wanted) columns_[static_cast<std::size_t>(info.field)] = column_idx;
+    }
+    if (info.required && !columns_[static_cast<std::size_t>(info.field)]) {
+      missing += (missing.empty() ? "" : ", ") + wanted + " (columns." + std::string(info.key) + ")";
+    }
+  }
+  if (!missing.empty()) {
+    std::string found;
+    for (const std::string& name : header) found += (found.empty() ? "" : ", ") + name;
+    ThrowInvalidInput("'" + source_ + "' lacks required column(s) " + missing + ". The header has: " + found +
+                      ". Map other names under 'columns:' in the config.");
+  }
+}
+
+RowError RecordDecoder::MakeError(const RawBatch& raw, std::size_t row_idx, RowErrorKind kind, std::string column,
+                                  std::string message) const {
+  return RowError{source_, raw.Row(row_idx).line, std::move(column), kind, std::move(message), raw.RowText(row_idx)};
+}
+
+void RecordDecoder::Decode(const RawBatch& raw, RecordBatch& out, std::vector<RowError>& errors) const {
+  out.Clear();
+  out.Resize(raw.RowCount());
+  std::size_t kept = 0;
+  for (std::size_t row_idx = 0; row_idx < raw.RowCount(); ++row_idx) {
+    const RawRow& row = raw.Row(row_idx);
+    const std::string problem_column =
+        row.problem_field < header_.size() ? header_[row.problem_field] : std::string();
+    switch (row.problem) {
+      case RowProblem::kNone: break;
+      case RowProblem::kFieldTooLarge:
+        errors.push_back(MakeError(raw, row_idx, RowErrorKind::kFieldTooLarge, problem_column,
+                                   "a field is larger than ingest.max_field_bytes; raise the limit if it is genuine"));
+        continue;
+      case RowProblem::kUnterminatedQuote:
+        errors.push_back(MakeError(raw, row_idx, RowErrorKind::kUnterminatedQuote, problem_column,
+                                   "a quoted field opened here is never closed, so the rest of the file was read "
+                                   "into it; check the quotes on this line"));
+        continue;
+      case RowProblem::kTextAfterQuote:
+        errors.push_back(MakeError(raw, row_idx, RowErrorKind::kTextAfterQuote, problem_column,
+                                   "text follows a closing quote; a quote inside a quoted field must be doubled"));
+        continue;
+    }
+    if (row.field_count != header_.size()) {
+      errors.push_back(MakeError(raw, row_idx, RowErrorKind::kWrongFieldCount, "",
+                                 "expected " + std::to_string(header_.size()) + " fields as in the header, found " +
+                                     std::to_string(row.field_count)));
+      continue;
+    }
+    bool row_ok = true;
+    for (const FieldInfo& info : AllFields()) {
+      const auto column = columns_[static_cast<std::size_t>(info.field)];
+      if (!column) continue;  // optional field absent from this file: stays empty
+      const std::string_view value = raw.Field(row_idx, *column);
+      if (info.type == FieldType::kText) {
+        out.SetTextView(info.field, kept, value);
+        continue;
+      }
+      if (Trim(value).empty()) {
+        errors.push_back(MakeError(raw, row_idx, RowErrorKind::kEmptyValue, header_[*column],
+                                   header_[*column] + " is empty; a value is required"));
+        row_ok = false;
+        break;
+      }
+      if (info.type == FieldType::kNumber) {
+        const auto number = ParseNumber(value);
+        if (!number) {
+          errors.push_back(MakeError(raw, row_idx, RowErrorKind::kBadNumber, header_[*column],
+                                     header_[*column] + " = " + Preview(value) + " is not a number"));
+          row_ok = false;
+          break;
+        }
+        out.SetNumber(info.field, kept, *number);
+      } else {
+        const auto date = ParseIsoDate(Trim(value));
+        if (!date) {
+          errors.push_back(MakeError(raw, row_idx, RowErrorKind::kBadDate, header_[*column],
+                                     header_[*column] + " = " + Preview(value) + " is not a date (expected YYYY-MM-DD)"));
+          row_ok = false;
+          break;
+        }
+        out.SetDate(info.field, kept, *date);
+      }
+    }
+    if (!row_ok) continue;
+    out.SetOrigin(kept, row.line, static_cast<std::uint32_t>(row_idx));
+    ++kept;
+  }
+  out.Resize(kept);
+}
+
+}  // namespace recon::io

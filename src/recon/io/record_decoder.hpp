@@ -1,0 +1,45 @@
+#pragma once
+// Binds a file's header to the logical fields (by configured header names) and decodes raw rows into typed
+// columns. A row that fails any check becomes a RowError; it is never thrown and never silently dropped.
+#include <array>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "recon/core/schema.hpp"
+#include "recon/io/raw_batch.hpp"
+#include "recon/io/record_batch.hpp"
+#include "recon/io/row_error.hpp"
+
+namespace recon::io {
+
+/// Parses a decimal number: optional sign, digits, dot, exponent; surrounding blanks allowed.
+/// Empty on anything else, including inf and nan.
+std::optional<double> ParseNumber(std::string_view text);
+
+/// Decodes rows of one source whose header is known.
+class RecordDecoder {
+ public:
+  /// Binds `header` to `mapping`. Throws InvalidInput before any work when required columns are missing,
+  /// naming them and listing the headers the file has.
+  RecordDecoder(const std::vector<std::string>& header, const ColumnMapping& mapping, std::string source);
+
+  /// Decodes every row of `raw` into `out` (cleared first); failing rows are appended to `errors`.
+  void Decode(const RawBatch& raw, RecordBatch& out, std::vector<RowError>& errors) const;
+
+  /// Position of a logical field in the file, if present.
+  std::optional<std::size_t> ColumnOf(Field field) const { return columns_[static_cast<std::size_t>(field)]; }
+  /// Number of columns in the header.
+  std::size_t HeaderSize() const { return header_.size(); }
+  /// The header.
+  const std::vector<std::string>& Header() const { return header_; }
+
+ private:
+  RowError MakeError(const RawBatch& raw, std::size_t row_idx, RowErrorKind kind, std::string column,
+                     std::string message) const;
+  std::vector<std::string> header_;
+  std::array<std::optional<std::size_t>, kFieldCount> columns_;
+  std::string source_;
+};
+
+}  // namespace recon::io

@@ -1,0 +1,38 @@
+#pragma once
+// The seam between the pipeline and outlier detectors (Isolation Forest now; LOF next). Scores are
+// "higher = more anomalous" for every implementation, so thresholds and metrics never need to know which one ran.
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "recon/core/binary_io.hpp"
+#include "recon/features/feature_matrix.hpp"
+
+namespace recon::models {
+
+/// One feature's part in a row's anomaly score.
+struct FeatureContribution {
+  std::size_t column = 0;  ///< column in the detector's input matrix
+  double share = 0.0;      ///< fraction of the explanation, 0..1; shares of a row sum to 1
+};
+
+class Detector {
+ public:
+  virtual ~Detector() = default;
+  /// Short name used in config and model files ("iforest").
+  virtual std::string Name() const = 0;
+  /// Learns from `data` (rows = trades, columns = model features).
+  virtual void Fit(const features::FeatureMatrix& data) = 0;
+  /// One score per row, higher = more anomalous; runs on `threads` threads with identical results on any count.
+  virtual std::vector<double> Score(const features::FeatureMatrix& data, unsigned threads) const = 0;
+  /// The features that drove the score of `row` (Cols() values), largest share first.
+  virtual std::vector<FeatureContribution> Explain(const float* row) const = 0;
+  /// Writes the fitted model.
+  virtual void Save(BinaryWriter& writer) const = 0;
+};
+
+/// Reads a detector written by Save, dispatching on its name; throws Corrupt on unknown names or bad data.
+std::unique_ptr<Detector> LoadDetector(const std::string& name, BinaryReader& reader);
+
+}  // namespace recon::models

@@ -1,0 +1,167 @@
+#include "recon/models/isolation_forest/isolation_forest.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "recon/core/error.hpp"
+#include "recon/core/parallel.hpp"
+#include "recon/core/random.hpp"
+#include "recon/models/isolation_forest/path_length.hpp"
+
+namespace recon::models {
+namespace {
+
+constexpr std::uint32_t kForestTag = 0x49464F52;  // "IFOR"
+constexpr std::size_t kScoreBlockRows = 512;
+
+// Floyd's algorithm: `count` distinct indices of [0, population), deterministic for a given generator.
+std::vector<std::uint32_t> SampleWithoutReplacement(std::size_t population, std::size_t count, Random& random) {
+  std::vector<bool> taken(population, false);
+  std::vector<std::uint32_t> sample;
+  sample.reserve(count);
+  for (std::size_t upper = population - count; upper < population; ++upper) {
+    auto pick = static_cast<std::size_t>(random.Below(upper + 1));
+    if (taken[pick]) pick = upper;
+    taken[pick] = true;
+    sample.push_back(static_cast<std::uint32_t>(pick));
+  }
+  return sample;
+}
+
+}  // namespace
+
+void IsolationForestParams::Validate() const {
+  if (n_estimators < 1 || n_estimators > 10000) ThrowInvalidInput("detector.iforest.n_estimators must be between 1 and 10000");
+  if (max_samples < 2 || max_samples > 1'000'000) ThrowInvalidInput("detector.iforest.max_samples must be between 2 and 1000000");
+}
+
+IsolationForest::IsolationForest(IsolationForestParams params) : params_(params) { params_.Validate(); }
+
+void IsolationForest::Fit(const features::FeatureMatrix& data) {
+  if (data.Rows() < 2) ThrowInvalidInput("Isolation Forest needs at least 2 training rows, got " + std::to_string(data.Rows()));
+  feature_count_ = data.Cols();
+  sample_size_ = std::min<std::uint64_t>(static_cast<std::uint64_t>(params_.max_samples), data.Rows());
+  normaliser_ = AveragePathLength(sample_size_);
+  const int max_depth = static_cast<int>(std::ceil(std::log2(static_cast<double>(sample_size_))));
+  trees_.assign(static_cast<std::size_t>(params_.n_estimators), IsolationTree{});
+  ParallelFor(trees_.size(), 1, ResolveThreadCount(0), [&](std::size_t begin, std::size_t end) {
+    for (std::size_t tree_idx = begin; tree_idx < end; ++tree_idx) {
+      Random random(DeriveSeed(params_.seed, tree_idx));
+      auto sample = SampleWithoutReplacement(data.Rows(), sample_size_, random);
+      trees_[tree_idx] = BuildIsolationTree(data, std::move(sample), max_depth, random);
+    }
+  });
+}
+
+double IsolationForest::ScoreRow(const float* row) const {
+  double depth_sum = 0.0;
+  for (const IsolationTree& tree : trees_) depth_sum += tree.PathLength(row);
+  const double mean_depth = depth_sum / static_cast<double>(trees_.size());
+  return std::exp2(-mean_depth / normaliser_);
+}
+
+std::vector<double> IsolationForest::Score(const features::FeatureMatrix& data, unsigned threads) const {
+  if (trees_.empty()) ThrowInternal("Isolation Forest scored before it was fitted");
+  if (data.Cols() != feature_count_) {
+    ThrowInvalidInput("Isolation Forest was trained on " + std::to_string(feature_count_) + " features, got " +
+                      std::to_string(data.Cols()));
+  }
+  std::vector<double> scores(data.Rows(), 0.0);
+  ParallelFor(data.Rows(), kScoreBlockRows, threads, [&](std::size_t begin, std::size_t end) {
+    // Tree-major within a block: each tree's nodes stay hot in cache across the block's rows. Depth sums
+    // accumulate in the same tree order as ScoreRow, so block and single-row scores are bit-identical.
+    double depth_sums[kScoreBlockRows] = {};
+    for (const IsolationTree& tree : trees_) {
+      for (std::size_t row_idx = begin; row_idx < end; ++row_idx) depth_sums[row_idx - begin] += tree.PathLength(data.Row(row_idx));
+    }
+    for (std::size_t row_idx = begin; row_idx < end; ++row_idx) {
+      scores[row_idx] = std::exp2(-(depth_sums[row_idx - begin] / static_cast<double>(trees_.size())) / normaliser_);
+    }
+  });
+  return scores;
+}
+
+std::vector<FeatureContribution> IsolationForest::Explain(const float* row) const {
+  std::vector<double> credit(feature_count_, 0.0);
+  for (const IsolationTree& tree : trees_) {
+    std::uint32_t node_idx = 0;
+    while (tree.nodes[node_idx].feature >= 0) {
+      const IsolationNode& node = tree.nodes[node_idx];
+      const std::uint32_t child = node.left + (row[node.feature] > node.threshold ? 1u : 0u);
+      const double parent_size = std::max<std::uint32_t>(tree.sizes[node_idx], 1);
+      const double child_size = std::max<std::uint32_t>(tree.sizes[child], 1);
+      credit[static_cast<std::size_t>(node.feature)] += std::log2(parent_size / child_size);
+      node_idx = child;
+    }
+  }
+  double total = 0.0;
+  for (const double value : credit) total += value;
+  std::vector<FeatureContribution> contributions;
+  for (std::size_t col_idx = 0; col_idx < feature_count_; ++col_idx) {
+    if (credit[col_idx] > 0.0) contributions.push_back({col_idx, credit[col_idx] / total});
+  }
+  std::stable_sort(contributions.begin(), contributions.end(),
+                   [](const FeatureContribution& a, const FeatureContribution& b) { return a.share > b.share; });
+  return contributions;
+}
+
+void IsolationForest::Save(BinaryWriter& writer) const {
+  writer.WriteTag(kForestTag);
+  writer.Write<std::int32_t>(params_.n_estimators);
+  writer.Write<std::int32_t>(params_.max_samples);
+  writer.Write<std::uint64_t>(params_.seed);
+  writer.Write<std::uint64_t>(feature_count_);
+  writer.Write<std::uint64_t>(sample_size_);
+  for (const IsolationTree& tree : trees_) {
+    writer.Write<std::uint64_t>(tree.nodes.size());
+    for (const IsolationNode& node : tree.nodes) {
+      writer.Write(node.threshold);
+      writer.Write(node.feature);
+      writer.Write(node.left);
+      writer.Write(node.leaf_depth);
+    }
+    writer.WriteVector(tree.sizes);
+  }
+}
+
+std::unique_ptr<IsolationForest> IsolationForest::Load(BinaryReader& reader) {
+  reader.ExpectTag(kForestTag, "isolation forest");
+  IsolationForestParams params;
+  params.n_estimators = reader.Read<std::int32_t>("tree count");
+  params.max_samples = reader.Read<std::int32_t>("max_samples");
+  params.seed = reader.Read<std::uint64_t>("seed");
+  try {
+    params.Validate();
+  } catch (const Error& error) {
+    ThrowCorrupt(std::string("model file holds invalid forest settings: ") + error.what());
+  }
+  auto forest = std::make_unique<IsolationForest>(params);
+  forest->feature_count_ = reader.Read<std::uint64_t>("feature count");
+  forest->sample_size_ = reader.Read<std::uint64_t>("sample size");
+  if (forest->feature_count_ == 0 || forest->feature_count_ > 4096 || forest->sample_size_ < 2) {
+    ThrowCorrupt("model file holds an implausible forest shape");
+  }
+  forest->normaliser_ = AveragePathLength(forest->sample_size_);
+  forest->trees_.resize(static_cast<std::size_t>(params.n_estimators));
+  for (IsolationTree& tree : forest->trees_) {
+    const auto node_count = reader.Read<std::uint64_t>("node count");
+    if (node_count == 0 || node_count > 4 * forest->sample_size_ + 4) ThrowCorrupt("model file holds an implausible tree size");
+    tree.nodes.resize(node_count);
+    for (std::size_t node_idx = 0; node_idx < node_count; ++node_idx) {
+      IsolationNode& node = tree.nodes[node_idx];
+      node.threshold = reader.Read<float>("node threshold");
+      node.feature = reader.Read<std::int32_t>("node feature");
+      node.left = reader.Read<std::uint32_t>("node child");
+      node.leaf_depth = reader.Read<float>("leaf depth");
+      // Children must exist and come after their parent, so every path ends at a leaf.
+      const bool bad_internal = node.feature >= 0 && (static_cast<std::size_t>(node.feature) >= forest->feature_count_ ||
+                                                      node.left <= node_idx || node.left + 1 >= node_count);
+      if (bad_internal || node.feature < -1 || !std::isfinite(node.leaf_depth)) ThrowCorrupt("model file holds a malformed tree node");
+    }
+    tree.sizes = reader.ReadVector<std::uint32_t>("node sizes");
+    if (tree.sizes.size() != node_count) ThrowCorrupt("model file holds inconsistent tree sizes");
+  }
+  return forest;
+}
+
+}  // namespace recon::models

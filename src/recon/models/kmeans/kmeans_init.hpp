@@ -1,0 +1,22 @@
+#pragma once
+// k-means++ seeding (Arthur & Vassilvitskii, "k-means++: The Advantages of Careful Seeding", SODA 2007), in the
+// greedy form scikit-learn uses: at each step draw 2 + ln(k) candidates with probability proportional to
+// D(x)^2 and keep the one that lowers the total potential most.
+#include <vector>
+
+#include "recon/core/random.hpp"
+
+namespace recon::models {
+
+/// Squared Euclidean distance of two `dims`-long vectors.
+inline double SquaredDistance(const double* a, const double* b, std::size_t dims) {
+  double sum = 0.0;
+  for (std::size_t dim = 0; dim < dims; ++dim) sum += (a[dim] - b[dim]) * (a[dim] - b[dim]);
+  return sum;
+}
+
+/// `k` initial centres (row-major k x dims) chosen from `points` (row-major rows x dims).
+std::vector<double> KMeansPlusPlus(const std::vector<double>& points, std::size_t rows, std::size_t dims,
+                                   std::size_t k, Random& random);
+
+}  // namespace recon::models
