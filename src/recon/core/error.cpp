@@ -16,6 +16,7 @@ std::string_view ErrorKindName(ErrorKind kind) {
 
 void ThrowInvalidInput(const std::string& message) { throw Error(ErrorKind::kInvalidInput, message); }
 void ThrowNotFound(const std::string& message) { throw Error(ErrorKind::kNotFound, message); }
+void ThrowConflict(const std::string& message) { throw Error(ErrorKind::kConflict, message); }
 void ThrowUnavailable(const std::string& message) { throw Error(ErrorKind::kUnavailable, message); }
 void ThrowCorrupt(const std::string& message) { throw Error(ErrorKind::kCorrupt, message); }
 void ThrowInternal(const std::string& message) { throw Error(ErrorKind::kInternal, message); }

@@ -36,6 +36,7 @@ class Error : public std::runtime_error {
 /// Shorthands that read well at the throw site.
 [[noreturn]] void ThrowInvalidInput(const std::string& message);
 [[noreturn]] void ThrowNotFound(const std::string& message);
+[[noreturn]] void ThrowConflict(const std::string& message);
 [[noreturn]] void ThrowUnavailable(const std::string& message);
 [[noreturn]] void ThrowCorrupt(const std::string& message);
 [[noreturn]] void ThrowInternal(const std::string& message);

@@ -1,0 +1,46 @@
+#pragma once
+// The built-in categoriser: numeric rules and a text model on COMMENT, combined as independent evidence:
+//   P(category) ∝ P_rules(category | numbers) * P_text(category | comment)^text_weight.
+// A clear comment can overrule a weak numeric rule, and a blank or generic comment ("pls check") leaves the
+// decision to the numbers, since the tempered text posterior is then nearly flat.
+#include <memory>
+#include <string>
+
+#include "recon/categorise/categoriser.hpp"
+#include "recon/categorise/severity.hpp"
+#include "recon/categorise/text_model.hpp"
+
+namespace recon::categorise {
+
+/// Settings of the local categoriser (config section `categoriser:`).
+struct LocalCategoriserParams {
+  /// Extra COMMENT,CATEGORY examples (e.g. reviewed anomalies) added to the corpus built into recon.
+  std::string extra_comments_path;
+  /// Exponent of the text model's posterior in the combination.
+  double text_weight = 1.0;
+  SeverityParams severity;
+  int threads = 0;  ///< 0 = all cores
+  /// Throws InvalidInput naming the field when out of range.
+  void Validate() const;
+};
+
+/// The labelled comment corpus compiled into the binary (data/comments_labelled.csv).
+std::string_view EmbeddedCommentCorpus();
+
+class LocalCategoriser final : public Categoriser {
+ public:
+  /// Trains the text model from the embedded corpus plus params.extra_comments_path.
+  explicit LocalCategoriser(LocalCategoriserParams params);
+  /// Trains on exactly `examples` (tests, evaluation).
+  LocalCategoriser(LocalCategoriserParams params, const std::vector<LabelledComment>& examples);
+
+  std::vector<Categorisation> Categorise(std::span<const AnomalyEvidence> evidence) const override;
+  /// Categorises one anomaly.
+  Categorisation CategoriseOne(const AnomalyEvidence& evidence) const;
+
+ private:
+  LocalCategoriserParams params_;
+  std::unique_ptr<TextModel> text_model_;
+};
+
+}  // namespace recon::categorise

@@ -1,0 +1,179 @@
+#include "recon/categorise/text_model.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <fstream>
+#include <sstream>
+
+#include "recon/core/error.hpp"
+
+namespace recon::categorise {
+namespace {
+
+std::string Normalise(std::string_view comment) {
+  std::string text;
+  text.reserve(comment.size() + 2);
+  text.push_back(' ');
+  for (const char raw : comment) {
+    const auto c = static_cast<unsigned char>(raw);
+    char mapped = ' ';
+    if (c >= 'A' && c <= 'Z') {
+      mapped = static_cast<char>(c - 'A' + 'a');
+    } else if ((c >= 'a' && c <= 'z') || c == '/' || c >= 0x80) {
+      mapped = static_cast<char>(c);
+    } else if (c >= '0' && c <= '9') {
+      mapped = '0';
+    }
+    if (mapped == ' ' && text.back() == ' ') continue;
+    text.push_back(mapped);
+  }
+  if (text.back() != ' ') text.push_back(' ');
+  return text;
+}
+
+std::uint32_t Hash(std::string_view text, std::uint32_t salt) {
+  std::uint64_t hash = 0xcbf29ce484222325ULL ^ salt;
+  for (const char c : text) {
+    hash ^= static_cast<unsigned char>(c);
+    hash *= 0x100000001b3ULL;
+  }
+  return static_cast<std::uint32_t>(hash ^ (hash >> 32));
+}
+
+// Minimal RFC 4180 line splitter for the two-column corpus (quoted fields may hold commas and newlines).
+std::vector<std::vector<std::string>> ParseCsv(std::string_view text) {
+  std::vector<std::vector<std::string>> rows(1);
+  std::string field;
+  bool quoted = false;
+  for (std::size_t pos = 0; pos < text.size(); ++pos) {
+    const char c = text[pos];
+    if (quoted) {
+      if (c == '"' && pos + 1 < text.size() && text[pos + 1] == '"') {
+        field.push_back('"');
+        ++pos;
+      } else if (c == '"') {
+        quoted = false;
+      } else {
+        field.push_back(c);
+      }
+    } else if (c == '"') {
+      quoted = true;
+    } else if (c == ',') {
+      rows.back().push_back(std::move(field));
+      field.clear();
+    } else if (c == '\n') {
+      rows.back().push_back(std::move(field));
+      field.clear();
+      rows.emplace_back();
+    } else if (c != '\r') {
+      field.push_back(c);
+    }
+  }
+  if (!field.empty() || !rows.back().empty()) rows.back().push_back(std::move(field));
+  if (rows.back().empty()) rows.pop_back();
+  return rows;
+}
+
+}  // namespace
+
+std::vector<LabelledComment> ParseLabelledComments(std::string_view csv_text, const std::string& origin) {
+  const auto rows = ParseCsv(csv_text);
+  if (rows.empty() || rows[0].size() < 2 || rows[0][0] != "COMMENT" || rows[0][1] != "CATEGORY") {
+    ThrowInvalidInput("'" + origin + "' must start with the header COMMENT,CATEGORY");
+  }
+  std::vector<LabelledComment> examples;
+  for (std::size_t row_idx = 1; row_idx < rows.size(); ++row_idx) {
+    if (rows[row_idx].size() != 2) {
+      ThrowInvalidInput("'" + origin + "' record " + std::to_string(row_idx + 1) + " must have 2 fields");
+    }
+    const auto category = ParseCategory(rows[row_idx][1]);
+    if (!category) {
+      ThrowInvalidInput("'" + origin + "' record " + std::to_string(row_idx + 1) + ": unknown category '" +
+                        rows[row_idx][1] + "'");
+    }
+    examples.push_back({rows[row_idx][0], *category});
+  }
+  return examples;
+}
+
+std::vector<LabelledComment> ReadLabelledComments(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) ThrowNotFound("labelled comments file '" + path + "' cannot be read");
+  std::ostringstream contents;
+  contents << in.rdbuf();
+  return ParseLabelledComments(contents.str(), path);
+}
+
+std::vector<std::uint32_t> TextModel::Featurise(std::string_view comment) {
+  const std::string text = Normalise(comment);
+  std::vector<std::uint32_t> ids;
+  std::vector<std::string_view> words;
+  std::size_t start = 1;
+  for (std::size_t pos = 1; pos < text.size(); ++pos) {
+    if (text[pos] == ' ') {
+      if (pos > start) words.emplace_back(text.data() + start, pos - start);
+      start = pos + 1;
+    }
+  }
+  for (std::size_t word_idx = 0; word_idx < words.size(); ++word_idx) {
+    ids.push_back(Hash(words[word_idx], 1) % kBuckets);
+    if (word_idx + 1 < words.size()) {
+      const std::string bigram = std::string(words[word_idx]) + ' ' + std::string(words[word_idx + 1]);
+      ids.push_back(Hash(bigram, 2) % kBuckets);
+    }
+  }
+  for (std::size_t n = 3; n <= 5; ++n) {
+    for (std::size_t pos = 0; pos + n <= text.size(); ++pos) {
+      ids.push_back(Hash(std::string_view(text).substr(pos, n), static_cast<std::uint32_t>(n)) % kBuckets);
+    }
+  }
+  return ids;
+}
+
+TextModel::TextModel(const std::vector<LabelledComment>& examples, double alpha)
+    : log_likelihood_(kCategoryCount * kBuckets, 0.0f) {
+  if (examples.empty()) ThrowInvalidInput("the text model needs at least one labelled comment");
+  std::vector<double> counts(kCategoryCount * kBuckets, 0.0);
+  std::array<double, kCategoryCount> totals{};
+  std::array<double, kCategoryCount> documents{};
+  for (const LabelledComment& example : examples) {
+    const auto cat = static_cast<std::size_t>(example.category);
+    documents[cat] += 1.0;
+    for (const std::uint32_t id : Featurise(example.comment)) {
+      counts[cat * kBuckets + id] += 1.0;
+      totals[cat] += 1.0;
+    }
+  }
+  for (std::size_t cat = 0; cat < kCategoryCount; ++cat) {
+    // Uniform prior: the corpus is balanced by construction, real anomaly mixes are not, and the numeric
+    // rules carry the base rates.
+    log_prior_[cat] = 0.0;
+    const double denominator = totals[cat] + alpha * static_cast<double>(kBuckets);
+    for (std::size_t id = 0; id < kBuckets; ++id) {
+      log_likelihood_[cat * kBuckets + id] = static_cast<float>(std::log((counts[cat * kBuckets + id] + alpha) / denominator));
+    }
+  }
+}
+
+std::array<double, kCategoryCount> TextModel::Predict(std::string_view comment) const {
+  std::array<double, kCategoryCount> posterior;
+  posterior.fill(1.0 / static_cast<double>(kCategoryCount));
+  const auto ids = Featurise(comment);
+  if (ids.empty()) return posterior;
+  std::array<double, kCategoryCount> logits = log_prior_;
+  for (const std::uint32_t id : ids) {
+    for (std::size_t cat = 0; cat < kCategoryCount; ++cat) logits[cat] += log_likelihood_[cat * kBuckets + id];
+  }
+  // Tempering: average evidence per feature, scaled to the size of a short word-level comment.
+  const double temperature = static_cast<double>(ids.size()) / 4.0;
+  const double peak = *std::max_element(logits.begin(), logits.end());
+  double total = 0.0;
+  for (std::size_t cat = 0; cat < kCategoryCount; ++cat) {
+    posterior[cat] = std::exp((logits[cat] - peak) / std::max(1.0, temperature));
+    total += posterior[cat];
+  }
+  for (double& value : posterior) value /= total;
+  return posterior;
+}
+
+}  // namespace recon::categorise

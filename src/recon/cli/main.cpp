@@ -1,0 +1,135 @@
+// recon command line: parses arguments and calls the library. The one error funnel for the CLI is here:
+// recon::Error kinds map to exit codes and one clear line on stderr.
+#include <cstdio>
+#include <cstdlib>
+#include <iostream>
+#include <string>
+
+#include <CLI/CLI.hpp>
+
+#include "recon/cli/terminal_progress.hpp"
+#include "recon/core/error.hpp"
+#include "recon/core/logger.hpp"
+#include "recon/pipeline/config.hpp"
+#include "recon/pipeline/detect_job.hpp"
+#include "recon/pipeline/trainer.hpp"
+
+namespace {
+
+int ExitCodeOf(recon::ErrorKind kind) {
+  switch (kind) {
+    case recon::ErrorKind::kInvalidInput: return 2;
+    case recon::ErrorKind::kNotFound: return 3;
+    case recon::ErrorKind::kCorrupt: return 4;
+    case recon::ErrorKind::kUnavailable: return 5;
+    case recon::ErrorKind::kConflict: return 6;
+    case recon::ErrorKind::kInternal: return 70;
+  }
+  return 70;
+}
+
+recon::pipeline::Config ResolveConfig(const std::string& path) {
+  if (!path.empty()) return recon::pipeline::LoadConfig(path);
+  if (const char* from_env = std::getenv("RECON_CONFIG"); from_env != nullptr && *from_env != '\0') {
+    return recon::pipeline::LoadConfig(from_env);
+  }
+  recon::pipeline::Config defaults;
+  defaults.Validate();
+  return defaults;
+}
+
+struct CommonOptions {
+  std::string config_path;
+  bool quiet = false;
+};
+
+int RunDetect(const CommonOptions& common, const recon::pipeline::DetectOptions& options) {
+  const auto config = ResolveConfig(common.config_path);
+  const auto logger = recon::Logger::Open(config.logging);
+  try {
+    const auto progress = recon::cli::MakeProgress(!common.quiet);
+    const auto report = recon::pipeline::RunDetect(config, options, logger, progress.get());
+    if (!common.quiet) std::cout << recon::pipeline::RenderSummary(report);
+  } catch (const recon::Error& error) {
+    logger.Error("run.failed", {{"input", options.input}, {"kind", recon::ErrorKindName(error.Kind())}, {"error", error.what()}});
+    throw;
+  }
+  return 0;
+}
+
+int RunTrain(const CommonOptions& common, const std::string& input, std::string model_path, const std::string& algorithm) {
+  auto config = ResolveConfig(common.config_path);
+  if (!model_path.empty()) config.paths.model = model_path;
+  if (!algorithm.empty() && algorithm != "iforest") {
+    recon::ThrowInvalidInput("--algo '" + algorithm + "' is not available; this build offers: iforest");
+  }
+  const auto logger = recon::Logger::Open(config.logging);
+  const auto progress = recon::cli::MakeProgress(!common.quiet);
+  recon::io::RejectsWriter rejects(config.paths.model + ".rejects.csv");
+  recon::pipeline::TrainingReport report;
+  const auto bundle = recon::pipeline::TrainBundle(config, input, logger, progress.get(), &rejects, report);
+  rejects.Close();
+  bundle.Save(config.paths.model);
+  if (!common.quiet) {
+    std::printf("recon train: %s\n  rows read %llu, rejected %llu, fitted on %llu sampled rows\n"
+                "  threshold %.6f, model saved to %s (%.3fs)\n",
+                input.c_str(), static_cast<unsigned long long>(report.rows_read),
+                static_cast<unsigned long long>(report.rows_rejected), static_cast<unsigned long long>(report.sample_rows),
+                report.threshold, config.paths.model.c_str(), report.seconds);
+    if (report.rows_rejected > 0) std::printf("  rejects written to %s\n", rejects.Path().c_str());
+  }
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"recon: reconciliation break anomaly detection, categorisation and resolution"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", RECON_VERSION);
+  CommonOptions common;
+  app.add_option("--config", common.config_path, "YAML config file (default: built-in defaults, or $RECON_CONFIG)");
+  app.add_flag("-q,--quiet", common.quiet, "no summary or progress bar");
+
+  recon::pipeline::DetectOptions detect;
+  auto* detect_command = app.add_subcommand("detect", "score a CSV of breaks; write anomalies CSV and store");
+  detect_command->add_option("file", detect.input, "input CSV")->required();
+  detect_command->add_option("--out", detect.output, "anomalies CSV (default: paths.output)");
+  detect_command->add_option("--rejects", detect.rejects, "rejected rows CSV (default: beside --out)");
+  detect_command->add_flag("--all", detect.all_rows, "write every row with flagged 0/1, not only anomalies");
+  detect_command->add_option("--algo", detect.algorithm, "detector: iforest");
+  detect_command->add_option("--config", common.config_path, "YAML config file");
+
+  std::string train_input;
+  std::string train_model;
+  std::string train_algo;
+  auto* train_command = app.add_subcommand("train", "train the model bundle on a CSV and save it");
+  train_command->add_option("file", train_input, "training CSV")->required();
+  train_command->add_option("--model", train_model, "bundle path (default: paths.model)");
+  train_command->add_option("--algo", train_algo, "detector: iforest");
+  train_command->add_option("--config", common.config_path, "YAML config file");
+
+  auto* config_command = app.add_subcommand("config", "print the effective configuration as YAML");
+  config_command->add_option("--config", common.config_path, "YAML config file");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& error) {
+    return app.exit(error) == 0 ? 0 : 2;
+  }
+  try {
+    if (detect_command->parsed()) return RunDetect(common, detect);
+    if (train_command->parsed()) return RunTrain(common, train_input, train_model, train_algo);
+    if (config_command->parsed()) {
+      std::cout << recon::pipeline::DumpConfig(ResolveConfig(common.config_path));
+      return 0;
+    }
+  } catch (const recon::Error& error) {
+    std::fprintf(stderr, "recon: %s: %s\n", std::string(recon::ErrorKindName(error.Kind())).c_str(), error.what());
+    return ExitCodeOf(error.Kind());
+  } catch (const std::exception& error) {
+    std::fprintf(stderr, "recon: internal error: %s\n", error.what());
+    return 70;
+  }
+  return 0;
+}

@@ -1,0 +1,69 @@
+#include "recon/pipeline/anomaly_rows.hpp"
+
+#include <cstdio>
+
+#include <nlohmann/json.hpp>
+
+#include "recon/core/sha256.hpp"
+
+namespace recon::pipeline {
+
+using features::Feature;
+
+categorise::AnomalyEvidence BuildEvidence(const io::RecordBatch& records, std::size_t row_idx, const float* feature_row) {
+  auto feature = [feature_row](Feature which) { return feature_row[static_cast<std::size_t>(which)]; };
+  categorise::AnomalyEvidence evidence;
+  evidence.trade_id = records.Text(Field::kTradeId, row_idx);
+  evidence.desk = records.Text(Field::kDesk, row_idx);
+  evidence.currency = records.Text(Field::kCurrency, row_idx);
+  evidence.comment = records.Text(Field::kComment, row_idx);
+  evidence.book_quantity = records.Number(Field::kBookQuantity, row_idx);
+  evidence.street_quantity = records.Number(Field::kStreetQuantity, row_idx);
+  evidence.quantity_diff = records.Number(Field::kQuantityDiff, row_idx);
+  evidence.book_price = records.Number(Field::kBookPrice, row_idx);
+  evidence.street_price = records.Number(Field::kStreetPrice, row_idx);
+  evidence.price_diff = records.Number(Field::kPriceDiff, row_idx);
+  evidence.book_amount = records.Number(Field::kBookAmount, row_idx);
+  evidence.street_amount = records.Number(Field::kStreetAmount, row_idx);
+  evidence.amount_diff = records.Number(Field::kAmountDiff, row_idx);
+  evidence.settlement_lag_bdays = static_cast<int>(feature(Feature::kSettlementLagBdays));
+  evidence.lag_excess_bdays = static_cast<int>(feature(Feature::kLagExcessBdays));
+  evidence.trade_id_repeat = feature(Feature::kTradeIdRepeat) > 0.5f;
+  evidence.economics_repeat = feature(Feature::kEconomicsRepeat) > 0.5f;
+  return evidence;
+}
+
+std::string FormatExplanation(const std::vector<models::FeatureContribution>& contributions,
+                              const std::vector<std::string>& names, const float* model_row, std::size_t top_k) {
+  std::string text;
+  for (std::size_t idx = 0; idx < contributions.size() && idx < top_k; ++idx) {
+    const auto& contribution = contributions[idx];
+    char buffer[160];
+    std::snprintf(buffer, sizeof buffer, "%s=%.6g (%.0f%%)", names[contribution.column].c_str(),
+                  static_cast<double>(model_row[contribution.column]), contribution.share * 100.0);
+    if (!text.empty()) text += "; ";
+    text += buffer;
+  }
+  return text;
+}
+
+std::string NaturalKeys::KeyOf(const io::RawBatch& raw, std::size_t raw_row_idx) {
+  Sha256 hasher;
+  const io::RawRow& row = raw.Row(raw_row_idx);
+  for (std::uint32_t field_idx = 0; field_idx < row.field_count; ++field_idx) {
+    hasher.Update(raw.Field(raw_row_idx, field_idx));
+    hasher.Update(std::string_view("\x1f", 1));
+  }
+  const auto digest = hasher.Finish();
+  std::string key = ToHex(digest.data(), digest.size());
+  const std::uint32_t occurrence = occurrences_[key]++;
+  return occurrence == 0 ? key : key + "#" + std::to_string(occurrence);
+}
+
+std::string RowJson(const io::RawBatch& raw, std::size_t raw_row_idx, const std::vector<std::string>& header) {
+  nlohmann::json row = nlohmann::json::object();
+  for (std::size_t col_idx = 0; col_idx < header.size(); ++col_idx) row[header[col_idx]] = std::string(raw.Field(raw_row_idx, col_idx));
+  return row.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+}  // namespace recon::pipeline

@@ -1,0 +1,64 @@
+#pragma once
+// The whole configuration: each component's *Params struct (its single source of defaults and validation),
+// gathered under the section names of config.yaml. LoadConfig starts from these defaults and overrides what the
+// file sets; an unknown key is an error naming it, so a typo never silently falls back to a default.
+#include <optional>
+#include <string>
+
+#include "recon/categorise/local_categoriser.hpp"
+#include "recon/core/logger.hpp"
+#include "recon/core/schema.hpp"
+#include "recon/features/feature_params.hpp"
+#include "recon/io/csv_reader.hpp"
+#include "recon/models/isolation_forest/params.hpp"
+#include "recon/models/kmeans/params.hpp"
+#include "recon/resolve/resolver.hpp"
+
+namespace recon::pipeline {
+
+/// Where recon keeps its state and writes its results (section `paths:`).
+struct PathParams {
+  std::string store = "var/recon.db";             ///< SQLite store
+  std::string model = "var/models/recon.model";   ///< model bundle; trained here when missing
+  std::string output = "var/anomalies.csv";       ///< default anomalies CSV (--out overrides)
+};
+
+/// Detector choice and training (section `detector:`).
+struct DetectorParams {
+  std::string algorithm = "iforest";           ///< iforest
+  double contamination = 0.03;                 ///< share of training rows above the threshold
+  std::optional<double> score_threshold;       ///< explicit threshold; overrides contamination when set
+  int train_max_rows = 200000;                 ///< reservoir sample the models are fitted on
+  models::IsolationForestParams iforest;
+  void Validate() const;
+};
+
+/// Clustering (section `clustering:`).
+struct ClusteringParams {
+  models::KMeansParams kmeans;
+  int train_max_rows = 20000;  ///< rows of the training sample KMeans is fitted on
+  void Validate() const;
+};
+
+struct Config {
+  PathParams paths;
+  LoggingParams logging;
+  ColumnMapping columns;
+  io::CsvReaderParams ingest;
+  features::FeatureParams features;
+  DetectorParams detector;
+  ClusteringParams clustering;
+  categorise::LocalCategoriserParams categoriser;
+  resolve::ResolveParams resolution;
+  int threads = 0;  ///< worker threads for scoring and clustering; 0 = all cores
+  /// Validates every section; the error names the key.
+  void Validate() const;
+};
+
+/// Defaults overridden by the YAML file at `path`. Throws NotFound or InvalidInput (naming the key and file).
+Config LoadConfig(const std::string& path);
+
+/// The effective configuration as YAML (what `recon config` prints).
+std::string DumpConfig(const Config& config);
+
+}  // namespace recon::pipeline

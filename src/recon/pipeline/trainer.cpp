@@ -1,0 +1,138 @@
+#include "recon/pipeline/trainer.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <ctime>
+#include <filesystem>
+#include <fstream>
+
+#include "recon/core/error.hpp"
+#include "recon/core/parallel.hpp"
+#include "recon/core/random.hpp"
+#include "recon/core/sha256.hpp"
+#include "recon/io/csv_reader.hpp"
+#include "recon/io/record_decoder.hpp"
+#include "recon/models/isolation_forest/isolation_forest.hpp"
+
+namespace recon::pipeline {
+namespace {
+
+std::string NowUtc() {
+  const std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+  std::tm utc{};
+  gmtime_r(&now, &utc);
+  char buffer[32];
+  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &utc);
+  return buffer;
+}
+
+// Linear-interpolated quantile q in [0, 1] (numpy's default), on a copy.
+double Quantile(std::vector<double> values, double q) {
+  std::sort(values.begin(), values.end());
+  const double position = q * static_cast<double>(values.size() - 1);
+  const auto lower = static_cast<std::size_t>(std::floor(position));
+  const std::size_t upper = std::min(lower + 1, values.size() - 1);
+  return values[lower] + (values[upper] - values[lower]) * (position - static_cast<double>(lower));
+}
+
+}  // namespace
+
+std::string FingerprintFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::error_code error;
+  const auto size = std::filesystem::file_size(path, error);
+  std::string head(1 << 20, '\0');
+  in.read(head.data(), static_cast<std::streamsize>(head.size()));
+  head.resize(static_cast<std::size_t>(in.gcount()));
+  return Sha256Hex(std::to_string(error ? 0 : size) + ":" + head);
+}
+
+std::string FingerprintBundle(const models::ModelBundle& bundle) { return Sha256Hex(bundle.Serialise()); }
+
+models::ModelBundle TrainBundle(const Config& config, const std::string& input, const Logger& logger,
+                                ProgressListener* progress, io::RejectsWriter* rejects, TrainingReport& report) {
+  const auto started = std::chrono::steady_clock::now();
+  io::CsvReader reader(input, config.ingest);
+  const io::RecordDecoder decoder(reader.Header(), config.columns, input);
+  auto builder = std::make_unique<features::FeatureBuilder>(config.features);
+  builder->SetLearning(true);
+
+  std::vector<std::string> model_names;
+  for (const std::size_t col_idx : builder->ModelColumns()) model_names.push_back(builder->Names()[col_idx]);
+  const auto capacity = static_cast<std::size_t>(config.detector.train_max_rows);
+  features::FeatureMatrix sample(0, model_names);
+  Random reservoir_random(DeriveSeed(config.detector.iforest.seed, 0x5245534552ULL));
+
+  io::RawBatch raw;
+  io::RecordBatch records;
+  std::vector<io::RowError> errors;
+  std::uint64_t rows_seen = 0;
+  while (reader.Next(raw)) {
+    errors.clear();
+    decoder.Decode(raw, records, errors);
+    report.rows_rejected += errors.size();
+    if (rejects != nullptr) rejects->Write(errors);
+    const features::FeatureMatrix all = builder->Transform(records);
+    const features::FeatureMatrix selected = all.Select(builder->ModelColumns());
+    for (std::size_t row_idx = 0; row_idx < selected.Rows(); ++row_idx, ++rows_seen) {
+      if (sample.Rows() < capacity) {
+        sample.AppendRow(selected.Row(row_idx));
+      } else {
+        const std::uint64_t slot = reservoir_random.Below(rows_seen + 1);
+        if (slot < capacity) std::copy_n(selected.Row(row_idx), selected.Cols(), sample.Row(slot));
+      }
+    }
+    if (progress != nullptr) progress->Update("train", reader.BytesRead(), reader.FileBytes(), rows_seen);
+  }
+  if (progress != nullptr) progress->Done("train");
+  report.rows_read = rows_seen + report.rows_rejected;
+  const auto minimum_rows = static_cast<std::uint64_t>(std::max(2, config.clustering.kmeans.k));
+  if (rows_seen < minimum_rows) {
+    ThrowInvalidInput("'" + input + "' has " + std::to_string(rows_seen) + " valid rows; training needs at least " +
+                      std::to_string(minimum_rows));
+  }
+  builder->SetLearning(false);
+  builder->ResetHistory();
+
+  const unsigned threads = ResolveThreadCount(config.threads);
+  auto detector = std::make_unique<models::IsolationForest>(config.detector.iforest);
+  detector->Fit(sample);
+  const std::vector<double> sample_scores = detector->Score(sample, threads);
+  const double threshold = config.detector.score_threshold.value_or(Quantile(sample_scores, 1.0 - config.detector.contamination));
+
+  // The reservoir is already a uniform random sample, so its first rows are one too.
+  const std::size_t cluster_rows = std::min<std::size_t>(sample.Rows(), static_cast<std::size_t>(config.clustering.train_max_rows));
+  features::FeatureMatrix cluster_sample(0, model_names);
+  for (std::size_t row_idx = 0; row_idx < cluster_rows; ++row_idx) cluster_sample.AppendRow(sample.Row(row_idx));
+  auto clusterer = std::make_unique<models::KMeans>(config.clustering.kmeans);
+  clusterer->Fit(cluster_sample, threads);
+
+  models::ModelBundle bundle;
+  bundle.features = std::move(builder);
+  bundle.detector = std::move(detector);
+  bundle.clusterer = std::move(clusterer);
+  bundle.threshold = threshold;
+  bundle.metadata.source = input;
+  bundle.metadata.data_fingerprint = FingerprintFile(input);
+  bundle.metadata.created_at = NowUtc();
+  bundle.metadata.recon_version = RECON_VERSION;
+  bundle.metadata.rows_seen = rows_seen;
+  bundle.metadata.sample_rows = sample.Rows();
+  bundle.metadata.seed = config.detector.iforest.seed;
+  bundle.metadata.contamination = config.detector.score_threshold ? 0.0 : config.detector.contamination;
+
+  report.sample_rows = sample.Rows();
+  report.threshold = threshold;
+  report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  logger.Info("model.trained", {{"source", input},
+                                {"rows", rows_seen},
+                                {"rejected", report.rows_rejected},
+                                {"sample_rows", sample.Rows()},
+                                {"threshold", threshold},
+                                {"inertia", bundle.clusterer->Inertia()},
+                                {"seconds", report.seconds}});
+  return bundle;
+}
+
+}  // namespace recon::pipeline

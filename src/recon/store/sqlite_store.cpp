@@ -1,0 +1,308 @@
+// SQLite implementation of Store: WAL journal, one transaction per call, schema versioned by PRAGMA user_version.
+#include <sqlite3.h>
+
+#include <chrono>
+#include <ctime>
+#include <filesystem>
+
+#include "recon/core/error.hpp"
+#include "recon/store/store.hpp"
+
+namespace recon::store {
+namespace {
+
+constexpr int kSchemaVersion = 1;
+
+constexpr const char* kSchema = R"SQL(
+CREATE TABLE IF NOT EXISTS runs (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  command TEXT NOT NULL,
+  input_path TEXT NOT NULL,
+  input_fingerprint TEXT NOT NULL,
+  model_fingerprint TEXT NOT NULL,
+  started_at TEXT NOT NULL,
+  finished_at TEXT,
+  rows_read INTEGER,
+  rows_rejected INTEGER,
+  anomalies_flagged INTEGER,
+  anomalies_new INTEGER,
+  status TEXT
+);
+CREATE TABLE IF NOT EXISTS anomalies (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  natural_key TEXT NOT NULL UNIQUE,
+  first_run_id INTEGER NOT NULL REFERENCES runs(id),
+  source TEXT NOT NULL,
+  line INTEGER NOT NULL,
+  trade_id TEXT NOT NULL,
+  trade_date TEXT NOT NULL,
+  desk TEXT NOT NULL,
+  score REAL NOT NULL,
+  cluster INTEGER NOT NULL,
+  category TEXT NOT NULL,
+  category_source TEXT NOT NULL,
+  confidence REAL NOT NULL,
+  severity TEXT NOT NULL,
+  summary TEXT NOT NULL,
+  status TEXT NOT NULL,
+  ticket_id TEXT,
+  explanation TEXT NOT NULL,
+  row_json TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS anomalies_status ON anomalies(status);
+CREATE INDEX IF NOT EXISTS anomalies_category ON anomalies(category);
+CREATE TABLE IF NOT EXISTS tickets (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  anomaly_key TEXT NOT NULL UNIQUE,
+  ticket_id TEXT UNIQUE,
+  created_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS anomaly_audit (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  anomaly_key TEXT NOT NULL,
+  at TEXT NOT NULL,
+  actor TEXT NOT NULL,
+  old_status TEXT,
+  new_status TEXT NOT NULL,
+  note TEXT
+);
+)SQL";
+
+std::string NowUtc() {
+  const std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+  std::tm utc{};
+  gmtime_r(&now, &utc);
+  char buffer[32];
+  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &utc);
+  return buffer;
+}
+
+class Statement {
+ public:
+  Statement(sqlite3* db, const char* sql) : db_(db) {
+    if (sqlite3_prepare_v2(db, sql, -1, &statement_, nullptr) != SQLITE_OK) {
+      ThrowInternal(std::string("SQLite could not prepare a statement: ") + sqlite3_errmsg(db));
+    }
+  }
+  ~Statement() { sqlite3_finalize(statement_); }
+  Statement(const Statement&) = delete;
+  Statement& operator=(const Statement&) = delete;
+
+  Statement& Bind(int index, std::string_view text) {
+    sqlite3_bind_text(statement_, index, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
+    return *this;
+  }
+  Statement& Bind(int index, std::int64_t value) {
+    sqlite3_bind_int64(statement_, index, value);
+    return *this;
+  }
+  Statement& Bind(int index, double value) {
+    sqlite3_bind_double(statement_, index, value);
+    return *this;
+  }
+  /// Steps once; true when a row is available.
+  bool Step() {
+    const int code = sqlite3_step(statement_);
+    if (code == SQLITE_ROW) return true;
+    if (code == SQLITE_DONE) return false;
+    ThrowUnavailable(std::string("SQLite error: ") + sqlite3_errmsg(db_));
+  }
+  void Reset() {
+    sqlite3_reset(statement_);
+    sqlite3_clear_bindings(statement_);
+  }
+  std::int64_t Int(int column) const { return sqlite3_column_int64(statement_, column); }
+  std::string Text(int column) const {
+    const auto* text = sqlite3_column_text(statement_, column);
+    return text ? reinterpret_cast<const char*>(text) : "";
+  }
+
+ private:
+  sqlite3* db_;
+  sqlite3_stmt* statement_ = nullptr;
+};
+
+class SqliteStore final : public Store {
+ public:
+  explicit SqliteStore(const std::string& path) : path_(path) {
+    std::error_code error;
+    const std::filesystem::path file(path);
+    if (file.has_parent_path()) std::filesystem::create_directories(file.parent_path(), error);
+    if (sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
+                        nullptr) != SQLITE_OK) {
+      const std::string reason = db_ ? sqlite3_errmsg(db_) : "out of memory";
+      sqlite3_close(db_);
+      db_ = nullptr;
+      ThrowUnavailable("cannot open the store '" + path + "': " + reason);
+    }
+    sqlite3_busy_timeout(db_, 5000);
+    int version = 0;
+    try {
+      Execute("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;");
+      Statement pragma(db_, "PRAGMA user_version");
+      if (pragma.Step()) version = static_cast<int>(pragma.Int(0));
+    } catch (const Error&) {
+      sqlite3_close(db_);
+      db_ = nullptr;
+      ThrowCorrupt("the store '" + path + "' is not a readable SQLite database; move it aside to start afresh");
+    }
+    if (version > kSchemaVersion) {
+      sqlite3_close(db_);
+      db_ = nullptr;
+      ThrowConflict("the store '" + path + "' has schema version " + std::to_string(version) +
+                    ", newer than this recon (" + std::to_string(kSchemaVersion) + "); upgrade recon");
+    }
+    Execute("BEGIN IMMEDIATE");
+    Execute(kSchema);
+    Execute("PRAGMA user_version = " + std::to_string(kSchemaVersion));
+    Execute("COMMIT");
+  }
+  ~SqliteStore() override { sqlite3_close(db_); }
+
+  std::int64_t BeginRun(const RunRecord& run) override {
+    Statement insert(db_,
+                     "INSERT INTO runs(command, input_path, input_fingerprint, model_fingerprint, started_at) "
+                     "VALUES (?, ?, ?, ?, ?)");
+    insert.Bind(1, run.command).Bind(2, run.input_path).Bind(3, run.input_fingerprint).Bind(4, run.model_fingerprint).Bind(5, NowUtc());
+    insert.Step();
+    return sqlite3_last_insert_rowid(db_);
+  }
+
+  void FinishRun(std::int64_t run_id, const RunStats& stats) override {
+    Statement update(db_,
+                     "UPDATE runs SET finished_at = ?, rows_read = ?, rows_rejected = ?, anomalies_flagged = ?, "
+                     "anomalies_new = ?, status = ? WHERE id = ?");
+    update.Bind(1, NowUtc())
+        .Bind(2, static_cast<std::int64_t>(stats.rows_read))
+        .Bind(3, static_cast<std::int64_t>(stats.rows_rejected))
+        .Bind(4, static_cast<std::int64_t>(stats.anomalies_flagged))
+        .Bind(5, static_cast<std::int64_t>(stats.anomalies_new))
+        .Bind(6, stats.status)
+        .Bind(7, run_id);
+    update.Step();
+  }
+
+  std::size_t InsertAnomalies(std::span<const AnomalyRecord> anomalies) override {
+    if (anomalies.empty()) return 0;
+    const std::string now = NowUtc();
+    Transaction transaction(*this);
+    Statement insert(db_,
+                     "INSERT INTO anomalies(natural_key, first_run_id, source, line, trade_id, trade_date, desk, score, "
+                     "cluster, category, category_source, confidence, severity, summary, status, ticket_id, explanation, "
+                     "row_json, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) "
+                     "ON CONFLICT(natural_key) DO NOTHING");
+    Statement audit(db_,
+                    "INSERT INTO anomaly_audit(anomaly_key, at, actor, old_status, new_status, note) "
+                    "VALUES (?, ?, 'recon', NULL, ?, 'detected')");
+    std::size_t inserted = 0;
+    for (const AnomalyRecord& record : anomalies) {
+      insert.Bind(1, record.natural_key)
+          .Bind(2, record.run_id)
+          .Bind(3, record.source)
+          .Bind(4, static_cast<std::int64_t>(record.line))
+          .Bind(5, record.trade_id)
+          .Bind(6, record.trade_date)
+          .Bind(7, record.desk)
+          .Bind(8, record.score)
+          .Bind(9, static_cast<std::int64_t>(record.cluster))
+          .Bind(10, record.category)
+          .Bind(11, record.category_source)
+          .Bind(12, record.confidence)
+          .Bind(13, record.severity)
+          .Bind(14, record.summary)
+          .Bind(15, record.status);
+      if (!record.ticket_id.empty()) insert.Bind(16, record.ticket_id);
+      insert.Bind(17, record.explanation).Bind(18, record.row_json).Bind(19, now).Bind(20, now);
+      insert.Step();
+      const bool is_new = sqlite3_changes(db_) > 0;
+      insert.Reset();
+      if (!is_new) continue;
+      ++inserted;
+      audit.Bind(1, record.natural_key).Bind(2, now).Bind(3, record.status);
+      audit.Step();
+      audit.Reset();
+    }
+    transaction.Commit();
+    return inserted;
+  }
+
+  std::vector<std::string> IssueTickets(std::span<const std::string> anomaly_keys, std::string_view prefix) override {
+    std::vector<std::string> tickets;
+    tickets.reserve(anomaly_keys.size());
+    if (anomaly_keys.empty()) return tickets;
+    Transaction transaction(*this);
+    Statement find(db_, "SELECT ticket_id FROM tickets WHERE anomaly_key = ?");
+    Statement insert(db_, "INSERT INTO tickets(anomaly_key, created_at) VALUES (?, ?)");
+    Statement name(db_, "UPDATE tickets SET ticket_id = ? WHERE id = ?");
+    const std::string now = NowUtc();
+    for (const std::string& key : anomaly_keys) {
+      find.Bind(1, key);
+      if (find.Step()) {
+        tickets.push_back(find.Text(0));
+        find.Reset();
+        continue;
+      }
+      find.Reset();
+      // AUTOINCREMENT never reuses a number, even after deletes, so ticket IDs stay unique across restarts.
+      insert.Bind(1, key).Bind(2, now);
+      insert.Step();
+      insert.Reset();
+      const std::int64_t sequence = sqlite3_last_insert_rowid(db_);
+      std::string digits = std::to_string(sequence);
+      if (digits.size() < 6) digits.insert(0, 6 - digits.size(), '0');
+      std::string ticket = std::string(prefix) + digits;
+      name.Bind(1, ticket).Bind(2, sequence);
+      name.Step();
+      name.Reset();
+      tickets.push_back(std::move(ticket));
+    }
+    transaction.Commit();
+    return tickets;
+  }
+
+  std::uint64_t CountAnomalies() override { return Count("SELECT COUNT(*) FROM anomalies"); }
+  std::uint64_t CountTickets() override { return Count("SELECT COUNT(*) FROM tickets"); }
+  std::uint64_t CountRuns() override { return Count("SELECT COUNT(*) FROM runs"); }
+
+ private:
+  class Transaction {
+   public:
+    explicit Transaction(SqliteStore& store) : store_(store) { store_.Execute("BEGIN IMMEDIATE"); }
+    ~Transaction() {
+      if (!committed_) sqlite3_exec(store_.db_, "ROLLBACK", nullptr, nullptr, nullptr);
+    }
+    void Commit() {
+      store_.Execute("COMMIT");
+      committed_ = true;
+    }
+
+   private:
+    SqliteStore& store_;
+    bool committed_ = false;
+  };
+
+  void Execute(const std::string& sql) {
+    char* message = nullptr;
+    if (sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &message) != SQLITE_OK) {
+      const std::string reason = message ? message : "unknown error";
+      sqlite3_free(message);
+      ThrowUnavailable("store '" + path_ + "': " + reason);
+    }
+  }
+
+  std::uint64_t Count(const char* sql) {
+    Statement count(db_, sql);
+    return count.Step() ? static_cast<std::uint64_t>(count.Int(0)) : 0;
+  }
+
+  std::string path_;
+  sqlite3* db_ = nullptr;
+};
+
+}  // namespace
+
+std::unique_ptr<Store> OpenSqliteStore(const std::string& path) { return std::make_unique<SqliteStore>(path); }
+
+}  // namespace recon::store

@@ -1,0 +1,72 @@
+#pragma once
+// The persistence seam: runs, anomalies, tickets and the audit trail. Writes are idempotent on natural keys, so
+// re-running a file or retrying a request never duplicates an anomaly or a ticket. SqliteStore is the embedded
+// default; a PostgreSQL implementation will share the same contract and test suite.
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace recon::store {
+
+/// A batch run as it starts.
+struct RunRecord {
+  std::string input_path;
+  std::string input_fingerprint;
+  std::string model_fingerprint;
+  std::string command;  ///< "detect", "train"
+};
+
+/// A batch run's outcome.
+struct RunStats {
+  std::uint64_t rows_read = 0;
+  std::uint64_t rows_rejected = 0;
+  std::uint64_t anomalies_flagged = 0;
+  std::uint64_t anomalies_new = 0;
+  std::string status;  ///< "ok" or "failed: reason"
+};
+
+/// One flagged trade with its verdict.
+struct AnomalyRecord {
+  std::string natural_key;  ///< SHA-256 of the source row's content and its occurrence number
+  std::int64_t run_id = 0;
+  std::string source;
+  std::uint64_t line = 0;
+  std::string trade_id;
+  std::string trade_date;
+  std::string desk;
+  double score = 0.0;
+  int cluster = -1;
+  std::string category;
+  std::string category_source;
+  double confidence = 0.0;
+  std::string severity;
+  std::string summary;
+  std::string status;
+  std::string ticket_id;
+  std::string explanation;
+  std::string row_json;  ///< the input row as a JSON object of header -> text
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+  /// Records the start of a run; returns its id.
+  virtual std::int64_t BeginRun(const RunRecord& run) = 0;
+  /// Records how a run ended.
+  virtual void FinishRun(std::int64_t run_id, const RunStats& stats) = 0;
+  /// Inserts the anomalies whose natural key is not stored yet, with an audit row each; returns how many were new.
+  virtual std::size_t InsertAnomalies(std::span<const AnomalyRecord> anomalies) = 0;
+  /// The ticket of each anomaly key, issuing the next number of the persistent sequence where none exists yet.
+  virtual std::vector<std::string> IssueTickets(std::span<const std::string> anomaly_keys, std::string_view prefix) = 0;
+  virtual std::uint64_t CountAnomalies() = 0;
+  virtual std::uint64_t CountTickets() = 0;
+  virtual std::uint64_t CountRuns() = 0;
+};
+
+/// Opens the SQLite store at `path` (created with its folder when missing). Throws Unavailable or Corrupt.
+std::unique_ptr<Store> OpenSqliteStore(const std::string& path);
+
+}  // namespace recon::store
