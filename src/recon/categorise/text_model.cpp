@@ -150,7 +150,7 @@ TextModel::TextModel(const std::vector<LabelledComment>& examples, double alpha)
     log_prior_[cat] = 0.0;
     const double denominator = totals[cat] + alpha * static_cast<double>(kBuckets);
     for (std::size_t id = 0; id < kBuckets; ++id) {
-      log_likelihood_[cat * kBuckets + id] = static_cast<float>(std::log((counts[cat * kBuckets + id] + alpha) / denominator));
+      log_likelihood_[id * kCategoryCount + cat] = static_cast<float>(std::log((counts[cat * kBuckets + id] + alpha) / denominator));
     }
   }
 }
@@ -162,7 +162,8 @@ std::array<double, kCategoryCount> TextModel::Predict(std::string_view comment) 
   if (ids.empty()) return posterior;
   std::array<double, kCategoryCount> logits = log_prior_;
   for (const std::uint32_t id : ids) {
-    for (std::size_t cat = 0; cat < kCategoryCount; ++cat) logits[cat] += log_likelihood_[cat * kBuckets + id];
+    const float* row = &log_likelihood_[id * kCategoryCount];
+    for (std::size_t cat = 0; cat < kCategoryCount; ++cat) logits[cat] += row[cat];
   }
   // Tempering: average evidence per feature, scaled to the size of a short word-level comment.
   const double temperature = static_cast<double>(ids.size()) / 4.0;

@@ -1,35 +1,34 @@
 #pragma once
 // "Have we seen this key among the last W trades?" in bounded memory: a ring of the last W key hashes plus a
-// count per hash. Used for duplicate-booking features; the window keeps memory flat on any file size.
+// count per key in an open-addressing table (linear probing, backward-shift deletion). A node-based map was the
+// top cost of feature preparation: one allocation and a cache miss per trade.
 #include <cstdint>
-#include <unordered_map>
 #include <vector>
 
 namespace recon::features {
 
 class RecentKeys {
  public:
-  explicit RecentKeys(std::size_t window) : ring_(window, 0), used_(window, false) {}
+  explicit RecentKeys(std::size_t window);
   /// True if `key` is among the last W keys; then records it.
-  bool SeenThenAdd(std::uint64_t key) {
-    const auto found = counts_.find(key);
-    const bool seen = found != counts_.end() && found->second > 0;
-    if (used_[next_]) {
-      const auto evicted = counts_.find(ring_[next_]);
-      if (--evicted->second == 0) counts_.erase(evicted);
-    }
-    ring_[next_] = key;
-    used_[next_] = true;
-    ++counts_[key];
-    next_ = (next_ + 1) % ring_.size();
-    return seen;
-  }
+  bool SeenThenAdd(std::uint64_t key);
 
  private:
+  struct Slot {
+    std::uint64_t key = 0;  // 0 = empty; real keys are remapped off 0
+    std::uint32_t count = 0;
+  };
+  std::size_t Home(std::uint64_t key) const { return static_cast<std::size_t>((key * 0x9e3779b97f4a7c15ULL) >> shift_); }
+  std::size_t Find(std::uint64_t key) const;
+  void Increment(std::uint64_t key);
+  void Decrement(std::uint64_t key);
+
   std::vector<std::uint64_t> ring_;
-  std::vector<bool> used_;
-  std::unordered_map<std::uint64_t, std::uint32_t> counts_;
-  std::size_t next_ = 0;
+  std::size_t ring_next_ = 0;
+  std::size_t ring_used_ = 0;
+  std::vector<Slot> slots_;
+  std::size_t mask_ = 0;
+  int shift_ = 0;
 };
 
 }  // namespace recon::features

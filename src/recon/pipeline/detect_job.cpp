@@ -10,6 +10,8 @@
 #include "recon/core/date.hpp"
 #include "recon/core/error.hpp"
 #include "recon/core/parallel.hpp"
+#include "recon/features/distinct_rows.hpp"
+#include "recon/io/batch_source.hpp"
 #include "recon/io/csv_reader.hpp"
 #include "recon/io/csv_writer.hpp"
 #include "recon/io/record_decoder.hpp"
@@ -108,18 +110,18 @@ DetectReport RunDetect(const Config& config, const DetectOptions& options, const
   io::RejectsWriter rejects(report.rejects_path);
   NaturalKeys natural_keys;
 
-  io::RawBatch raw;
-  io::RecordBatch records;
-  std::vector<io::RowError> errors;
+  io::BatchSource source(reader, decoder, /*prefetch=*/true);
   std::uint64_t rows_valid = 0;
   while (true) {
+    std::unique_ptr<io::IngestBatch> batch;
     {
       ScopedStage stage(report.times, "ingest");
-      if (!reader.Next(raw)) break;
-      errors.clear();
-      decoder.Decode(raw, records, errors);
-      rejects.Write(errors);
+      batch = source.Next();
+      if (!batch) break;
+      rejects.Write(batch->errors);
     }
+    const io::RawBatch& raw = batch->raw;
+    const io::RecordBatch& records = batch->records;
     features::FeatureMatrix all_features;
     features::FeatureMatrix model_input;
     {
@@ -129,9 +131,11 @@ DetectReport RunDetect(const Config& config, const DetectOptions& options, const
     }
     std::vector<double> scores;
     std::vector<std::size_t> flagged_rows;
+    features::DistinctRows distinct;
     {
       ScopedStage stage(report.times, "detect");
-      scores = bundle.detector->Score(model_input, threads);
+      distinct = features::FindDistinctRows(model_input);
+      scores = features::ScatterToRows(bundle.detector->Score(distinct.rows, threads), distinct);
       for (std::size_t row_idx = 0; row_idx < scores.size(); ++row_idx) {
         if (scores[row_idx] > bundle.threshold) flagged_rows.push_back(row_idx);
       }
@@ -139,7 +143,7 @@ DetectReport RunDetect(const Config& config, const DetectOptions& options, const
     std::vector<std::int32_t> clusters;
     {
       ScopedStage stage(report.times, "cluster");
-      clusters = bundle.clusterer->Assign(model_input, threads);
+      clusters = features::ScatterToRows(bundle.clusterer->Assign(distinct.rows, threads), distinct);
     }
     std::vector<categorise::AnomalyEvidence> evidence(flagged_rows.size());
     std::vector<std::string> explanations(flagged_rows.size());
@@ -228,6 +232,7 @@ DetectReport RunDetect(const Config& config, const DetectOptions& options, const
     rows_valid += records.RowCount();
     report.flagged += flagged_rows.size();
     if (progress != nullptr) progress->Update("detect", reader.BytesRead(), reader.FileBytes(), rows_valid);
+    source.Recycle(std::move(batch));
   }
   if (progress != nullptr) progress->Done("detect");
   output.Close();

@@ -11,6 +11,8 @@
 #include "recon/core/parallel.hpp"
 #include "recon/core/random.hpp"
 #include "recon/core/sha256.hpp"
+#include "recon/features/distinct_rows.hpp"
+#include "recon/io/batch_source.hpp"
 #include "recon/io/csv_reader.hpp"
 #include "recon/io/record_decoder.hpp"
 #include "recon/models/isolation_forest/isolation_forest.hpp"
@@ -64,16 +66,13 @@ models::ModelBundle TrainBundle(const Config& config, const std::string& input, 
   features::FeatureMatrix sample(0, model_names);
   Random reservoir_random(DeriveSeed(config.detector.iforest.seed, 0x5245534552ULL));
 
-  io::RawBatch raw;
-  io::RecordBatch records;
-  std::vector<io::RowError> errors;
+  io::BatchSource source(reader, decoder, /*prefetch=*/true);
   std::uint64_t rows_seen = 0;
-  while (reader.Next(raw)) {
-    errors.clear();
-    decoder.Decode(raw, records, errors);
-    report.rows_rejected += errors.size();
-    if (rejects != nullptr) rejects->Write(errors);
-    const features::FeatureMatrix all = builder->Transform(records);
+  while (auto batch = source.Next()) {
+    report.rows_rejected += batch->errors.size();
+    if (rejects != nullptr) rejects->Write(batch->errors);
+    const features::FeatureMatrix all = builder->Transform(batch->records);
+    source.Recycle(std::move(batch));
     const features::FeatureMatrix selected = all.Select(builder->ModelColumns());
     for (std::size_t row_idx = 0; row_idx < selected.Rows(); ++row_idx, ++rows_seen) {
       if (sample.Rows() < capacity) {
@@ -98,7 +97,9 @@ models::ModelBundle TrainBundle(const Config& config, const std::string& input, 
   const unsigned threads = ResolveThreadCount(config.threads);
   auto detector = std::make_unique<models::IsolationForest>(config.detector.iforest);
   detector->Fit(sample);
-  const std::vector<double> sample_scores = detector->Score(sample, threads);
+  const features::DistinctRows distinct_sample = features::FindDistinctRows(sample);
+  const std::vector<double> sample_scores =
+      features::ScatterToRows(detector->Score(distinct_sample.rows, threads), distinct_sample);
   const double threshold = config.detector.score_threshold.value_or(Quantile(sample_scores, 1.0 - config.detector.contamination));
 
   // The reservoir is already a uniform random sample, so its first rows are one too.

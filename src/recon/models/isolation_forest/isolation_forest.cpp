@@ -88,9 +88,7 @@ std::vector<FeatureContribution> IsolationForest::Explain(const float* row) cons
     while (tree.nodes[node_idx].feature >= 0) {
       const IsolationNode& node = tree.nodes[node_idx];
       const std::uint32_t child = node.left + (row[node.feature] > node.threshold ? 1u : 0u);
-      const double parent_size = std::max<std::uint32_t>(tree.sizes[node_idx], 1);
-      const double child_size = std::max<std::uint32_t>(tree.sizes[child], 1);
-      credit[static_cast<std::size_t>(node.feature)] += std::log2(parent_size / child_size);
+      credit[static_cast<std::size_t>(node.feature)] += tree.log2_sizes[node_idx] - tree.log2_sizes[child];
       node_idx = child;
     }
   }
@@ -160,6 +158,7 @@ std::unique_ptr<IsolationForest> IsolationForest::Load(BinaryReader& reader) {
     }
     tree.sizes = reader.ReadVector<std::uint32_t>("node sizes");
     if (tree.sizes.size() != node_count) ThrowCorrupt("model file holds inconsistent tree sizes");
+    tree.DeriveLogSizes();
   }
   return forest;
 }

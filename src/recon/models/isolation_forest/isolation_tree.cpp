@@ -74,6 +74,7 @@ IsolationTree BuildIsolationTree(const features::FeatureMatrix& data, std::vecto
   tree.sizes.resize(1);
   TreeGrower grower{data, sample, max_depth, random, tree, {}};
   grower.Grow(0, 0, sample.size(), 0);
+  tree.DeriveLogSizes();
   return tree;
 }
 

@@ -2,6 +2,7 @@
 // One isolation tree in a flat array. Children of an internal node sit side by side (right = left + 1) and
 // always after their parent, so scoring is a short loop with no pointers, and a loaded file can be checked
 // to terminate.
+#include <cmath>
 #include <cstdint>
 #include <vector>
 
@@ -20,6 +21,15 @@ struct IsolationNode {
 struct IsolationTree {
   std::vector<IsolationNode> nodes;
   std::vector<std::uint32_t> sizes;  ///< training points that reached each node (for explanations)
+  std::vector<float> log2_sizes;     ///< log2(max(size, 1)), derived from sizes (not persisted)
+
+  /// Recomputes log2_sizes from sizes.
+  void DeriveLogSizes() {
+    log2_sizes.resize(sizes.size());
+    for (std::size_t idx = 0; idx < sizes.size(); ++idx) {
+      log2_sizes[idx] = static_cast<float>(std::log2(static_cast<double>(sizes[idx] == 0 ? 1 : sizes[idx])));
+    }
+  }
 
   /// Path length h(x) of `row`, including the c(n) adjustment at the leaf.
   float PathLength(const float* row) const {

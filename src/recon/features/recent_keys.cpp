@@ -1,0 +1,65 @@
+#include "recon/features/recent_keys.hpp"
+
+namespace recon::features {
+
+RecentKeys::RecentKeys(std::size_t window) : ring_(window == 0 ? 1 : window, 0) {
+  std::size_t capacity = 16;
+  int bits = 4;
+  while (capacity < 2 * ring_.size()) {
+    capacity <<= 1;
+    ++bits;
+  }
+  slots_.assign(capacity, Slot{});
+  mask_ = capacity - 1;
+  shift_ = 64 - bits;
+}
+
+std::size_t RecentKeys::Find(std::uint64_t key) const {
+  std::size_t slot = Home(key);
+  while (slots_[slot].key != 0) {
+    if (slots_[slot].key == key) return slot;
+    slot = (slot + 1) & mask_;
+  }
+  return slot;  // the empty slot where the key would go
+}
+
+void RecentKeys::Increment(std::uint64_t key) {
+  Slot& slot = slots_[Find(key)];
+  slot.key = key;
+  ++slot.count;
+}
+
+void RecentKeys::Decrement(std::uint64_t key) {
+  std::size_t hole = Find(key);
+  if (--slots_[hole].count > 0) return;
+  // Backward-shift deletion keeps every probe chain unbroken without tombstones.
+  slots_[hole] = Slot{};
+  std::size_t next = (hole + 1) & mask_;
+  while (slots_[next].key != 0) {
+    const std::size_t home = Home(slots_[next].key);
+    // Move the entry back if its home is not in the cyclic range (hole, next].
+    const bool stays = hole <= next ? (home > hole && home <= next) : (home > hole || home <= next);
+    if (!stays) {
+      slots_[hole] = slots_[next];
+      slots_[next] = Slot{};
+      hole = next;
+    }
+    next = (next + 1) & mask_;
+  }
+}
+
+bool RecentKeys::SeenThenAdd(std::uint64_t key) {
+  if (key == 0) key = 1;
+  const bool seen = slots_[Find(key)].key == key;
+  if (ring_used_ == ring_.size()) {
+    Decrement(ring_[ring_next_]);
+  } else {
+    ++ring_used_;
+  }
+  ring_[ring_next_] = key;
+  ring_next_ = (ring_next_ + 1) % ring_.size();
+  Increment(key);
+  return seen;
+}
+
+}  // namespace recon::features
