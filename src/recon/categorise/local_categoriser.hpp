@@ -2,7 +2,9 @@
 // The built-in categoriser: numeric rules and a text model on COMMENT, combined as independent evidence:
 //   P(category) ∝ P_rules(category | numbers) * P_text(category | comment)^text_weight.
 // A clear comment can overrule a weak numeric rule, and a blank or generic comment ("pls check") leaves the
-// decision to the numbers, since the tempered text posterior is then nearly flat.
+// decision to the numbers: the tempered text posterior is then nearly flat, and the text model's "Unknown"
+// (learned from generic comments) is spread evenly rather than counted as evidence for the Unknown bucket,
+// which the rules assign when the numbers fit no pattern.
 #include <memory>
 #include <string>
 

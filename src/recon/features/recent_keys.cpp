@@ -16,7 +16,7 @@ RecentKeys::RecentKeys(std::size_t window) : ring_(window == 0 ? 1 : window, 0) 
 
 std::size_t RecentKeys::Find(std::uint64_t key) const {
   std::size_t slot = Home(key);
-  while (slots_[slot].key != 0) {
+  while (slots_[slot].count != 0) {
     if (slots_[slot].key == key) return slot;
     slot = (slot + 1) & mask_;
   }
@@ -35,7 +35,7 @@ void RecentKeys::Decrement(std::uint64_t key) {
   // Backward-shift deletion keeps every probe chain unbroken without tombstones.
   slots_[hole] = Slot{};
   std::size_t next = (hole + 1) & mask_;
-  while (slots_[next].key != 0) {
+  while (slots_[next].count != 0) {
     const std::size_t home = Home(slots_[next].key);
     // Move the entry back if its home is not in the cyclic range (hole, next].
     const bool stays = hole <= next ? (home > hole && home <= next) : (home > hole || home <= next);
@@ -49,8 +49,7 @@ void RecentKeys::Decrement(std::uint64_t key) {
 }
 
 bool RecentKeys::SeenThenAdd(std::uint64_t key) {
-  if (key == 0) key = 1;
-  const bool seen = slots_[Find(key)].key == key;
+  const bool seen = slots_[Find(key)].count != 0;
   if (ring_used_ == ring_.size()) {
     Decrement(ring_[ring_next_]);
   } else {

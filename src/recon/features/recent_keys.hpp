@@ -15,8 +15,8 @@ class RecentKeys {
 
  private:
   struct Slot {
-    std::uint64_t key = 0;  // 0 = empty; real keys are remapped off 0
-    std::uint32_t count = 0;
+    std::uint64_t key = 0;
+    std::uint32_t count = 0;  // 0 = empty slot
   };
   std::size_t Home(std::uint64_t key) const { return static_cast<std::size_t>((key * 0x9e3779b97f4a7c15ULL) >> shift_); }
   std::size_t Find(std::uint64_t key) const;

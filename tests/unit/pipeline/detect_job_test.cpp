@@ -1,0 +1,127 @@
+#include "recon/pipeline/detect_job.hpp"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <set>
+
+#include "recon/core/error.hpp"
+#include "recon/resolve/resolver.hpp"
+#include "recon/store/store.hpp"
+#include "support/csv_table.hpp"
+#include "support/temp_dir.hpp"
+
+namespace recon::pipeline {
+namespace {
+
+const std::string kSample = std::string(RECON_SOURCE_DIR) + "/data/recon_sample_10k.csv";
+
+Config ConfigIn(const testing::TempDir& dir) {
+  Config config;
+  config.paths.store = dir.File("var/recon.db");
+  config.paths.model = dir.File("var/models/recon.model");
+  config.paths.output = dir.File("var/anomalies.csv");
+  config.logging.dir = dir.File("var/log");
+  return config;
+}
+
+TEST(DetectJobTest, SampleRunProducesResolvedAnomaliesAndRerunAddsNothing) {
+  testing::TempDir dir;
+  const Config config = ConfigIn(dir);
+  const Logger logger = Logger::Null();
+  DetectOptions options;
+  options.input = kSample;
+  const DetectReport first = RunDetect(config, options, logger, nullptr);
+  EXPECT_TRUE(first.trained_model);
+  EXPECT_TRUE(std::filesystem::exists(config.paths.model));
+  EXPECT_EQ(first.rows_read, 10000u);
+  EXPECT_EQ(first.rows_rejected, 0u);
+  EXPECT_GT(first.flagged, 150u);
+  EXPECT_LT(first.flagged, 400u);
+  EXPECT_EQ(first.stored_new, first.flagged);
+
+  const auto table = testing::ReadCsvTable(config.paths.output);
+  ASSERT_EQ(table.rows.size(), first.flagged);
+  const std::vector<std::string> tail = {"anomaly_score", "flagged", "cluster", "category", "severity",
+                                         "summary", "status", "ticket_id", "explanation"};
+  ASSERT_EQ(table.header.size(), 21u + tail.size());
+  EXPECT_EQ(std::vector<std::string>(table.header.end() - 9, table.header.end()), tail);
+  std::set<std::string> tickets;
+  std::size_t true_anomalies = 0;
+  for (const auto& row : table.rows) {
+    EXPECT_EQ(row[table.Column("flagged")], "1");
+    EXPECT_FALSE(row[table.Column("explanation")].empty());
+    if (row[table.Column("IS_ANOMALY")] == "1") ++true_anomalies;
+    if (row[table.Column("status")] == resolve::kStatusAutoResolved) {
+      EXPECT_EQ(row[table.Column("category")], "Timing Issue");
+      EXPECT_TRUE(tickets.insert(row[table.Column("ticket_id")]).second) << "duplicate ticket";
+    } else {
+      EXPECT_TRUE(row[table.Column("ticket_id")].empty());
+    }
+  }
+  EXPECT_GT(static_cast<double>(true_anomalies) / static_cast<double>(table.rows.size()), 0.9);
+  EXPECT_FALSE(tickets.empty());
+
+  const DetectReport second = RunDetect(config, options, logger, nullptr);
+  EXPECT_FALSE(second.trained_model);
+  EXPECT_EQ(second.flagged, first.flagged);
+  EXPECT_EQ(second.stored_new, 0u);
+  const auto again = testing::ReadCsvTable(config.paths.output);
+  EXPECT_EQ(again.rows, table.rows);  // same tickets, same verdicts
+  auto store = store::OpenSqliteStore(config.paths.store);
+  EXPECT_EQ(store->CountAnomalies(), first.flagged);
+  EXPECT_EQ(store->CountTickets(), tickets.size());
+}
+
+TEST(DetectJobTest, AllRowsModeWritesEveryRowWithFlags) {
+  testing::TempDir dir;
+  const Config config = ConfigIn(dir);
+  DetectOptions options;
+  options.input = kSample;
+  options.all_rows = true;
+  options.output = dir.File("all.csv");
+  const DetectReport report = RunDetect(config, options, Logger::Null(), nullptr);
+  const auto table = testing::ReadCsvTable(options.output);
+  ASSERT_EQ(table.rows.size(), 10000u);
+  std::size_t flagged = 0;
+  for (const auto& row : table.rows) flagged += row[table.Column("flagged")] == "1";
+  EXPECT_EQ(flagged, report.flagged);
+}
+
+TEST(DetectJobTest, RejectsAreWrittenWithLineAndReason) {
+  testing::TempDir dir;
+  const Config config = ConfigIn(dir);
+  std::string text = testing::ReadFile(kSample);
+  const std::size_t third_line = text.find('\n', text.find('\n') + 1) + 1;
+  text.insert(third_line, "T999,2025-01-02,2025-01-03,EQ Cash NY,x,y,z,Equity,USD,1,1,zero,1,1,0,1,1,0,,0,\n");
+  DetectOptions options;
+  options.input = dir.Write("with_bad_row.csv", text);
+  const DetectReport report = RunDetect(config, options, Logger::Null(), nullptr);
+  EXPECT_EQ(report.rows_rejected, 1u);
+  EXPECT_EQ(report.rows_read, 10001u);
+  const auto rejects = testing::ReadCsvTable(report.rejects_path);
+  ASSERT_EQ(rejects.rows.size(), 1u);
+  EXPECT_EQ(rejects.rows[0][rejects.Column("line")], "3");
+  EXPECT_EQ(rejects.rows[0][rejects.Column("kind")], "bad_number");
+  EXPECT_EQ(rejects.rows[0][rejects.Column("column")], "QUANTITY_DIFF");
+}
+
+TEST(DetectJobTest, CorruptModelIsRefusedAndNothingIsWritten) {
+  testing::TempDir dir;
+  const Config config = ConfigIn(dir);
+  std::filesystem::create_directories(dir.File("var/models"));
+  dir.Write("var/models/recon.model", "RECONMDL truncated");
+  DetectOptions options;
+  options.input = kSample;
+  try {
+    RunDetect(config, options, Logger::Null(), nullptr);
+    FAIL();
+  } catch (const Error& error) {
+    EXPECT_EQ(error.Kind(), ErrorKind::kCorrupt);
+    EXPECT_NE(std::string(error.what()).find("recon.model"), std::string::npos);
+  }
+  EXPECT_FALSE(std::filesystem::exists(config.paths.output));
+}
+
+}  // namespace
+}  // namespace recon::pipeline

@@ -1,0 +1,71 @@
+#include "recon/store/store.hpp"
+
+#include <gtest/gtest.h>
+
+#include <set>
+
+#include "recon/core/error.hpp"
+#include "support/temp_dir.hpp"
+
+namespace recon::store {
+namespace {
+
+AnomalyRecord Anomaly(const std::string& key, std::int64_t run_id) {
+  AnomalyRecord record;
+  record.natural_key = key;
+  record.run_id = run_id;
+  record.source = "f.csv";
+  record.trade_id = "T1";
+  record.trade_date = "2025-01-02";
+  record.desk = "Rates";
+  record.category = "Timing Issue";
+  record.category_source = "local";
+  record.severity = "low";
+  record.summary = "s";
+  record.status = "Pending User Review";
+  record.explanation = "e";
+  record.row_json = "{}";
+  return record;
+}
+
+TEST(SqliteStoreTest, InsertIsIdempotentOnTheNaturalKey) {
+  testing::TempDir dir;
+  auto store = OpenSqliteStore(dir.File("var/recon.db"));
+  const auto run = store->BeginRun({"f.csv", "fp", "model", "detect"});
+  const std::vector<AnomalyRecord> batch = {Anomaly("k1", run), Anomaly("k2", run)};
+  EXPECT_EQ(store->InsertAnomalies(batch), 2u);
+  EXPECT_EQ(store->InsertAnomalies(batch), 0u);
+  EXPECT_EQ(store->CountAnomalies(), 2u);
+  store->FinishRun(run, {10, 0, 2, 2, "ok"});
+  EXPECT_EQ(store->CountRuns(), 1u);
+}
+
+TEST(SqliteStoreTest, TicketsAreUniqueStableAndSurviveRestarts) {
+  testing::TempDir dir;
+  std::vector<std::string> first;
+  {
+    auto store = OpenSqliteStore(dir.File("recon.db"));
+    first = store->IssueTickets(std::vector<std::string>{"a", "b", "c"}, "RECON-");
+    EXPECT_EQ(first, (std::vector<std::string>{"RECON-000001", "RECON-000002", "RECON-000003"}));
+    EXPECT_EQ(store->IssueTickets(std::vector<std::string>{"b"}, "RECON-"), (std::vector<std::string>{"RECON-000002"}));
+  }
+  auto reopened = OpenSqliteStore(dir.File("recon.db"));
+  const auto more = reopened->IssueTickets(std::vector<std::string>{"a", "d"}, "RECON-");
+  EXPECT_EQ(more, (std::vector<std::string>{"RECON-000001", "RECON-000004"}));
+  EXPECT_EQ(reopened->CountTickets(), 4u);
+}
+
+TEST(SqliteStoreTest, NonDatabaseFileIsRefusedClearly) {
+  testing::TempDir dir;
+  const auto path = dir.Write("recon.db", std::string(8192, 'x'));
+  try {
+    OpenSqliteStore(path);
+    FAIL();
+  } catch (const Error& error) {
+    EXPECT_EQ(error.Kind(), ErrorKind::kCorrupt);
+    EXPECT_NE(std::string(error.what()).find(path), std::string::npos);
+  }
+}
+
+}  // namespace
+}  // namespace recon::store
