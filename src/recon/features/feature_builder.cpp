@@ -26,7 +26,7 @@ class KeyHasher {
       Mix(word);
     }
     std::uint64_t tail = 0;
-    std::memcpy(&tail, text.data() + pos, text.size() - pos);
+    if (pos < text.size()) std::memcpy(&tail, text.data() + pos, text.size() - pos);
     Mix(tail ^ (static_cast<std::uint64_t>(text.size()) << 56));
     return *this;
   }

@@ -48,8 +48,8 @@ void RecentKeys::Decrement(std::uint64_t key) {
   }
 }
 
-bool RecentKeys::SeenThenAdd(std::uint64_t key) {
-  const bool seen = slots_[Find(key)].count != 0;
+std::uint32_t RecentKeys::CountThenAdd(std::uint64_t key) {
+  const std::uint32_t seen = slots_[Find(key)].count;
   if (ring_used_ == ring_.size()) {
     Decrement(ring_[ring_next_]);
   } else {

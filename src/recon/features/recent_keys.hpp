@@ -11,7 +11,9 @@ class RecentKeys {
  public:
   explicit RecentKeys(std::size_t window);
   /// True if `key` is among the last W keys; then records it.
-  bool SeenThenAdd(std::uint64_t key);
+  bool SeenThenAdd(std::uint64_t key) { return CountThenAdd(key) > 0; }
+  /// How many of the last W keys equal `key`; then records it.
+  std::uint32_t CountThenAdd(std::uint64_t key);
 
  private:
   struct Slot {

@@ -1,6 +1,7 @@
 #include "recon/pipeline/anomaly_rows.hpp"
 
 #include <cstdio>
+#include <cstring>
 
 #include <nlohmann/json.hpp>
 
@@ -56,7 +57,9 @@ std::string NaturalKeys::KeyOf(const io::RawBatch& raw, std::size_t raw_row_idx)
   }
   const auto digest = hasher.Finish();
   std::string key = ToHex(digest.data(), digest.size());
-  const std::uint32_t occurrence = occurrences_[key]++;
+  std::uint64_t prefix = 0;
+  std::memcpy(&prefix, digest.data(), sizeof prefix);
+  const std::uint32_t occurrence = recent_.CountThenAdd(prefix);
   return occurrence == 0 ? key : key + "#" + std::to_string(occurrence);
 }
 

@@ -2,11 +2,11 @@
 // Helpers that turn one scored row into the pieces the sinks need: categoriser evidence, the explanation text and
 // the natural key that makes store writes idempotent.
 #include <string>
-#include <unordered_map>
 #include <vector>
 
 #include "recon/categorise/evidence.hpp"
 #include "recon/features/feature_builder.hpp"
+#include "recon/features/recent_keys.hpp"
 #include "recon/io/raw_batch.hpp"
 #include "recon/io/record_batch.hpp"
 #include "recon/models/detector.hpp"
@@ -20,14 +20,16 @@ categorise::AnomalyEvidence BuildEvidence(const io::RecordBatch& records, std::s
 std::string FormatExplanation(const std::vector<models::FeatureContribution>& contributions,
                               const std::vector<std::string>& names, const float* model_row, std::size_t top_k);
 
-/// Gives each source row a stable key: SHA-256 of its fields, plus how many identical rows came before it in the
-/// same run (so exact duplicate rows, which are real anomalies, still get distinct keys).
+/// Gives each flagged row a stable key: SHA-256 of its fields, plus how many identical rows were flagged among the
+/// previous `window` (so exact duplicate rows, which are real anomalies, still get distinct keys). The window keeps
+/// memory flat on any file size; the same file always yields the same keys.
 class NaturalKeys {
  public:
+  explicit NaturalKeys(std::size_t window = 100000) : recent_(window) {}
   std::string KeyOf(const io::RawBatch& raw, std::size_t raw_row_idx);
 
  private:
-  std::unordered_map<std::string, std::uint32_t> occurrences_;
+  features::RecentKeys recent_;
 };
 
 /// The input row as a JSON object of header -> text.

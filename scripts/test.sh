@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Command 2 of the README (and what CI runs): install what is missing, build, and pass every test; then build
+# again with AddressSanitizer + UndefinedBehaviorSanitizer and run the unit tests under them.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh
+jobs=$(nproc)
+
+cmake --preset release -DRECON_BUILD_TESTS=ON -DRECON_BUILD_BENCH=ON >/dev/null
+cmake --build --preset release -j "$jobs"
+ctest --preset release -j "$jobs"
+
+cmake --preset asan >/dev/null
+cmake --build --preset asan -j "$jobs"
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+  ctest --preset asan -j "$jobs"
