@@ -115,11 +115,14 @@ std::vector<std::uint32_t> TextModel::Featurise(std::string_view comment) {
       start = pos + 1;
     }
   }
+  ids.reserve(words.size() * 2 + 3 * text.size());
   for (std::size_t word_idx = 0; word_idx < words.size(); ++word_idx) {
     ids.push_back(Hash(words[word_idx], 1) % kBuckets);
     if (word_idx + 1 < words.size()) {
-      const std::string bigram = std::string(words[word_idx]) + ' ' + std::string(words[word_idx + 1]);
-      ids.push_back(Hash(bigram, 2) % kBuckets);
+      // The two words are adjacent in `text`, separated by one space: hash that span, no copy needed.
+      const std::size_t begin = static_cast<std::size_t>(words[word_idx].data() - text.data());
+      const std::size_t end = static_cast<std::size_t>(words[word_idx + 1].data() - text.data()) + words[word_idx + 1].size();
+      ids.push_back(Hash(std::string_view(text).substr(begin, end - begin), 2) % kBuckets);
     }
   }
   for (std::size_t n = 3; n <= 5; ++n) {

@@ -2,7 +2,9 @@
 
 namespace recon::features {
 
-RecentKeys::RecentKeys(std::size_t window) : ring_(window == 0 ? 1 : window, 0) {
+// The ring holds W + 1 keys so the oldest can be evicted before the lookup, leaving exactly the last W keys to
+// check: one probe then serves both the lookup and the increment.
+RecentKeys::RecentKeys(std::size_t window) : ring_((window == 0 ? 1 : window) + 1, 0) {
   std::size_t capacity = 16;
   int bits = 4;
   while (capacity < 2 * ring_.size()) {
@@ -21,12 +23,6 @@ std::size_t RecentKeys::Find(std::uint64_t key) const {
     slot = (slot + 1) & mask_;
   }
   return slot;  // the empty slot where the key would go
-}
-
-void RecentKeys::Increment(std::uint64_t key) {
-  Slot& slot = slots_[Find(key)];
-  slot.key = key;
-  ++slot.count;
 }
 
 void RecentKeys::Decrement(std::uint64_t key) {
@@ -49,15 +45,17 @@ void RecentKeys::Decrement(std::uint64_t key) {
 }
 
 std::uint32_t RecentKeys::CountThenAdd(std::uint64_t key) {
-  const std::uint32_t seen = slots_[Find(key)].count;
   if (ring_used_ == ring_.size()) {
-    Decrement(ring_[ring_next_]);
+    Decrement(ring_[ring_next_]);  // the key W + 1 places back leaves the window
   } else {
     ++ring_used_;
   }
+  Slot& slot = slots_[Find(key)];
+  const std::uint32_t seen = slot.count;
+  slot.key = key;
+  ++slot.count;
   ring_[ring_next_] = key;
   ring_next_ = (ring_next_ + 1) % ring_.size();
-  Increment(key);
   return seen;
 }
 

@@ -22,7 +22,6 @@ class RecentKeys {
   };
   std::size_t Home(std::uint64_t key) const { return static_cast<std::size_t>((key * 0x9e3779b97f4a7c15ULL) >> shift_); }
   std::size_t Find(std::uint64_t key) const;
-  void Increment(std::uint64_t key);
   void Decrement(std::uint64_t key);
 
   std::vector<std::uint64_t> ring_;

@@ -3,8 +3,6 @@
 #include <cstdio>
 #include <cstring>
 
-#include <nlohmann/json.hpp>
-
 #include "recon/core/sha256.hpp"
 
 namespace recon::pipeline {
@@ -63,10 +61,59 @@ std::string NaturalKeys::KeyOf(const io::RawBatch& raw, std::size_t raw_row_idx)
   return occurrence == 0 ? key : key + "#" + std::to_string(occurrence);
 }
 
+namespace {
+
+// JSON string escaping (RFC 8259) for CSV text; invalid UTF-8 bytes become U+FFFD so the store always holds valid
+// JSON. Written out because building an nlohmann object per anomaly cost more than the rest of the output stage.
+void AppendJsonString(std::string& out, std::string_view text) {
+  out.push_back('"');
+  for (std::size_t pos = 0; pos < text.size();) {
+    const auto c = static_cast<unsigned char>(text[pos]);
+    if (c < 0x80) {
+      switch (c) {
+        case '"': out += "\\\""; break;
+        case '\\': out += "\\\\"; break;
+        case '\n': out += "\\n"; break;
+        case '\r': out += "\\r"; break;
+        case '\t': out += "\\t"; break;
+        default:
+          if (c < 0x20) {
+            char escaped[8];
+            std::snprintf(escaped, sizeof escaped, "\\u%04x", c);
+            out += escaped;
+          } else {
+            out.push_back(static_cast<char>(c));
+          }
+      }
+      ++pos;
+      continue;
+    }
+    const std::size_t length = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC2 ? 2 : 0;
+    bool valid = length > 0 && pos + length <= text.size() && c <= 0xF4;
+    for (std::size_t idx = 1; valid && idx < length; ++idx) valid = (static_cast<unsigned char>(text[pos + idx]) & 0xC0) == 0x80;
+    if (valid) {
+      out.append(text.substr(pos, length));
+      pos += length;
+    } else {
+      out += "\xEF\xBF\xBD";
+      ++pos;
+    }
+  }
+  out.push_back('"');
+}
+
+}  // namespace
+
 std::string RowJson(const io::RawBatch& raw, std::size_t raw_row_idx, const std::vector<std::string>& header) {
-  nlohmann::json row = nlohmann::json::object();
-  for (std::size_t col_idx = 0; col_idx < header.size(); ++col_idx) row[header[col_idx]] = std::string(raw.Field(raw_row_idx, col_idx));
-  return row.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  std::string json = "{";
+  for (std::size_t col_idx = 0; col_idx < header.size(); ++col_idx) {
+    if (col_idx > 0) json.push_back(',');
+    AppendJsonString(json, header[col_idx]);
+    json.push_back(':');
+    AppendJsonString(json, raw.Field(raw_row_idx, col_idx));
+  }
+  json.push_back('}');
+  return json;
 }
 
 }  // namespace recon::pipeline

@@ -12,7 +12,7 @@
 #include "recon/core/random.hpp"
 #include "recon/core/sha256.hpp"
 #include "recon/features/distinct_rows.hpp"
-#include "recon/io/batch_source.hpp"
+#include "recon/pipeline/featured_batch.hpp"
 #include "recon/io/csv_reader.hpp"
 #include "recon/io/record_decoder.hpp"
 #include "recon/models/isolation_forest/isolation_forest.hpp"
@@ -52,13 +52,49 @@ std::string FingerprintFile(const std::string& path) {
 
 std::string FingerprintBundle(const models::ModelBundle& bundle) { return Sha256Hex(bundle.Serialise()); }
 
+models::ModelBundle FitBundle(const Config& config, std::unique_ptr<features::FeatureBuilder> builder,
+                              const features::FeatureMatrix& sample, const std::string& source, std::uint64_t rows_seen) {
+  const auto minimum_rows = static_cast<std::uint64_t>(std::max(2, config.clustering.kmeans.k));
+  if (sample.Rows() < minimum_rows) {
+    ThrowInvalidInput("'" + source + "' has " + std::to_string(sample.Rows()) + " valid rows; training needs at least " +
+                      std::to_string(minimum_rows));
+  }
+  const unsigned threads = ResolveThreadCount(config.threads);
+  auto detector = std::make_unique<models::IsolationForest>(config.detector.iforest);
+  detector->Fit(sample);
+  const features::DistinctRows distinct_sample = features::FindDistinctRows(sample);
+  const std::vector<double> sample_scores =
+      features::ScatterToRows(detector->Score(distinct_sample.rows, threads), distinct_sample);
+
+  // The KMeans sample is a systematic subsample spread over the whole training sample.
+  const std::size_t cluster_rows = std::min<std::size_t>(sample.Rows(), static_cast<std::size_t>(config.clustering.train_max_rows));
+  features::FeatureMatrix cluster_sample(0, sample.Names());
+  for (std::size_t pick = 0; pick < cluster_rows; ++pick) cluster_sample.AppendRow(sample.Row(pick * sample.Rows() / cluster_rows));
+  auto clusterer = std::make_unique<models::KMeans>(config.clustering.kmeans);
+  clusterer->Fit(cluster_sample, threads);
+
+  models::ModelBundle bundle;
+  bundle.features = std::move(builder);
+  bundle.detector = std::move(detector);
+  bundle.clusterer = std::move(clusterer);
+  bundle.threshold = config.detector.score_threshold.value_or(Quantile(sample_scores, 1.0 - config.detector.contamination));
+  bundle.metadata.source = source;
+  bundle.metadata.data_fingerprint = FingerprintFile(source);
+  bundle.metadata.created_at = NowUtc();
+  bundle.metadata.recon_version = RECON_VERSION;
+  bundle.metadata.rows_seen = rows_seen;
+  bundle.metadata.sample_rows = sample.Rows();
+  bundle.metadata.seed = config.detector.iforest.seed;
+  bundle.metadata.contamination = config.detector.score_threshold ? 0.0 : config.detector.contamination;
+  return bundle;
+}
+
 models::ModelBundle TrainBundle(const Config& config, const std::string& input, const Logger& logger,
                                 ProgressListener* progress, io::RejectsWriter* rejects, TrainingReport& report) {
   const auto started = std::chrono::steady_clock::now();
   io::CsvReader reader(input, config.ingest);
   const io::RecordDecoder decoder(reader.Header(), config.columns, input);
   auto builder = std::make_unique<features::FeatureBuilder>(config.features);
-  builder->SetLearning(true);
 
   std::vector<std::string> model_names;
   for (const std::size_t col_idx : builder->ModelColumns()) model_names.push_back(builder->Names()[col_idx]);
@@ -66,14 +102,13 @@ models::ModelBundle TrainBundle(const Config& config, const std::string& input, 
   features::FeatureMatrix sample(0, model_names);
   Random reservoir_random(DeriveSeed(config.detector.iforest.seed, 0x5245534552ULL));
 
-  io::BatchSource source(reader, decoder, /*prefetch=*/true);
+  FeaturedBatchSource source(FeaturedBatchProducer(reader, decoder, *builder, kLearnFromAllRows), /*background=*/true);
   std::uint64_t rows_seen = 0;
   while (auto batch = source.Next()) {
-    report.rows_rejected += batch->errors.size();
-    if (rejects != nullptr) rejects->Write(batch->errors);
-    const features::FeatureMatrix all = builder->Transform(batch->records);
+    report.rows_rejected += batch->ingest.errors.size();
+    if (rejects != nullptr) rejects->Write(batch->ingest.errors);
+    const features::FeatureMatrix selected = batch->all_features.Select(builder->ModelColumns());
     source.Recycle(std::move(batch));
-    const features::FeatureMatrix selected = all.Select(builder->ModelColumns());
     for (std::size_t row_idx = 0; row_idx < selected.Rows(); ++row_idx, ++rows_seen) {
       if (sample.Rows() < capacity) {
         sample.AppendRow(selected.Row(row_idx));
@@ -86,43 +121,10 @@ models::ModelBundle TrainBundle(const Config& config, const std::string& input, 
   }
   if (progress != nullptr) progress->Done("train");
   report.rows_read = rows_seen + report.rows_rejected;
-  const auto minimum_rows = static_cast<std::uint64_t>(std::max(2, config.clustering.kmeans.k));
-  if (rows_seen < minimum_rows) {
-    ThrowInvalidInput("'" + input + "' has " + std::to_string(rows_seen) + " valid rows; training needs at least " +
-                      std::to_string(minimum_rows));
-  }
   builder->SetLearning(false);
   builder->ResetHistory();
-
-  const unsigned threads = ResolveThreadCount(config.threads);
-  auto detector = std::make_unique<models::IsolationForest>(config.detector.iforest);
-  detector->Fit(sample);
-  const features::DistinctRows distinct_sample = features::FindDistinctRows(sample);
-  const std::vector<double> sample_scores =
-      features::ScatterToRows(detector->Score(distinct_sample.rows, threads), distinct_sample);
-  const double threshold = config.detector.score_threshold.value_or(Quantile(sample_scores, 1.0 - config.detector.contamination));
-
-  // The reservoir is already a uniform random sample, so its first rows are one too.
-  const std::size_t cluster_rows = std::min<std::size_t>(sample.Rows(), static_cast<std::size_t>(config.clustering.train_max_rows));
-  features::FeatureMatrix cluster_sample(0, model_names);
-  for (std::size_t row_idx = 0; row_idx < cluster_rows; ++row_idx) cluster_sample.AppendRow(sample.Row(row_idx));
-  auto clusterer = std::make_unique<models::KMeans>(config.clustering.kmeans);
-  clusterer->Fit(cluster_sample, threads);
-
-  models::ModelBundle bundle;
-  bundle.features = std::move(builder);
-  bundle.detector = std::move(detector);
-  bundle.clusterer = std::move(clusterer);
-  bundle.threshold = threshold;
-  bundle.metadata.source = input;
-  bundle.metadata.data_fingerprint = FingerprintFile(input);
-  bundle.metadata.created_at = NowUtc();
-  bundle.metadata.recon_version = RECON_VERSION;
-  bundle.metadata.rows_seen = rows_seen;
-  bundle.metadata.sample_rows = sample.Rows();
-  bundle.metadata.seed = config.detector.iforest.seed;
-  bundle.metadata.contamination = config.detector.score_threshold ? 0.0 : config.detector.contamination;
-
+  models::ModelBundle bundle = FitBundle(config, std::move(builder), sample, input, rows_seen);
+  const double threshold = bundle.threshold;
   report.sample_rows = sample.Rows();
   report.threshold = threshold;
   report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
