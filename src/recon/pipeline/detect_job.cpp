@@ -26,6 +26,9 @@ namespace recon::pipeline {
 namespace {
 
 constexpr std::size_t kExplainTopFeatures = 3;
+// Anomalies are written to the store in transactions of about this many: each transaction rewrites the index
+// pages it touches, so per-batch transactions cost several times more disk writes (bounded memory: ~25 MB).
+constexpr std::size_t kStoreFlushAnomalies = 16384;
 const std::vector<std::string> kResultColumns = {"anomaly_score", "flagged", "cluster",  "category",   "severity",
                                                  "summary",       "status",  "ticket_id", "explanation"};
 
@@ -65,7 +68,7 @@ models::ModelBundle TrainFromLeadingRows(const Config& config, const std::string
   while (sample.Rows() < capacity) {
     auto batch = source.Next();
     if (!batch) break;
-    rejects.Write(batch->ingest.errors);
+    rejects.Write(batch->ingest->errors);
     const features::FeatureMatrix& all = batch->all_features;
     for (std::size_t row_idx = 0; row_idx < all.Rows() && sample.Rows() < capacity; ++row_idx) {
       for (std::size_t out_idx = 0; out_idx < model_columns.size(); ++out_idx) row[out_idx] = all.At(row_idx, model_columns[out_idx]);
@@ -108,8 +111,8 @@ class BatchDetector {
   }
 
   void Process(const FeaturedBatch& batch) {
-    const io::RawBatch& raw = batch.ingest.raw;
-    const io::RecordBatch& records = batch.ingest.records;
+    const io::RawBatch& raw = batch.ingest->raw;
+    const io::RecordBatch& records = batch.ingest->records;
     const features::FeatureMatrix& all_features = batch.all_features;
     features::FeatureMatrix model_input;
     {
@@ -187,13 +190,17 @@ class BatchDetector {
       ++report_.by_status[record.status];
       ++report_.by_severity[record.severity];
     }
-    {
-      ScopedStage store_stage(report_.times, "store");
-      report_.stored_new += store_.InsertAnomalies(stored);
-    }
-    ScopedStage write_stage(report_.times, "write");
     WriteRows(raw, records, scores, clusters, flagged_rows, stored);
     report_.flagged += flagged_rows.size();
+    pending_.insert(pending_.end(), std::make_move_iterator(stored.begin()), std::make_move_iterator(stored.end()));
+    if (pending_.size() >= kStoreFlushAnomalies) Flush();
+  }
+
+  /// Writes buffered anomalies to the store (also called at the end of the run).
+  void Flush() {
+    ScopedStage stage(report_.times, "store");
+    report_.stored_new += store_.InsertAnomalies(pending_);
+    pending_.clear();
   }
 
  private:
@@ -234,6 +241,7 @@ class BatchDetector {
   unsigned threads_;
   std::vector<std::string> model_names_;
   NaturalKeys natural_keys_;
+  std::vector<store::AnomalyRecord> pending_;
 };
 
 }  // namespace
@@ -281,7 +289,7 @@ DetectReport RunDetect(const Config& config, const DetectOptions& options, const
     builder = new_builder.get();
   }
   const std::uint64_t learn_rows = loaded ? 0 : static_cast<std::uint64_t>(config.detector.train_max_rows);
-  FeaturedBatchSource source(FeaturedBatchProducer(reader, decoder, *builder, learn_rows), /*background=*/true);
+  FeaturedBatchSource source(reader, decoder, *builder, learn_rows);
   std::deque<std::unique_ptr<FeaturedBatch>> leading;
   if (!loaded) {
     logger.Info("model.missing", {{"path", config.paths.model}, {"action", "training on the leading rows of the input"}});
@@ -307,13 +315,14 @@ DetectReport RunDetect(const Config& config, const DetectOptions& options, const
       ScopedStage stage(report.times, "ingest + features (wait)");
       batch = source.Next();
       if (!batch) break;
-      rejects.Write(batch->ingest.errors);
+      rejects.Write(batch->ingest->errors);
     }
     detector.Process(*batch);
-    rows_valid += batch->ingest.records.RowCount();
+    rows_valid += batch->ingest->records.RowCount();
     if (progress != nullptr) progress->Update("detect", reader.BytesRead(), reader.FileBytes(), rows_valid);
     source.Recycle(std::move(batch));
   }
+  detector.Flush();
   if (progress != nullptr) progress->Done("detect");
   output.Close();
   rejects.Close();

@@ -1,8 +1,10 @@
 #pragma once
-// The unit that flows through the pipeline: a decoded batch with its features, produced one batch ahead on a
-// background thread (core/read_ahead.hpp) so that reading, decoding and featurising overlap scoring and output.
+// The unit that flows through the pipeline: a decoded batch with its features. Two background stages run ahead
+// of the consumer (core/read_ahead.hpp): one reads and decodes, the next featurises, so on two or more cores the
+// three kinds of work overlap instead of queueing behind each other.
 #include <cstdint>
 #include <limits>
+#include <memory>
 
 #include "recon/core/read_ahead.hpp"
 #include "recon/features/feature_builder.hpp"
@@ -11,28 +13,48 @@
 namespace recon::pipeline {
 
 struct FeaturedBatch {
-  io::IngestBatch ingest;
+  std::unique_ptr<io::IngestBatch> ingest;
   features::FeatureMatrix all_features;
 };
 
-using FeaturedBatchSource = ReadAhead<FeaturedBatch>;
-
-/// A producer reading from `reader`, featurising with `builder` in file order. The builder learns vocabularies
-/// for every batch that starts before `learn_rows` valid rows (0 = never), so where learning stops depends only on
-/// the file, never on thread timing. `reader`, `decoder` and `builder` must outlive the source.
-inline FeaturedBatchSource::Producer FeaturedBatchProducer(io::CsvReader& reader, const io::RecordDecoder& decoder,
-                                                           features::FeatureBuilder& builder, std::uint64_t learn_rows) {
-  return [&reader, &decoder, &builder, learn_rows, rows = std::uint64_t{0}](std::unique_ptr<FeaturedBatch> batch) mutable {
-    if (!batch) batch = std::make_unique<FeaturedBatch>();
-    if (!io::ReadIngestBatch(reader, decoder, batch->ingest)) return std::unique_ptr<FeaturedBatch>();
-    builder.SetLearning(rows < learn_rows);
-    batch->all_features = builder.Transform(batch->ingest.records);
-    rows += batch->ingest.records.RowCount();
-    return batch;
-  };
-}
-
-/// For producers that learn from the whole file.
+/// For sources whose builder learns vocabularies from the whole file.
 inline constexpr std::uint64_t kLearnFromAllRows = std::numeric_limits<std::uint64_t>::max();
+
+class FeaturedBatchSource {
+ public:
+  /// Reads `reader` through `decoder` and featurises with `builder`, in file order. The builder learns
+  /// vocabularies for every batch that starts before `learn_rows` valid rows (0 = never), so where learning stops
+  /// depends only on the file, never on thread timing. All three must outlive the source.
+  FeaturedBatchSource(io::CsvReader& reader, const io::RecordDecoder& decoder, features::FeatureBuilder& builder,
+                      std::uint64_t learn_rows)
+      : decoded_(
+            [&reader, &decoder](std::unique_ptr<io::IngestBatch> batch) {
+              if (!batch) batch = std::make_unique<io::IngestBatch>();
+              if (!io::ReadIngestBatch(reader, decoder, *batch)) batch.reset();
+              return batch;
+            },
+            /*background=*/true),
+        featured_(
+            [this, &builder, learn_rows, rows = std::uint64_t{0}](std::unique_ptr<FeaturedBatch> batch) mutable {
+              if (!batch) batch = std::make_unique<FeaturedBatch>();
+              if (batch->ingest) decoded_.Recycle(std::move(batch->ingest));
+              batch->ingest = decoded_.Next();
+              if (!batch->ingest) return std::unique_ptr<FeaturedBatch>();
+              builder.SetLearning(rows < learn_rows);
+              batch->all_features = builder.Transform(batch->ingest->records);
+              rows += batch->ingest->records.RowCount();
+              return batch;
+            },
+            /*background=*/true) {}
+
+  /// The next batch, or null at the end; failures of the stages are rethrown here.
+  std::unique_ptr<FeaturedBatch> Next() { return featured_.Next(); }
+  /// Hands a consumed batch back for reuse.
+  void Recycle(std::unique_ptr<FeaturedBatch> batch) { featured_.Recycle(std::move(batch)); }
+
+ private:
+  ReadAhead<io::IngestBatch> decoded_;  // declared first: destroyed after the stage that pulls from it
+  ReadAhead<FeaturedBatch> featured_;
+};
 
 }  // namespace recon::pipeline

@@ -102,11 +102,11 @@ models::ModelBundle TrainBundle(const Config& config, const std::string& input, 
   features::FeatureMatrix sample(0, model_names);
   Random reservoir_random(DeriveSeed(config.detector.iforest.seed, 0x5245534552ULL));
 
-  FeaturedBatchSource source(FeaturedBatchProducer(reader, decoder, *builder, kLearnFromAllRows), /*background=*/true);
+  FeaturedBatchSource source(reader, decoder, *builder, kLearnFromAllRows);
   std::uint64_t rows_seen = 0;
   while (auto batch = source.Next()) {
-    report.rows_rejected += batch->ingest.errors.size();
-    if (rejects != nullptr) rejects->Write(batch->ingest.errors);
+    report.rows_rejected += batch->ingest->errors.size();
+    if (rejects != nullptr) rejects->Write(batch->ingest->errors);
     const features::FeatureMatrix selected = batch->all_features.Select(builder->ModelColumns());
     source.Recycle(std::move(batch));
     for (std::size_t row_idx = 0; row_idx < selected.Rows(); ++row_idx, ++rows_seen) {
