@@ -20,7 +20,7 @@ measure() {  # measure LABEL DIR COMMAND... -> prints "seconds peak_mb"
   local dir=$2
   shift 2
   (cd "$dir" && /usr/bin/time -f "%e %M" -o "$work/time.txt" "$@" >"$work/last.log" 2>&1) || { cat "$work/last.log" >&2; exit 1; }
-  awk '{printf "%s %.0f", $1, $2/1024}' "$work/time.txt"
+  awk '{printf "%s %.0f\n", $1, $2/1024}' "$work/time.txt"
 }
 
 echo "| rows | peer cold s | peer warm s | peer peak MB | recon cold s | recon warm s | recon peak MB | speed-up cold | speed-up warm | memory ratio |"

@@ -140,7 +140,7 @@ class SqliteStore final : public Store {
     sqlite3_busy_timeout(db_, 5000);
     int version = 0;
     try {
-      Execute("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA cache_size=-32768;");
+      Execute("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;");
       Statement pragma(db_, "PRAGMA user_version");
       if (pragma.Step()) version = static_cast<int>(pragma.Int(0));
     } catch (const Error&) {
