@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <unordered_map>
 
 #include "recon/categorise/numeric_rules.hpp"
 #include "recon/categorise/summary.hpp"
@@ -45,11 +46,14 @@ LocalCategoriser::LocalCategoriser(LocalCategoriserParams params, const std::vec
 }
 
 Categorisation LocalCategoriser::CategoriseOne(const AnomalyEvidence& evidence) const {
+  return Combine(evidence, text_model_->Predict(evidence.comment));
+}
+
+Categorisation LocalCategoriser::Combine(const AnomalyEvidence& evidence, std::array<double, kCategoryCount> text) const {
   const RuleVerdict rules = ApplyNumericRules(evidence);
   // The corpus's "Unknown" comments are mostly generic ("pls check", "see email"): the text model predicting
   // Unknown mostly means "the comment says nothing", so half of that mass is spread evenly and the numbers decide
   // (measured on generated data: 0.93 accuracy against 0.91 keeping it all, 0.89 spreading it all).
-  auto text = text_model_->Predict(evidence.comment);
   const double uninformative = 0.5 * text[static_cast<std::size_t>(Category::kUnknown)];
   text[static_cast<std::size_t>(Category::kUnknown)] -= uninformative;
   for (double& probability : text) probability += uninformative / static_cast<double>(kCategoryCount);
@@ -70,9 +74,23 @@ Categorisation LocalCategoriser::CategoriseOne(const AnomalyEvidence& evidence) 
 }
 
 std::vector<Categorisation> LocalCategoriser::Categorise(std::span<const AnomalyEvidence> evidence) const {
+  // Comments repeat heavily ("timing diff", blank, ...): the text model runs once per distinct comment.
+  std::unordered_map<std::string_view, std::size_t> comment_slot;
+  std::vector<std::string_view> distinct_comments;
+  std::vector<std::size_t> slot_of(evidence.size());
+  for (std::size_t idx = 0; idx < evidence.size(); ++idx) {
+    const auto [found, inserted] = comment_slot.try_emplace(evidence[idx].comment, distinct_comments.size());
+    if (inserted) distinct_comments.push_back(evidence[idx].comment);
+    slot_of[idx] = found->second;
+  }
+  const unsigned threads = ResolveThreadCount(params_.threads);
+  std::vector<std::array<double, kCategoryCount>> posteriors(distinct_comments.size());
+  ParallelFor(distinct_comments.size(), 64, threads, [&](std::size_t begin, std::size_t end) {
+    for (std::size_t idx = begin; idx < end; ++idx) posteriors[idx] = text_model_->Predict(distinct_comments[idx]);
+  });
   std::vector<Categorisation> results(evidence.size());
-  ParallelFor(evidence.size(), 256, ResolveThreadCount(params_.threads), [&](std::size_t begin, std::size_t end) {
-    for (std::size_t idx = begin; idx < end; ++idx) results[idx] = CategoriseOne(evidence[idx]);
+  ParallelFor(evidence.size(), 256, threads, [&](std::size_t begin, std::size_t end) {
+    for (std::size_t idx = begin; idx < end; ++idx) results[idx] = Combine(evidence[idx], posteriors[slot_of[idx]]);
   });
   return results;
 }

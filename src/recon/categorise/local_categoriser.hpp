@@ -41,6 +41,7 @@ class LocalCategoriser final : public Categoriser {
   Categorisation CategoriseOne(const AnomalyEvidence& evidence) const;
 
  private:
+  Categorisation Combine(const AnomalyEvidence& evidence, std::array<double, kCategoryCount> text) const;
   LocalCategoriserParams params_;
   std::unique_ptr<TextModel> text_model_;
 };

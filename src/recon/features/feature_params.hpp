@@ -9,7 +9,7 @@ struct FeatureParams {
   /// Rolling mean/std of QUANTITY_DIFF and AMOUNT_DIFF over the previous N trades of the same desk.
   int rolling_window_trades = 20;
   /// A trade ID or economic fingerprint seen within the last W trades marks a repeat (duplicate bookings).
-  int duplicate_window_trades = 20000;
+  int duplicate_window_trades = 10000;
   /// Text fields (config keys under `columns:`) to label-encode; unseen labels encode as -1.
   std::vector<std::string> categoricals = {"desk"};
   /// Features the detector and the clusterer use, by name (see FeatureBuilder::Names()).

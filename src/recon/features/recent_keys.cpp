@@ -13,26 +13,26 @@ RecentKeys::RecentKeys(std::size_t window) : ring_((window == 0 ? 1 : window) + 
   }
   slots_.assign(capacity, Slot{});
   mask_ = capacity - 1;
-  shift_ = 64 - bits;
+  shift_ = 32 - bits;
 }
 
-std::size_t RecentKeys::Find(std::uint64_t key) const {
-  std::size_t slot = Home(key);
+std::size_t RecentKeys::Find(std::uint32_t tag) const {
+  std::size_t slot = Home(tag);
   while (slots_[slot].count != 0) {
-    if (slots_[slot].key == key) return slot;
+    if (slots_[slot].tag == tag) return slot;
     slot = (slot + 1) & mask_;
   }
   return slot;  // the empty slot where the key would go
 }
 
-void RecentKeys::Decrement(std::uint64_t key) {
-  std::size_t hole = Find(key);
+void RecentKeys::Decrement(std::uint32_t tag) {
+  std::size_t hole = Find(tag);
   if (--slots_[hole].count > 0) return;
   // Backward-shift deletion keeps every probe chain unbroken without tombstones.
   slots_[hole] = Slot{};
   std::size_t next = (hole + 1) & mask_;
   while (slots_[next].count != 0) {
-    const std::size_t home = Home(slots_[next].key);
+    const std::size_t home = Home(slots_[next].tag);
     // Move the entry back if its home is not in the cyclic range (hole, next].
     const bool stays = hole <= next ? (home > hole && home <= next) : (home > hole || home <= next);
     if (!stays) {
@@ -50,11 +50,12 @@ std::uint32_t RecentKeys::CountThenAdd(std::uint64_t key) {
   } else {
     ++ring_used_;
   }
-  Slot& slot = slots_[Find(key)];
+  const std::uint32_t tag = TagOf(key);
+  Slot& slot = slots_[Find(tag)];
   const std::uint32_t seen = slot.count;
-  slot.key = key;
+  slot.tag = tag;
   ++slot.count;
-  ring_[ring_next_] = key;
+  ring_[ring_next_] = tag;
   ring_next_ = (ring_next_ + 1) % ring_.size();
   return seen;
 }

@@ -71,7 +71,6 @@ class CsvReader {
   bool row_open_ = false;
   std::uint64_t line_ = 1;
   RawRow row_;
-  std::uint32_t field_begin_ = 0;
   std::size_t field_len_ = 0;
 };
 

@@ -1,7 +1,10 @@
 #pragma once
 // Rows as the CSV tokenizer produced them: every field unescaped into one byte buffer. A batch owns its bytes;
 // typed views (RecordBatch) point into it, so a batch is decoded without copying strings.
+#include <algorithm>
 #include <cstdint>
+#include <cstring>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -37,24 +40,36 @@ class RawBatch {
     const RawRow& row = rows_[row_idx];
     if (field_idx >= row.field_count) return {};
     const std::size_t slot = row.first_field + field_idx;
-    return {bytes_.data() + field_begin_[slot], field_end_[slot] - field_begin_[slot]};
+    // Fields are stored back to back, so a field starts where the previous one (of any row) ended.
+    const std::uint32_t begin = slot == 0 ? 0 : field_end_[slot - 1];
+    return {bytes_.get() + begin, field_end_[slot] - begin};
   }
   /// The row re-encoded as CSV, capped at `max_bytes` (for reject reports).
   std::string RowText(std::size_t row_idx, std::size_t max_bytes = 2048) const;
   /// Bytes held by the field buffer.
-  std::size_t ByteSize() const { return bytes_.size(); }
+  std::size_t ByteSize() const { return byte_size_; }
   /// Empties the batch, keeping capacity.
   void Clear() {
-    bytes_.clear();
-    field_begin_.clear();
+    byte_size_ = 0;
     field_end_.clear();
     rows_.clear();
   }
 
  private:
   friend class CsvReader;
-  std::string bytes_;
-  std::vector<std::uint32_t> field_begin_;
+  /// Makes room for `extra` more bytes (and 16 bytes of slack for wide copies) without initialising them.
+  void Reserve(std::size_t extra) {
+    const std::size_t needed = byte_size_ + extra + 16;
+    if (needed <= byte_capacity_) return;
+    const std::size_t capacity = std::max(needed, byte_capacity_ * 2);
+    auto grown = std::make_unique_for_overwrite<char[]>(capacity);
+    if (byte_size_ > 0) std::memcpy(grown.get(), bytes_.get(), byte_size_);
+    bytes_ = std::move(grown);
+    byte_capacity_ = capacity;
+  }
+  std::unique_ptr<char[]> bytes_;  // unescaped field bytes, back to back
+  std::size_t byte_size_ = 0;
+  std::size_t byte_capacity_ = 0;
   std::vector<std::uint32_t> field_end_;
   std::vector<RawRow> rows_;
 };

@@ -44,29 +44,22 @@ namespace {
 // Nearly every amount, price and quantity in a trade file takes this path.
 std::optional<double> ParseSimpleDecimal(std::string_view text) {
   static constexpr double kPowers[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
-  std::size_t pos = 0;
-  const bool negative = !text.empty() && text[0] == '-';
-  if (negative) ++pos;
+  const char* pos = text.data();
+  const char* const end = pos + text.size();
+  const bool negative = pos < end && *pos == '-';
+  pos += negative;
   std::uint64_t mantissa = 0;
-  int digits = 0;
-  int fraction_digits = 0;
-  bool seen_dot = false;
-  bool any_digit = false;
-  for (; pos < text.size(); ++pos) {
-    const char c = text[pos];
-    if (c >= '0' && c <= '9') {
-      any_digit = true;
-      if (mantissa != 0 || c != '0') ++digits;
-      if (digits > 15) return std::nullopt;
-      mantissa = mantissa * 10 + static_cast<std::uint64_t>(c - '0');
-      if (seen_dot) ++fraction_digits;
-    } else if (c == '.' && !seen_dot) {
-      seen_dot = true;
-    } else {
-      return std::nullopt;
-    }
+  const char* const integer_start = pos;
+  while (pos < end && static_cast<unsigned>(*pos - '0') < 10) mantissa = mantissa * 10 + static_cast<unsigned>(*pos++ - '0');
+  const auto integer_digits = pos - integer_start;
+  std::ptrdiff_t fraction_digits = 0;
+  if (pos < end && *pos == '.') {
+    const char* const fraction_start = ++pos;
+    while (pos < end && static_cast<unsigned>(*pos - '0') < 10) mantissa = mantissa * 10 + static_cast<unsigned>(*pos++ - '0');
+    fraction_digits = pos - fraction_start;
   }
-  if (!any_digit || fraction_digits > 15) return std::nullopt;
+  // At most 15 digits in all (leading zeros included) keeps the mantissa exact below 2^53.
+  if (pos != end || integer_digits + fraction_digits == 0 || integer_digits + fraction_digits > 15) return std::nullopt;
   const double value = static_cast<double>(mantissa) / kPowers[fraction_digits];
   return negative ? -value : value;
 }
@@ -74,6 +67,7 @@ std::optional<double> ParseSimpleDecimal(std::string_view text) {
 }  // namespace
 
 std::optional<double> ParseNumber(std::string_view text) {
+  if (auto simple = ParseSimpleDecimal(text)) return simple;  // the common case: no blanks, no sign, no exponent
   text = Trim(text);
   if (auto simple = ParseSimpleDecimal(text)) return simple;
   if (!text.empty() && text.front() == '+') text.remove_prefix(1);
