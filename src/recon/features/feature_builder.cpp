@@ -166,12 +166,17 @@ void FeatureBuilder::TransformRow(const io::RecordBatch& batch, std::size_t row_
   // Expected lag = the desk's most frequent lag so far (ties: the shorter); no history means no excess. Only
   // lateness counts: settling early is no settlement risk, and treating it as unusual ranked benign early
   // settlements above real breaks (average precision 0.93 two-sided, 0.96 one-sided on generated data).
-  const auto& counts = history.lag_counts;
-  const auto mode_slot = std::max_element(counts.begin(), counts.end()) - counts.begin();
-  const bool has_lag_history = counts[static_cast<std::size_t>(mode_slot)] > 0;
-  set(Feature::kLagExcessBdays, has_lag_history ? std::max(0, lag_bdays - (static_cast<int>(mode_slot) - kLagOffset)) : 0);
-  const int lag_slot = std::clamp(lag_bdays + kLagOffset, 0, static_cast<int>(counts.size()) - 1);
-  ++history.lag_counts[static_cast<std::size_t>(lag_slot)];
+  auto& counts = history.lag_counts;
+  const bool has_lag_history = counts[history.lag_mode_slot] > 0;
+  const int usual_lag = static_cast<int>(history.lag_mode_slot) - kLagOffset;
+  set(Feature::kLagExcessBdays, has_lag_history ? std::max(0, lag_bdays - usual_lag) : 0);
+  const auto lag_slot = static_cast<std::size_t>(std::clamp(lag_bdays + kLagOffset, 0, static_cast<int>(counts.size()) - 1));
+  ++counts[lag_slot];
+  // Counts only grow, so the mode can only move to the slot just incremented (ties keep the shorter lag).
+  if (counts[lag_slot] > counts[history.lag_mode_slot] ||
+      (counts[lag_slot] == counts[history.lag_mode_slot] && lag_slot < history.lag_mode_slot)) {
+    history.lag_mode_slot = lag_slot;
+  }
 
   set(Feature::kAbsQuantityDiffLog, std::log1p(std::fabs(quantity_diff)));
   set(Feature::kAbsAmountDiffLog, std::log1p(std::fabs(amount_diff)));

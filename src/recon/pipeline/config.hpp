@@ -28,7 +28,7 @@ struct DetectorParams {
   std::string algorithm = "iforest";           ///< iforest
   double contamination = 0.03;                 ///< share of training rows above the threshold
   std::optional<double> score_threshold;       ///< explicit threshold; overrides contamination when set
-  int train_max_rows = 200000;                 ///< reservoir sample the models are fitted on
+  int train_max_rows = 100000;                 ///< rows the models are fitted on (reservoir sample in train; leading rows in detect)
   models::IsolationForestParams iforest;
   void Validate() const;
 };

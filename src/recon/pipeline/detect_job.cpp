@@ -19,6 +19,7 @@
 #include "recon/io/record_decoder.hpp"
 #include "recon/io/rejects_writer.hpp"
 #include "recon/pipeline/anomaly_rows.hpp"
+#include "recon/pipeline/async_store_writer.hpp"
 #include "recon/resolve/resolver.hpp"
 #include "recon/store/store.hpp"
 
@@ -95,10 +96,11 @@ models::ModelBundle TrainFromLeadingRows(const Config& config, const std::string
 class BatchDetector {
  public:
   BatchDetector(const Config& config, const DetectOptions& options, models::ModelBundle& bundle, store::Store& store,
-                std::int64_t run_id, const std::vector<std::string>& header, io::CsvWriter& output, DetectReport& report)
+                AsyncStoreWriter& store_writer, std::int64_t run_id, const std::vector<std::string>& header,
+                io::CsvWriter& output, DetectReport& report)
       : options_(options),
         bundle_(bundle),
-        store_(store),
+        store_writer_(store_writer),
         run_id_(run_id),
         header_(header),
         output_(output),
@@ -196,10 +198,10 @@ class BatchDetector {
     if (pending_.size() >= kStoreFlushAnomalies) Flush();
   }
 
-  /// Writes buffered anomalies to the store (also called at the end of the run).
+  /// Hands buffered anomalies to the store writer (also called at the end of the run).
   void Flush() {
-    ScopedStage stage(report_.times, "store");
-    report_.stored_new += store_.InsertAnomalies(pending_);
+    ScopedStage stage(report_.times, "store (wait)");
+    store_writer_.Submit(std::move(pending_));
     pending_.clear();
   }
 
@@ -231,7 +233,7 @@ class BatchDetector {
 
   const DetectOptions& options_;
   models::ModelBundle& bundle_;
-  store::Store& store_;
+  AsyncStoreWriter& store_writer_;
   std::int64_t run_id_;
   const std::vector<std::string>& header_;
   io::CsvWriter& output_;
@@ -304,7 +306,9 @@ DetectReport RunDetect(const Config& config, const DetectOptions& options, const
   for (const std::string& name : kResultColumns) output.Field(name);
   output.EndRow();
 
-  BatchDetector detector(config, options, bundle, *store, run_id, reader.Header(), output, report);
+  // A second connection: the writer thread's insert transactions must not interleave with ticket issuing here.
+  AsyncStoreWriter store_writer(store::OpenSqliteStore(config.paths.store));
+  BatchDetector detector(config, options, bundle, *store, store_writer, run_id, reader.Header(), output, report);
   std::uint64_t rows_valid = 0;
   while (true) {
     std::unique_ptr<FeaturedBatch> batch;
@@ -323,6 +327,10 @@ DetectReport RunDetect(const Config& config, const DetectOptions& options, const
     source.Recycle(std::move(batch));
   }
   detector.Flush();
+  {
+    ScopedStage stage(report.times, "store (wait)");
+    report.stored_new = store_writer.Finish();
+  }
   if (progress != nullptr) progress->Done("detect");
   output.Close();
   rejects.Close();

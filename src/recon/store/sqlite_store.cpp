@@ -4,6 +4,7 @@
 #include <chrono>
 #include <ctime>
 #include <filesystem>
+#include <thread>
 
 #include "recon/core/error.hpp"
 #include "recon/store/store.hpp"
@@ -12,6 +13,7 @@ namespace recon::store {
 namespace {
 
 constexpr int kSchemaVersion = 1;
+constexpr std::size_t kRowsPerTransaction = 2048;
 
 constexpr const char* kSchema = R"SQL(
 CREATE TABLE IF NOT EXISTS runs (
@@ -137,7 +139,7 @@ class SqliteStore final : public Store {
       db_ = nullptr;
       ThrowUnavailable("cannot open the store '" + path + "': " + reason);
     }
-    sqlite3_busy_timeout(db_, 5000);
+    sqlite3_busy_handler(db_, &SqliteStore::WaitForLock, nullptr);
     int version = 0;
     try {
       Execute("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;");
@@ -160,6 +162,15 @@ class SqliteStore final : public Store {
     Execute("COMMIT");
   }
   ~SqliteStore() override { sqlite3_close(db_); }
+
+  // Another connection (the run's background writer, or another process) holds the write lock. SQLite's own
+  // busy timeout sleeps in steps of up to 100 ms; this polls every 0.2-2 ms so a short transaction elsewhere costs
+  // about its own length, and gives up after about 10 s.
+  static int WaitForLock(void* /*unused*/, int attempts) {
+    if (attempts >= 5000) return 0;
+    std::this_thread::sleep_for(std::chrono::microseconds(attempts < 100 ? 200 : 2000));
+    return 1;
+  }
 
   std::int64_t BeginRun(const RunRecord& run) override {
     Statement insert(db_,
@@ -197,7 +208,14 @@ class SqliteStore final : public Store {
                     "INSERT INTO anomaly_audit(anomaly_key, at, actor, old_status, new_status, note) "
                     "VALUES (?, ?, 'recon', NULL, ?, 'detected')");
     std::size_t inserted = 0;
+    std::size_t in_transaction = 0;
     for (const AnomalyRecord& record : anomalies) {
+      // Short transactions keep other writers (ticket issuing) from waiting long for the lock.
+      if (++in_transaction > kRowsPerTransaction) {
+        transaction.Commit();
+        transaction.Begin();
+        in_transaction = 1;
+      }
       insert.Bind(1, record.natural_key)
           .Bind(2, record.run_id)
           .Bind(3, record.source)
@@ -269,9 +287,13 @@ class SqliteStore final : public Store {
  private:
   class Transaction {
    public:
-    explicit Transaction(SqliteStore& store) : store_(store) { store_.Execute("BEGIN IMMEDIATE"); }
+    explicit Transaction(SqliteStore& store) : store_(store) { Begin(); }
     ~Transaction() {
       if (!committed_) sqlite3_exec(store_.db_, "ROLLBACK", nullptr, nullptr, nullptr);
+    }
+    void Begin() {
+      store_.Execute("BEGIN IMMEDIATE");
+      committed_ = false;
     }
     void Commit() {
       store_.Execute("COMMIT");

@@ -1,0 +1,46 @@
+#pragma once
+// Writes anomalies to the store on its own thread and its own connection, so the disk work of a run (SQLite page
+// writes) overlaps scoring instead of stalling it. At most `max_pending` submissions wait; beyond that Submit
+// blocks, which keeps memory bounded. A failure is rethrown by the next Submit or by Finish.
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <exception>
+#include <memory>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "recon/store/store.hpp"
+
+namespace recon::pipeline {
+
+class AsyncStoreWriter {
+ public:
+  AsyncStoreWriter(std::unique_ptr<store::Store> store, std::size_t max_pending = 2);
+  ~AsyncStoreWriter();
+  AsyncStoreWriter(const AsyncStoreWriter&) = delete;
+  AsyncStoreWriter& operator=(const AsyncStoreWriter&) = delete;
+
+  /// Queues anomalies for insertion.
+  void Submit(std::vector<store::AnomalyRecord> anomalies);
+  /// Waits until everything submitted is written; returns how many anomalies were new.
+  std::uint64_t Finish();
+
+ private:
+  void Run();
+  void RethrowFailure();
+
+  std::unique_ptr<store::Store> store_;
+  std::size_t max_pending_;
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  std::deque<std::vector<store::AnomalyRecord>> queue_;
+  bool busy_ = false;
+  bool closing_ = false;
+  std::uint64_t inserted_ = 0;
+  std::exception_ptr failure_;
+  std::thread worker_;
+};
+
+}  // namespace recon::pipeline
