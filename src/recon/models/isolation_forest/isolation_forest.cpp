@@ -70,9 +70,15 @@ std::vector<double> IsolationForest::Score(const features::FeatureMatrix& data, 
   ParallelFor(data.Rows(), kScoreBlockRows, threads, [&](std::size_t begin, std::size_t end) {
     // Tree-major within a block: each tree's nodes stay hot in cache across the block's rows. Depth sums
     // accumulate in the same tree order as ScoreRow, so block and single-row scores are bit-identical.
+    constexpr std::size_t kLanes = 8;
     double depth_sums[kScoreBlockRows] = {};
+    const float* rows[kScoreBlockRows];
+    for (std::size_t row_idx = begin; row_idx < end; ++row_idx) rows[row_idx - begin] = data.Row(row_idx);
+    const std::size_t count = end - begin;
+    const std::size_t laned = count - count % kLanes;
     for (const IsolationTree& tree : trees_) {
-      for (std::size_t row_idx = begin; row_idx < end; ++row_idx) depth_sums[row_idx - begin] += tree.PathLength(data.Row(row_idx));
+      for (std::size_t offset = 0; offset < laned; offset += kLanes) tree.AddPathLengths<kLanes>(rows + offset, depth_sums + offset);
+      for (std::size_t offset = laned; offset < count; ++offset) depth_sums[offset] += tree.PathLength(rows[offset]);
     }
     for (std::size_t row_idx = begin; row_idx < end; ++row_idx) {
       scores[row_idx] = std::exp2(-(depth_sums[row_idx - begin] / static_cast<double>(trees_.size())) / normaliser_);
@@ -158,7 +164,7 @@ std::unique_ptr<IsolationForest> IsolationForest::Load(BinaryReader& reader) {
     }
     tree.sizes = reader.ReadVector<std::uint32_t>("node sizes");
     if (tree.sizes.size() != node_count) ThrowCorrupt("model file holds inconsistent tree sizes");
-    tree.DeriveLogSizes();
+    tree.Derive();
   }
   return forest;
 }

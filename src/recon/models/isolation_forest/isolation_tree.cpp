@@ -74,8 +74,29 @@ IsolationTree BuildIsolationTree(const features::FeatureMatrix& data, std::vecto
   tree.sizes.resize(1);
   TreeGrower grower{data, sample, max_depth, random, tree, {}};
   grower.Grow(0, 0, sample.size(), 0);
-  tree.DeriveLogSizes();
+  tree.Derive();
   return tree;
+}
+
+void IsolationTree::Derive() {
+  log2_sizes.resize(sizes.size());
+  for (std::size_t idx = 0; idx < sizes.size(); ++idx) {
+    log2_sizes[idx] = static_cast<float>(std::log2(static_cast<double>(sizes[idx] == 0 ? 1 : sizes[idx])));
+  }
+  scoring.resize(nodes.size());
+  std::vector<int> node_depth(nodes.size(), 0);
+  depth = 0;
+  // Children always follow their parent, so one forward sweep sees every parent before its children.
+  for (std::uint32_t idx = 0; idx < nodes.size(); ++idx) {
+    const IsolationNode& node = nodes[idx];
+    if (node.feature < 0) {
+      scoring[idx] = {std::numeric_limits<float>::infinity(), 0, idx};
+      depth = std::max(depth, node_depth[idx]);
+    } else {
+      scoring[idx] = {node.threshold, static_cast<std::uint32_t>(node.feature), node.left};
+      node_depth[node.left] = node_depth[node.left + 1] = node_depth[idx] + 1;
+    }
+  }
 }
 
 }  // namespace recon::models

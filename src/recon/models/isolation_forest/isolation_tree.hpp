@@ -18,17 +18,37 @@ struct IsolationNode {
   float leaf_depth = 0.0f;    ///< leaf: depth + c(training points in the leaf)
 };
 
+/// The scoring form of a node: leaves point to themselves with an infinite threshold, so a row can take exactly
+/// `depth` steps whatever its path, with no branch on the node type.
+struct ScoringNode {
+  float threshold;
+  std::uint32_t feature;
+  std::uint32_t left;
+};
+
 struct IsolationTree {
   std::vector<IsolationNode> nodes;
   std::vector<std::uint32_t> sizes;  ///< training points that reached each node (for explanations)
   std::vector<float> log2_sizes;     ///< log2(max(size, 1)), derived from sizes (not persisted)
 
-  /// Recomputes log2_sizes from sizes.
-  void DeriveLogSizes() {
-    log2_sizes.resize(sizes.size());
-    for (std::size_t idx = 0; idx < sizes.size(); ++idx) {
-      log2_sizes[idx] = static_cast<float>(std::log2(static_cast<double>(sizes[idx] == 0 ? 1 : sizes[idx])));
+  std::vector<ScoringNode> scoring;  ///< derived from nodes (not persisted)
+  int depth = 0;                     ///< longest root-to-leaf path, derived
+
+  /// Recomputes the derived members (log2_sizes, scoring, depth) after nodes and sizes change.
+  void Derive();
+
+  /// Adds the path lengths of `kLanes` rows to `sums`, walking them in lockstep: the rows' node loads are
+  /// independent, so the processor overlaps them instead of waiting on one path at a time.
+  template <std::size_t kLanes>
+  void AddPathLengths(const float* const* rows, double* sums) const {
+    std::uint32_t at[kLanes] = {};
+    for (int level = 0; level < depth; ++level) {
+      for (std::size_t lane = 0; lane < kLanes; ++lane) {
+        const ScoringNode& node = scoring[at[lane]];
+        at[lane] = node.left + (rows[lane][node.feature] > node.threshold ? 1u : 0u);
+      }
     }
+    for (std::size_t lane = 0; lane < kLanes; ++lane) sums[lane] += nodes[at[lane]].leaf_depth;
   }
 
   /// Path length h(x) of `row`, including the c(n) adjustment at the leaf.
