@@ -123,9 +123,14 @@ FeatureBuilder::DeskHistory& FeatureBuilder::HistoryOf(std::string_view desk) {
 }
 
 FeatureMatrix FeatureBuilder::Transform(const io::RecordBatch& batch) {
-  FeatureMatrix matrix(batch.RowCount(), names_);
-  for (std::size_t row_idx = 0; row_idx < batch.RowCount(); ++row_idx) TransformRow(batch, row_idx, matrix.Row(row_idx));
+  FeatureMatrix matrix;
+  TransformInto(batch, matrix);
   return matrix;
+}
+
+void FeatureBuilder::TransformInto(const io::RecordBatch& batch, FeatureMatrix& out) {
+  out.Reshape(batch.RowCount(), names_);
+  for (std::size_t row_idx = 0; row_idx < batch.RowCount(); ++row_idx) TransformRow(batch, row_idx, out.Row(row_idx));
 }
 
 void FeatureBuilder::TransformRow(const io::RecordBatch& batch, std::size_t row_idx, float* out) {

@@ -65,6 +65,8 @@ class FeatureBuilder {
 
   /// Features of every row of `batch`, in order, advancing the history.
   FeatureMatrix Transform(const io::RecordBatch& batch);
+  /// Same, written into `out` (reusing its buffer).
+  void TransformInto(const io::RecordBatch& batch, FeatureMatrix& out);
   /// While learning, categorical vocabularies grow; afterwards unseen labels encode as -1.
   void SetLearning(bool learning) { learning_ = learning; }
   /// Forgets the history (windows, lag profiles, recent keys) but keeps vocabularies.

@@ -21,6 +21,13 @@ class FeatureMatrix {
   float& At(std::size_t row_idx, std::size_t col_idx) { return values_[row_idx * Cols() + col_idx]; }
   const float* Data() const { return values_.data(); }
 
+  /// Reshapes to `rows` x names.size() keeping the buffer's capacity (values are unspecified until written),
+  /// so a matrix recycled between batches costs no allocation or page faults.
+  void Reshape(std::size_t rows, const std::vector<std::string>& names) {
+    if (names_ != names) names_ = names;
+    rows_ = rows;
+    values_.resize(rows * names_.size());
+  }
   /// Appends one row (size Cols()).
   void AppendRow(const float* row) {
     values_.insert(values_.end(), row, row + Cols());
@@ -28,6 +35,8 @@ class FeatureMatrix {
   }
   /// Copies the columns at `column_indices`, in that order.
   FeatureMatrix Select(const std::vector<std::size_t>& column_indices) const;
+  /// Same, into `out` (reusing its buffer).
+  void SelectInto(const std::vector<std::size_t>& column_indices, FeatureMatrix& out) const;
   /// Index of a named column, or Cols() when absent.
   std::size_t IndexOf(const std::string& name) const;
 

@@ -112,14 +112,14 @@ class BatchDetector {
     for (const std::size_t col_idx : builder.ModelColumns()) model_names_.push_back(builder.Names()[col_idx]);
   }
 
-  void Process(const FeaturedBatch& batch) {
+  void Process(FeaturedBatch& batch) {
     const io::RawBatch& raw = batch.ingest->raw;
     const io::RecordBatch& records = batch.ingest->records;
     const features::FeatureMatrix& all_features = batch.all_features;
-    features::FeatureMatrix model_input;
+    features::FeatureMatrix& model_input = batch.model_input;
     {
       ScopedStage stage(report_.times, "select");
-      model_input = all_features.Select(bundle_.features->ModelColumns());
+      all_features.SelectInto(bundle_.features->ModelColumns(), model_input);
     }
     std::vector<double> scores;
     std::vector<std::size_t> flagged_rows;

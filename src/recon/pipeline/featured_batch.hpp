@@ -15,6 +15,7 @@ namespace recon::pipeline {
 struct FeaturedBatch {
   std::unique_ptr<io::IngestBatch> ingest;
   features::FeatureMatrix all_features;
+  features::FeatureMatrix model_input;  ///< scratch for the detector's columns, reused with the batch
 };
 
 /// For sources whose builder learns vocabularies from the whole file.
@@ -41,7 +42,7 @@ class FeaturedBatchSource {
               batch->ingest = decoded_.Next();
               if (!batch->ingest) return std::unique_ptr<FeaturedBatch>();
               builder.SetLearning(rows < learn_rows);
-              batch->all_features = builder.Transform(batch->ingest->records);
+              builder.TransformInto(batch->ingest->records, batch->all_features);
               rows += batch->ingest->records.RowCount();
               return batch;
             },
