@@ -1,8 +1,9 @@
 #pragma once
 #include <vector>
 
-#include "recon/io/csv_reader.hpp"
-#include "recon/io/record_decoder.hpp"
+#include "recon/io/raw_batch.hpp"
+#include "recon/io/record_batch.hpp"
+#include "recon/io/row_error.hpp"
 
 namespace recon::io {
 
@@ -13,13 +14,5 @@ struct IngestBatch {
   RecordBatch records;
   std::vector<RowError> errors;
 };
-
-/// Reads and decodes the next batch into `batch`; false at the end of the file.
-inline bool ReadIngestBatch(CsvReader& reader, const RecordDecoder& decoder, IngestBatch& batch) {
-  if (!reader.Next(batch.raw)) return false;
-  batch.errors.clear();
-  decoder.Decode(batch.raw, batch.records, batch.errors);
-  return true;
-}
 
 }  // namespace recon::io
