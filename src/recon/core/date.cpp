@@ -1,6 +1,8 @@
 #include "recon/core/date.hpp"
 
 #include <charconv>
+#include <chrono>
+#include <ctime>
 #include <cstdio>
 
 namespace recon {
@@ -71,6 +73,15 @@ std::string FormatIsoDate(std::int32_t days) {
   const Civil civil = CivilFromDays(days);
   char buffer[32];
   std::snprintf(buffer, sizeof buffer, "%04d-%02u-%02u", civil.year, civil.month, civil.day);
+  return buffer;
+}
+
+std::string UtcNowIso8601() {
+  const std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+  std::tm utc{};
+  gmtime_r(&now, &utc);
+  char buffer[32];
+  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &utc);
   return buffer;
 }
 

@@ -23,6 +23,9 @@ int Weekday(std::int32_t days);
 /// 1 ... 12.
 int Month(std::int32_t days);
 
+/// The current UTC time as `YYYY-MM-DDTHH:MM:SSZ` (timestamps in the store and model metadata).
+std::string UtcNowIso8601();
+
 /// Business days (Mon-Fri) from `from` to `to`: positive when `to` is later, 0 for the same day.
 std::int32_t BusinessDaysBetween(std::int32_t from, std::int32_t to);
 

@@ -157,6 +157,12 @@ void CsvReader::EndRow(RawBatch& batch) {
   state_ = State::kFieldStart;
 }
 
+void CsvReader::EndLine(RawBatch& batch) {
+  EndField(batch);
+  EndRow(batch);
+  ++line_;
+}
+
 std::size_t CsvReader::ReadRows(RawBatch& batch, std::size_t max_rows) {
   const std::size_t rows_at_start = batch.RowCount();
   auto rows_added = [&] { return batch.RowCount() - rows_at_start; };
@@ -192,9 +198,7 @@ std::size_t CsvReader::ReadRows(RawBatch& batch, std::size_t max_rows) {
           } else if (c == ',') {
             EndField(batch);
           } else if (c == '\n') {
-            EndField(batch);
-            EndRow(batch);
-            ++line_;
+            EndLine(batch);
           } else if (c == '\r') {
             // The CR of a CRLF: the LF that follows ends the row.
           } else {
@@ -211,9 +215,7 @@ std::size_t CsvReader::ReadRows(RawBatch& batch, std::size_t max_rows) {
           if (stop == ',') {
             EndField(batch);
           } else if (stop == '\n') {
-            EndField(batch);
-            EndRow(batch);
-            ++line_;
+            EndLine(batch);
           }
           // A CR is dropped: it is the first half of CRLF.
           break;
@@ -238,9 +240,7 @@ std::size_t CsvReader::ReadRows(RawBatch& batch, std::size_t max_rows) {
           } else if (c == ',') {
             EndField(batch);
           } else if (c == '\n') {
-            EndField(batch);
-            EndRow(batch);
-            ++line_;
+            EndLine(batch);
           } else if (c != '\r') {
             MarkProblem(RowProblem::kTextAfterQuote);
             Append(batch, &c, 1);

@@ -52,6 +52,7 @@ class CsvReader {
   void BeginRow(RawBatch& batch);
   void EndField(RawBatch& batch);
   void EndRow(RawBatch& batch);
+  void EndLine(RawBatch& batch);  // a line feed outside quotes: ends the field, the row and the line
   void MarkProblem(RowProblem problem);
 
   std::string path_;

@@ -9,7 +9,9 @@
 
 #include "recon/core/read_ahead.hpp"
 #include "recon/features/feature_builder.hpp"
+#include "recon/io/csv_reader.hpp"
 #include "recon/io/ingest_batch.hpp"
+#include "recon/io/record_decoder.hpp"
 
 namespace recon::pipeline {
 

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "recon/core/date.hpp"
 #include "recon/core/error.hpp"
 #include "recon/core/parallel.hpp"
 #include "recon/core/random.hpp"
@@ -19,15 +20,6 @@
 
 namespace recon::pipeline {
 namespace {
-
-std::string NowUtc() {
-  const std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
-  std::tm utc{};
-  gmtime_r(&now, &utc);
-  char buffer[32];
-  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &utc);
-  return buffer;
-}
 
 // Linear-interpolated quantile q in [0, 1] (numpy's default), on a copy.
 double Quantile(std::vector<double> values, double q) {
@@ -80,7 +72,7 @@ models::ModelBundle FitBundle(const Config& config, std::unique_ptr<features::Fe
   bundle.threshold = config.detector.score_threshold.value_or(Quantile(sample_scores, 1.0 - config.detector.contamination));
   bundle.metadata.source = source;
   bundle.metadata.data_fingerprint = FingerprintFile(source);
-  bundle.metadata.created_at = NowUtc();
+  bundle.metadata.created_at = UtcNowIso8601();
   bundle.metadata.recon_version = RECON_VERSION;
   bundle.metadata.rows_seen = rows_seen;
   bundle.metadata.sample_rows = sample.Rows();

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <thread>
 
+#include "recon/core/date.hpp"
 #include "recon/core/error.hpp"
 #include "recon/store/store.hpp"
 
@@ -71,15 +72,6 @@ CREATE TABLE IF NOT EXISTS anomaly_audit (
   note TEXT
 );
 )SQL";
-
-std::string NowUtc() {
-  const std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
-  std::tm utc{};
-  gmtime_r(&now, &utc);
-  char buffer[32];
-  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &utc);
-  return buffer;
-}
 
 class Statement {
  public:
@@ -176,7 +168,7 @@ class SqliteStore final : public Store {
     Statement insert(db_,
                      "INSERT INTO runs(command, input_path, input_fingerprint, model_fingerprint, started_at) "
                      "VALUES (?, ?, ?, ?, ?)");
-    insert.Bind(1, run.command).Bind(2, run.input_path).Bind(3, run.input_fingerprint).Bind(4, run.model_fingerprint).Bind(5, NowUtc());
+    insert.Bind(1, run.command).Bind(2, run.input_path).Bind(3, run.input_fingerprint).Bind(4, run.model_fingerprint).Bind(5, UtcNowIso8601());
     insert.Step();
     return sqlite3_last_insert_rowid(db_);
   }
@@ -185,7 +177,7 @@ class SqliteStore final : public Store {
     Statement update(db_,
                      "UPDATE runs SET finished_at = ?, rows_read = ?, rows_rejected = ?, anomalies_flagged = ?, "
                      "anomalies_new = ?, status = ? WHERE id = ?");
-    update.Bind(1, NowUtc())
+    update.Bind(1, UtcNowIso8601())
         .Bind(2, static_cast<std::int64_t>(stats.rows_read))
         .Bind(3, static_cast<std::int64_t>(stats.rows_rejected))
         .Bind(4, static_cast<std::int64_t>(stats.anomalies_flagged))
@@ -197,7 +189,7 @@ class SqliteStore final : public Store {
 
   std::size_t InsertAnomalies(std::span<const AnomalyRecord> anomalies) override {
     if (anomalies.empty()) return 0;
-    const std::string now = NowUtc();
+    const std::string now = UtcNowIso8601();
     Transaction transaction(*this);
     Statement insert(db_,
                      "INSERT INTO anomalies(natural_key, first_run_id, source, line, trade_id, trade_date, desk, score, "
@@ -254,7 +246,7 @@ class SqliteStore final : public Store {
     Statement find(db_, "SELECT ticket_id FROM tickets WHERE anomaly_key = ?");
     Statement insert(db_, "INSERT INTO tickets(anomaly_key, created_at) VALUES (?, ?)");
     Statement name(db_, "UPDATE tickets SET ticket_id = ? WHERE id = ?");
-    const std::string now = NowUtc();
+    const std::string now = UtcNowIso8601();
     for (const std::string& key : anomaly_keys) {
       find.Bind(1, key);
       if (find.Step()) {
