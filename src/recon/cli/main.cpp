@@ -60,9 +60,8 @@ int RunDetect(const CommonOptions& common, const recon::pipeline::DetectOptions&
 int RunTrain(const CommonOptions& common, const std::string& input, std::string model_path, const std::string& algorithm) {
   auto config = ResolveConfig(common.config_path);
   if (!model_path.empty()) config.paths.model = model_path;
-  if (!algorithm.empty() && algorithm != "iforest") {
-    recon::ThrowInvalidInput("--algo '" + algorithm + "' is not available; this build offers: iforest");
-  }
+  if (!algorithm.empty()) config.detector.algorithm = algorithm;
+  config.Validate();
   const auto logger = recon::Logger::Open(config.logging);
   const auto progress = recon::cli::MakeProgress(!common.quiet);
   recon::io::RejectsWriter rejects(config.paths.model + ".rejects.csv");
@@ -97,7 +96,7 @@ int main(int argc, char** argv) {
   detect_command->add_option("--out", detect.output, "anomalies CSV (default: paths.output)");
   detect_command->add_option("--rejects", detect.rejects, "rejected rows CSV (default: beside --out)");
   detect_command->add_flag("--all", detect.all_rows, "write every row with flagged 0/1, not only anomalies");
-  detect_command->add_option("--algo", detect.algorithm, "detector: iforest");
+  detect_command->add_option("--algo", detect.algorithm, "detector: iforest | lof (must match a saved model)");
   detect_command->add_option("--config", common.config_path, "YAML config file");
 
   std::string train_input;
@@ -106,7 +105,7 @@ int main(int argc, char** argv) {
   auto* train_command = app.add_subcommand("train", "train the model bundle on a CSV and save it");
   train_command->add_option("file", train_input, "training CSV")->required();
   train_command->add_option("--model", train_model, "bundle path (default: paths.model)");
-  train_command->add_option("--algo", train_algo, "detector: iforest");
+  train_command->add_option("--algo", train_algo, "detector: iforest | lof");
   train_command->add_option("--config", common.config_path, "YAML config file");
 
   auto* config_command = app.add_subcommand("config", "print the effective configuration as YAML");

@@ -26,6 +26,11 @@ class Detector {
   virtual void Fit(const features::FeatureMatrix& data) = 0;
   /// One score per row, higher = more anomalous; runs on `threads` threads with identical results on any count.
   virtual std::vector<double> Score(const features::FeatureMatrix& data, unsigned threads) const = 0;
+  /// Scores of the rows the detector was just fitted on, as an unsupervised fit-and-score reports them (LOF leaves
+  /// each point out of its own neighbourhood); by default the same as Score.
+  virtual std::vector<double> TrainingScores(const features::FeatureMatrix& data, unsigned threads) const {
+    return Score(data, threads);
+  }
   /// The features that drove the score of `row` (Cols() values), largest share first.
   virtual std::vector<FeatureContribution> Explain(const float* row) const = 0;
   /// Writes the fitted model.

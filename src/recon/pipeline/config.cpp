@@ -8,6 +8,8 @@
 #include <yaml-cpp/yaml.h>
 
 #include "recon/core/error.hpp"
+#include "recon/models/isolation_forest/isolation_forest.hpp"
+#include "recon/models/lof/local_outlier_factor.hpp"
 
 namespace recon::pipeline {
 namespace {
@@ -106,6 +108,11 @@ void ReadConfig(const YAML::Node& root, Config& config) {
           Section(child, child_path).Value("n_estimators", detector.iforest.n_estimators)
               .Value("max_samples", detector.iforest.max_samples).Value("seed", detector.iforest.seed).Apply();
         })
+        .Child("lof", [&](const YAML::Node& child, const std::string& child_path) {
+          std::string scaling = models::ScalingName(detector.lof.scaling);
+          Section(child, child_path).Value("n_neighbors", detector.lof.n_neighbors).Value("scaling", scaling).Apply();
+          detector.lof.scaling = models::ParseScaling(scaling, child_path + ".scaling");
+        })
         .Apply();
   });
   top.Child("clustering", [&](const YAML::Node& node, const std::string& path) {
@@ -137,10 +144,18 @@ void ReadConfig(const YAML::Node& root, Config& config) {
 }  // namespace
 
 void DetectorParams::Validate() const {
-  if (algorithm != "iforest") ThrowInvalidInput("detector.algorithm must be 'iforest' (got '" + algorithm + "')");
+  if (algorithm != "iforest" && algorithm != "lof") {
+    ThrowInvalidInput("detector.algorithm must be 'iforest' or 'lof' (got '" + algorithm + "')");
+  }
   if (!(contamination > 0.0 && contamination < 0.5)) ThrowInvalidInput("detector.contamination must be in (0, 0.5)");
   if (train_max_rows < 100 || train_max_rows > 50'000'000) ThrowInvalidInput("detector.train_max_rows must be between 100 and 50000000");
   iforest.Validate();
+  lof.Validate();
+}
+
+std::unique_ptr<models::Detector> MakeDetector(const DetectorParams& params) {
+  if (params.algorithm == "lof") return std::make_unique<models::LocalOutlierFactor>(params.lof);
+  return std::make_unique<models::IsolationForest>(params.iforest);
 }
 
 void ClusteringParams::Validate() const {
@@ -217,7 +232,9 @@ std::string DumpConfig(const Config& config) {
   out << YAML::Key << "train_max_rows" << YAML::Value << config.detector.train_max_rows << YAML::Key << "iforest"
       << YAML::Value << YAML::BeginMap << YAML::Key << "n_estimators" << YAML::Value << config.detector.iforest.n_estimators
       << YAML::Key << "max_samples" << YAML::Value << config.detector.iforest.max_samples << YAML::Key << "seed"
-      << YAML::Value << config.detector.iforest.seed << YAML::EndMap << YAML::EndMap;
+      << YAML::Value << config.detector.iforest.seed << YAML::EndMap << YAML::Key << "lof" << YAML::Value
+      << YAML::BeginMap << YAML::Key << "n_neighbors" << YAML::Value << config.detector.lof.n_neighbors << YAML::Key
+      << "scaling" << YAML::Value << models::ScalingName(config.detector.lof.scaling) << YAML::EndMap << YAML::EndMap;
   const auto& kmeans = config.clustering.kmeans;
   out << YAML::Key << "clustering" << YAML::Value << YAML::BeginMap << YAML::Key << "k" << YAML::Value << kmeans.k
       << YAML::Key << "n_init" << YAML::Value << kmeans.n_init << YAML::Key << "max_iter" << YAML::Value << kmeans.max_iter

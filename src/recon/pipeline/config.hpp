@@ -2,6 +2,7 @@
 // The whole configuration: each component's *Params struct (its single source of defaults and validation),
 // gathered under the section names of config.yaml. LoadConfig starts from these defaults and overrides what the
 // file sets; an unknown key is an error naming it, so a typo never silently falls back to a default.
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -12,6 +13,8 @@
 #include "recon/io/csv_reader.hpp"
 #include "recon/models/isolation_forest/params.hpp"
 #include "recon/models/kmeans/params.hpp"
+#include "recon/models/detector.hpp"
+#include "recon/models/lof/params.hpp"
 #include "recon/resolve/resolver.hpp"
 
 namespace recon::pipeline {
@@ -25,13 +28,17 @@ struct PathParams {
 
 /// Detector choice and training (section `detector:`).
 struct DetectorParams {
-  std::string algorithm = "iforest";           ///< iforest
+  std::string algorithm = "iforest";           ///< iforest | lof
   double contamination = 0.03;                 ///< share of training rows above the threshold
   std::optional<double> score_threshold;       ///< explicit threshold; overrides contamination when set
   int train_max_rows = 100000;                 ///< rows the models are fitted on (reservoir sample in train; leading rows in detect)
   models::IsolationForestParams iforest;
+  models::LofParams lof;
   void Validate() const;
 };
+
+/// A new, unfitted detector of the configured algorithm.
+std::unique_ptr<models::Detector> MakeDetector(const DetectorParams& params);
 
 /// Clustering (section `clustering:`).
 struct ClusteringParams {

@@ -248,16 +248,19 @@ class BatchDetector {
 
 }  // namespace
 
-DetectReport RunDetect(const Config& config, const DetectOptions& options, const Logger& logger, ProgressListener* progress) {
+DetectReport RunDetect(const Config& base_config, const DetectOptions& options, const Logger& logger,
+                       ProgressListener* progress) {
   const auto started = std::chrono::steady_clock::now();
+  Config config = base_config;
+  if (!options.algorithm.empty()) config.detector.algorithm = options.algorithm;  // used when a model is trained
   config.Validate();
   DetectReport report;
   report.input = options.input;
   report.output_path = options.output.empty() ? config.paths.output : options.output;
   report.rejects_path = options.rejects.empty() ? DefaultRejectsPath(report.output_path) : options.rejects;
   report.model_path = config.paths.model;
-  if (!options.algorithm.empty() && options.algorithm != "iforest") {
-    ThrowInvalidInput("--algo '" + options.algorithm + "' is not available; this build offers: iforest");
+  if (!options.algorithm.empty() && options.algorithm != "iforest" && options.algorithm != "lof") {
+    ThrowInvalidInput("--algo '" + options.algorithm + "' is not available; this build offers: iforest, lof");
   }
 
   io::CsvReader reader(options.input, config.ingest);

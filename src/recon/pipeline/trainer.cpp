@@ -52,11 +52,9 @@ models::ModelBundle FitBundle(const Config& config, std::unique_ptr<features::Fe
                       std::to_string(minimum_rows));
   }
   const unsigned threads = ResolveThreadCount(config.threads);
-  auto detector = std::make_unique<models::IsolationForest>(config.detector.iforest);
+  auto detector = MakeDetector(config.detector);
   detector->Fit(sample);
-  const features::DistinctRows distinct_sample = features::FindDistinctRows(sample);
-  const std::vector<double> sample_scores =
-      features::ScatterToRows(detector->Score(distinct_sample.rows, threads), distinct_sample);
+  const std::vector<double> sample_scores = detector->TrainingScores(sample, threads);
 
   // The KMeans sample is a systematic subsample spread over the whole training sample.
   const std::size_t cluster_rows = std::min<std::size_t>(sample.Rows(), static_cast<std::size_t>(config.clustering.train_max_rows));

@@ -1,0 +1,35 @@
+#pragma once
+// Exact k-nearest-neighbour search (Euclidean) over a fixed point set: a KD-tree (nanoflann) in up to 15
+// dimensions, brute force above, where KD-trees stop paying off (the same rule as scikit-learn's 'auto').
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "recon/features/feature_matrix.hpp"
+
+namespace recon::models {
+
+/// One neighbour: index into the point set and Euclidean distance.
+struct Neighbour {
+  std::uint32_t index;
+  double distance;
+};
+
+class KnnIndex {
+ public:
+  /// Indexes `points`, which must outlive the index.
+  explicit KnnIndex(const features::FeatureMatrix& points);
+  ~KnnIndex();
+  KnnIndex(const KnnIndex&) = delete;
+  KnnIndex& operator=(const KnnIndex&) = delete;
+
+  /// The `k` nearest points to `query`, nearest first (fewer when the set is smaller).
+  std::vector<Neighbour> Nearest(const float* query, std::size_t k) const;
+
+ private:
+  struct Tree;
+  const features::FeatureMatrix& points_;
+  std::unique_ptr<Tree> tree_;  // null: brute force
+};
+
+}  // namespace recon::models

@@ -1,0 +1,199 @@
+#include "recon/models/lof/local_outlier_factor.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "recon/core/error.hpp"
+#include "recon/core/parallel.hpp"
+#include "recon/features/distinct_rows.hpp"
+
+namespace recon::models {
+namespace {
+
+constexpr std::uint32_t kLofTag = 0x4C4F4620;  // "LOF "
+constexpr double kDensityEpsilon = 1e-10;      // scikit-learn's guard against zero reachability
+constexpr std::size_t kBlockRows = 256;
+
+}  // namespace
+
+void LofParams::Validate() const {
+  if (n_neighbors < 1 || n_neighbors > 1000) ThrowInvalidInput("detector.lof.n_neighbors must be between 1 and 1000");
+}
+
+LocalOutlierFactor::LocalOutlierFactor(LofParams params) : params_(params) { params_.Validate(); }
+
+LocalOutlierFactor::~LocalOutlierFactor() = default;
+
+void LocalOutlierFactor::BuildIndex() { index_ = std::make_unique<KnnIndex>(reference_); }
+
+LocalOutlierFactor::Neighbourhood LocalOutlierFactor::NeighbourhoodOf(const float* scaled_row, std::int64_t exclude) const {
+  // Ask for more distinct points until their copies cover k (usually the first ask does).
+  std::size_t ask = std::min<std::size_t>(k_ + 1, reference_.Rows());
+  while (true) {
+    const auto found = index_->Nearest(scaled_row, ask);
+    Neighbourhood neighbourhood;
+    std::size_t taken = 0;
+    for (const Neighbour& neighbour : found) {
+      std::uint32_t available = counts_[neighbour.index];
+      if (static_cast<std::int64_t>(neighbour.index) == exclude) --available;
+      if (available == 0) continue;
+      const auto copies = static_cast<std::uint32_t>(std::min<std::size_t>(available, k_ - taken));
+      neighbourhood.points.push_back(neighbour);
+      neighbourhood.copies.push_back(copies);
+      taken += copies;
+      if (taken == k_) return neighbourhood;
+    }
+    if (ask == reference_.Rows()) ThrowInternal("LOF neighbourhood smaller than k");
+    ask = std::min<std::size_t>(ask * 2, reference_.Rows());
+  }
+}
+
+double LocalOutlierFactor::FactorOf(const Neighbourhood& neighbourhood, double* density) const {
+  double reach_sum = 0.0;
+  double density_sum = 0.0;
+  for (std::size_t slot = 0; slot < neighbourhood.points.size(); ++slot) {
+    const Neighbour& neighbour = neighbourhood.points[slot];
+    const double copies = neighbourhood.copies[slot];
+    reach_sum += copies * std::max(k_distances_[neighbour.index], neighbour.distance);
+    if (!densities_.empty()) density_sum += copies * densities_[neighbour.index];
+  }
+  const double k = static_cast<double>(k_);
+  *density = 1.0 / (reach_sum / k + kDensityEpsilon);
+  return density_sum / k / *density;
+}
+
+void LocalOutlierFactor::Fit(const features::FeatureMatrix& data) {
+  if (data.Rows() < 2) ThrowInvalidInput("LOF needs at least 2 training rows, got " + std::to_string(data.Rows()));
+  scaler_ = Scaler::Fit(data, params_.scaling);
+  const features::DistinctRows distinct = features::FindDistinctRows(scaler_.Apply(data));
+  reference_ = distinct.rows;
+  counts_.assign(reference_.Rows(), 0);
+  for (const std::uint32_t point : distinct.index_of) ++counts_[point];
+  k_ = std::min<std::size_t>(static_cast<std::size_t>(params_.n_neighbors), data.Rows() - 1);
+  BuildIndex();
+
+  const std::size_t points = reference_.Rows();
+  std::vector<Neighbourhood> neighbourhoods(points);
+  k_distances_.assign(points, 0.0);
+  densities_.clear();
+  const unsigned threads = ResolveThreadCount(0);
+  ParallelFor(points, kBlockRows, threads, [&](std::size_t begin, std::size_t end) {
+    for (std::size_t point = begin; point < end; ++point) {
+      neighbourhoods[point] = NeighbourhoodOf(reference_.Row(point), static_cast<std::int64_t>(point));
+      k_distances_[point] = neighbourhoods[point].points.back().distance;
+    }
+  });
+  // Densities need every k-distance, and factors every density: two more passes.
+  std::vector<double> densities(points, 0.0);
+  ParallelFor(points, kBlockRows, threads, [&](std::size_t begin, std::size_t end) {
+    for (std::size_t point = begin; point < end; ++point) FactorOf(neighbourhoods[point], &densities[point]);
+  });
+  densities_ = std::move(densities);
+  std::vector<double> factors(points, 0.0);
+  ParallelFor(points, kBlockRows, threads, [&](std::size_t begin, std::size_t end) {
+    double density = 0.0;
+    for (std::size_t point = begin; point < end; ++point) factors[point] = FactorOf(neighbourhoods[point], &density);
+  });
+  training_scores_ = features::ScatterToRows(factors, distinct);
+}
+
+double LocalOutlierFactor::ScoreScaled(const float* scaled_row) const {
+  double density = 0.0;
+  return FactorOf(NeighbourhoodOf(scaled_row, -1), &density);
+}
+
+std::vector<double> LocalOutlierFactor::Score(const features::FeatureMatrix& data, unsigned threads) const {
+  if (!index_) ThrowInternal("LOF scored before it was fitted");
+  if (data.Cols() != reference_.Cols()) {
+    ThrowInvalidInput("LOF was trained on " + std::to_string(reference_.Cols()) + " features, got " + std::to_string(data.Cols()));
+  }
+  std::vector<double> scores(data.Rows());
+  ParallelFor(data.Rows(), kBlockRows, threads, [&](std::size_t begin, std::size_t end) {
+    std::vector<float> scaled(data.Cols());
+    for (std::size_t row_idx = begin; row_idx < end; ++row_idx) {
+      scaler_.ApplyRow(data.Row(row_idx), scaled.data());
+      scores[row_idx] = ScoreScaled(scaled.data());
+    }
+  });
+  return scores;
+}
+
+std::vector<double> LocalOutlierFactor::TrainingScores(const features::FeatureMatrix& data, unsigned /*threads*/) const {
+  if (training_scores_.size() != data.Rows()) ThrowInternal("LOF training scores asked for rows it was not fitted on");
+  return training_scores_;
+}
+
+std::vector<FeatureContribution> LocalOutlierFactor::Explain(const float* row) const {
+  // Per feature, how far the row sits from the mean of its neighbours, in scaled units.
+  const std::size_t cols = reference_.Cols();
+  std::vector<float> scaled(cols);
+  scaler_.ApplyRow(row, scaled.data());
+  const Neighbourhood neighbourhood = NeighbourhoodOf(scaled.data(), -1);
+  std::vector<double> deviation(cols, 0.0);
+  for (std::size_t col_idx = 0; col_idx < cols; ++col_idx) {
+    double mean = 0.0;
+    for (std::size_t slot = 0; slot < neighbourhood.points.size(); ++slot) {
+      mean += neighbourhood.copies[slot] * static_cast<double>(reference_.At(neighbourhood.points[slot].index, col_idx));
+    }
+    mean /= static_cast<double>(k_);
+    deviation[col_idx] = std::fabs(static_cast<double>(scaled[col_idx]) - mean);
+  }
+  double total = 0.0;
+  for (const double value : deviation) total += value;
+  std::vector<FeatureContribution> contributions;
+  for (std::size_t col_idx = 0; col_idx < cols; ++col_idx) {
+    if (deviation[col_idx] > 0.0) contributions.push_back({col_idx, deviation[col_idx] / total});
+  }
+  std::stable_sort(contributions.begin(), contributions.end(),
+                   [](const FeatureContribution& a, const FeatureContribution& b) { return a.share > b.share; });
+  return contributions;
+}
+
+void LocalOutlierFactor::Save(BinaryWriter& writer) const {
+  writer.WriteTag(kLofTag);
+  writer.Write<std::int32_t>(params_.n_neighbors);
+  writer.Write<std::uint64_t>(k_);
+  scaler_.Save(writer);
+  writer.Write<std::uint64_t>(reference_.Rows());
+  writer.Write<std::uint64_t>(reference_.Cols());
+  const std::vector<float> values(reference_.Data(), reference_.Data() + reference_.Rows() * reference_.Cols());
+  writer.WriteVector(values);
+  writer.WriteVector(counts_);
+  writer.WriteVector(k_distances_);
+  writer.WriteVector(densities_);
+}
+
+std::unique_ptr<LocalOutlierFactor> LocalOutlierFactor::Load(BinaryReader& reader) {
+  reader.ExpectTag(kLofTag, "lof");
+  LofParams params;
+  params.n_neighbors = reader.Read<std::int32_t>("n_neighbors");
+  try {
+    params.Validate();
+  } catch (const Error& error) {
+    ThrowCorrupt(std::string("model file holds invalid LOF settings: ") + error.what());
+  }
+  const auto k = reader.Read<std::uint64_t>("k");
+  Scaler scaler = Scaler::Load(reader);
+  params.scaling = scaler.Kind();
+  auto lof = std::make_unique<LocalOutlierFactor>(params);
+  lof->k_ = k;
+  lof->scaler_ = std::move(scaler);
+  const auto rows = reader.Read<std::uint64_t>("reference rows");
+  const auto cols = reader.Read<std::uint64_t>("reference columns");
+  const auto values = reader.ReadVector<float>("reference points");
+  lof->counts_ = reader.ReadVector<std::uint32_t>("reference multiplicities");
+  lof->k_distances_ = reader.ReadVector<double>("k-distances");
+  lof->densities_ = reader.ReadVector<double>("densities");
+  std::uint64_t copies = 0;
+  for (const std::uint32_t count : lof->counts_) copies += count;
+  if (cols == 0 || cols > 4096 || values.size() != rows * cols || lof->k_distances_.size() != rows ||
+      lof->densities_.size() != rows || lof->counts_.size() != rows || k == 0 || k >= copies) {
+    ThrowCorrupt("model file holds an inconsistent LOF reference set");
+  }
+  lof->reference_ = features::FeatureMatrix(0, std::vector<std::string>(cols, "x"));
+  for (std::size_t row_idx = 0; row_idx < rows; ++row_idx) lof->reference_.AppendRow(values.data() + row_idx * cols);
+  lof->BuildIndex();
+  return lof;
+}
+
+}  // namespace recon::models

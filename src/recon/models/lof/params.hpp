@@ -1,0 +1,14 @@
+#pragma once
+#include "recon/models/scaling.hpp"
+
+namespace recon::models {
+
+/// Local Outlier Factor settings (config section `detector.lof:`).
+struct LofParams {
+  int n_neighbors = 20;                    ///< k
+  Scaling scaling = Scaling::kStandardise;  ///< applied before distances
+  /// Throws InvalidInput naming the field when out of range.
+  void Validate() const;
+};
+
+}  // namespace recon::models

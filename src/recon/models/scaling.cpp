@@ -1,0 +1,96 @@
+#include "recon/models/scaling.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "recon/core/error.hpp"
+
+namespace recon::models {
+namespace {
+
+double QuantileOfSorted(const std::vector<double>& sorted, double q) {
+  const double position = q * static_cast<double>(sorted.size() - 1);
+  const auto lower = static_cast<std::size_t>(std::floor(position));
+  const std::size_t upper = std::min(lower + 1, sorted.size() - 1);
+  return sorted[lower] + (sorted[upper] - sorted[lower]) * (position - static_cast<double>(lower));
+}
+
+}  // namespace
+
+Scaling ParseScaling(const std::string& text, const std::string& field) {
+  if (text == "none") return Scaling::kNone;
+  if (text == "standardise" || text == "standardize") return Scaling::kStandardise;
+  if (text == "robust") return Scaling::kRobust;
+  ThrowInvalidInput(field + " must be none, standardise or robust (got '" + text + "')");
+}
+
+std::string ScalingName(Scaling scaling) {
+  switch (scaling) {
+    case Scaling::kNone: return "none";
+    case Scaling::kStandardise: return "standardise";
+    case Scaling::kRobust: return "robust";
+  }
+  return "none";
+}
+
+Scaler Scaler::Fit(const features::FeatureMatrix& data, Scaling scaling) {
+  Scaler scaler;
+  scaler.scaling_ = scaling;
+  const std::size_t cols = data.Cols();
+  scaler.centres_.assign(cols, 0.0);
+  scaler.scales_.assign(cols, 1.0);
+  if (scaling == Scaling::kNone || data.Rows() == 0) return scaler;
+  std::vector<double> column(data.Rows());
+  for (std::size_t col_idx = 0; col_idx < cols; ++col_idx) {
+    for (std::size_t row_idx = 0; row_idx < data.Rows(); ++row_idx) column[row_idx] = data.At(row_idx, col_idx);
+    double centre = 0.0;
+    double scale = 0.0;
+    if (scaling == Scaling::kStandardise) {
+      for (const double value : column) centre += value;
+      centre /= static_cast<double>(column.size());
+      for (const double value : column) scale += (value - centre) * (value - centre);
+      scale = std::sqrt(scale / static_cast<double>(column.size()));
+    } else {
+      std::sort(column.begin(), column.end());
+      centre = QuantileOfSorted(column, 0.5);
+      scale = QuantileOfSorted(column, 0.75) - QuantileOfSorted(column, 0.25);
+    }
+    scaler.centres_[col_idx] = centre;
+    scaler.scales_[col_idx] = scale > 0.0 ? scale : 1.0;
+  }
+  return scaler;
+}
+
+void Scaler::ApplyRow(const float* row, float* out) const {
+  for (std::size_t col_idx = 0; col_idx < centres_.size(); ++col_idx) {
+    out[col_idx] = static_cast<float>((static_cast<double>(row[col_idx]) - centres_[col_idx]) / scales_[col_idx]);
+  }
+}
+
+features::FeatureMatrix Scaler::Apply(const features::FeatureMatrix& data) const {
+  features::FeatureMatrix scaled(data.Rows(), data.Names());
+  for (std::size_t row_idx = 0; row_idx < data.Rows(); ++row_idx) ApplyRow(data.Row(row_idx), scaled.Row(row_idx));
+  return scaled;
+}
+
+void Scaler::Save(BinaryWriter& writer) const {
+  writer.Write<std::int32_t>(static_cast<std::int32_t>(scaling_));
+  writer.WriteVector(centres_);
+  writer.WriteVector(scales_);
+}
+
+Scaler Scaler::Load(BinaryReader& reader) {
+  Scaler scaler;
+  const auto kind = reader.Read<std::int32_t>("scaling");
+  if (kind < 0 || kind > 2) ThrowCorrupt("model file holds an unknown scaling");
+  scaler.scaling_ = static_cast<Scaling>(kind);
+  scaler.centres_ = reader.ReadVector<double>("scaling centres");
+  scaler.scales_ = reader.ReadVector<double>("scaling scales");
+  if (scaler.centres_.size() != scaler.scales_.size()) ThrowCorrupt("model file holds inconsistent scaling");
+  for (const double scale : scaler.scales_) {
+    if (!(scale > 0.0) || !std::isfinite(scale)) ThrowCorrupt("model file holds a non-positive scale");
+  }
+  return scaler;
+}
+
+}  // namespace recon::models
