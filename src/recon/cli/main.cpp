@@ -12,6 +12,7 @@
 #include "recon/core/logger.hpp"
 #include "recon/pipeline/config.hpp"
 #include "recon/pipeline/detect_job.hpp"
+#include "recon/pipeline/eval_job.hpp"
 #include "recon/pipeline/trainer.hpp"
 
 namespace {
@@ -108,6 +109,18 @@ int main(int argc, char** argv) {
   train_command->add_option("--algo", train_algo, "detector: iforest | lof");
   train_command->add_option("--config", common.config_path, "YAML config file");
 
+  recon::pipeline::EvalOptions eval;
+  std::string eval_scaling;
+  int eval_neighbors = 0;
+  auto* eval_command = app.add_subcommand("eval", "fit and score every row of a labelled numeric CSV; print ROC-AUC and AP");
+  eval_command->add_option("file", eval.input, "CSV of numeric features and a 0/1 label column")->required();
+  eval_command->add_option("--label-column", eval.label_column, "label column (default: label)");
+  eval_command->add_option("--algo", eval.algorithm, "detector: iforest | lof (default: detector.algorithm)");
+  eval_command->add_option("--seeds", eval.seeds, "Isolation Forest runs, seeds 0..N-1 (default 5)");
+  eval_command->add_option("--scaling", eval_scaling, "LOF scaling: none | standardise | robust");
+  eval_command->add_option("--n-neighbors", eval_neighbors, "LOF k");
+  eval_command->add_option("--config", common.config_path, "YAML config file");
+
   auto* config_command = app.add_subcommand("config", "print the effective configuration as YAML");
   config_command->add_option("--config", common.config_path, "YAML config file");
 
@@ -119,6 +132,13 @@ int main(int argc, char** argv) {
   try {
     if (detect_command->parsed()) return RunDetect(common, detect);
     if (train_command->parsed()) return RunTrain(common, train_input, train_model, train_algo);
+    if (eval_command->parsed()) {
+      auto config = ResolveConfig(common.config_path);
+      if (!eval_scaling.empty()) config.detector.lof.scaling = recon::models::ParseScaling(eval_scaling, "--scaling");
+      if (eval_neighbors != 0) config.detector.lof.n_neighbors = eval_neighbors;
+      std::cout << recon::pipeline::RenderEval(recon::pipeline::RunEval(config, eval));
+      return 0;
+    }
     if (config_command->parsed()) {
       std::cout << recon::pipeline::DumpConfig(ResolveConfig(common.config_path));
       return 0;

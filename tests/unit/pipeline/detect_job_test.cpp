@@ -125,3 +125,30 @@ TEST(DetectJobTest, CorruptModelIsRefusedAndNothingIsWritten) {
 
 }  // namespace
 }  // namespace recon::pipeline
+
+namespace recon::pipeline {
+namespace {
+
+TEST(DetectJobTest, LofModelIsTrainedSavedAndReloaded) {
+  testing::TempDir dir;
+  const Config config = ConfigIn(dir);
+  DetectOptions options;
+  options.input = kSample;
+  options.algorithm = "lof";
+  const DetectReport first = RunDetect(config, options, Logger::Null(), nullptr);
+  EXPECT_TRUE(first.trained_model);
+  EXPECT_GT(first.flagged, 100u);
+  const DetectReport second = RunDetect(config, options, Logger::Null(), nullptr);
+  EXPECT_FALSE(second.trained_model);
+  EXPECT_EQ(second.flagged, first.flagged);
+  options.algorithm = "iforest";
+  try {
+    RunDetect(config, options, Logger::Null(), nullptr);
+    FAIL() << "an iforest run must not reuse a LOF model silently";
+  } catch (const Error& error) {
+    EXPECT_NE(std::string(error.what()).find("uses 'lof'"), std::string::npos) << error.what();
+  }
+}
+
+}  // namespace
+}  // namespace recon::pipeline
