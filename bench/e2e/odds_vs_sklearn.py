@@ -1,0 +1,71 @@
+#!/usr/bin/env python3
+"""Accuracy and time of recon's detectors against scikit-learn on the ODDS sets, in the same run.
+
+Runs ../shared/peers/sklearn_baseline.py (IsolationForest seeds 0-4; LOF n_neighbors=20 raw and standardised;
+single-threaded) and `recon eval` with the same parameters on every CSV of the ODDS folder, then prints a markdown
+table (bench/RESULTS.md records it).
+
+Usage: /usr/bin/python3 bench/e2e/odds_vs_sklearn.py [--odds DIR] [--recon BIN] [--peers DIR]
+"""
+import argparse
+import glob
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+LINE = re.compile(r"ROC-AUC ([0-9.]+) \+- ([0-9.]+), AP ([0-9.]+) \+- ([0-9.]+), fit\+score ([0-9.]+)s")
+
+
+def recon_eval(binary, path, *args):
+    out = subprocess.run([binary, "eval", path, *args], check=True, capture_output=True, text=True).stdout
+    match = LINE.search(out)
+    if not match:
+        sys.exit("unexpected recon eval output: " + out)
+    auc, auc_sd, ap, ap_sd, secs = (float(g) for g in match.groups())
+    return {"auc": auc, "auc_sd": auc_sd, "ap": ap, "ap_sd": ap_sd, "s": secs}
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--odds", default=os.path.join(ROOT, "..", "shared", "data", "odds"))
+    ap.add_argument("--peers", default=os.path.join(ROOT, "..", "shared", "peers"))
+    ap.add_argument("--recon", default=os.path.join(ROOT, "build", "release", "src", "recon", "cli", "recon"))
+    a = ap.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        out_json = os.path.join(tmp, "sklearn.json")
+        subprocess.run(["/usr/bin/python3", os.path.join(a.peers, "sklearn_baseline.py"), a.odds, "--out-json", out_json],
+                       check=True, capture_output=True)
+        sk = {r["dataset"]: r for r in json.load(open(out_json))["results"]}
+    rows = []
+    for path in sorted(glob.glob(os.path.join(a.odds, "*.csv"))):
+        name = os.path.splitext(os.path.basename(path))[0]
+        ours = {
+            "if": recon_eval(a.recon, path, "--algo", "iforest", "--seeds", "5"),
+            "lof_raw": recon_eval(a.recon, path, "--algo", "lof", "--scaling", "none"),
+            "lof_std": recon_eval(a.recon, path, "--algo", "lof", "--scaling", "standardise"),
+        }
+        rows.append((name, sk[name], ours))
+    print("| dataset | n | d | IF AUC sklearn | IF AUC recon | IF AP sklearn | IF AP recon | IF s sklearn | IF s recon "
+          "| LOF raw AUC sklearn | LOF raw AUC recon | LOF std AUC sklearn | LOF std AUC recon | LOF std s sklearn | LOF std s recon |")
+    print("|" + "---|" * 15)
+    sums = {k: 0.0 for k in ("sif", "rif", "sraw", "rraw", "sstd", "rstd")}
+    for name, s, r in rows:
+        print("| %s | %d | %d | %.4f | %.4f | %.4f | %.4f | %.3f | %.3f | %.4f | %.4f | %.4f | %.4f | %.3f | %.3f |" % (
+            name, s["rows"], s["dims"], s["iforest"]["roc_auc_mean"], r["if"]["auc"], s["iforest"]["ap_mean"], r["if"]["ap"],
+            s["iforest"]["time_s_mean"], r["if"]["s"], s["lof_raw"]["roc_auc"], r["lof_raw"]["auc"],
+            s["lof_std"]["roc_auc"], r["lof_std"]["auc"], s["lof_std"]["time_s"], r["lof_std"]["s"]))
+        sums["sif"] += s["iforest"]["roc_auc_mean"]; sums["rif"] += r["if"]["auc"]
+        sums["sraw"] += s["lof_raw"]["roc_auc"]; sums["rraw"] += r["lof_raw"]["auc"]
+        sums["sstd"] += s["lof_std"]["roc_auc"]; sums["rstd"] += r["lof_std"]["auc"]
+    n = len(rows)
+    print("| **mean** | | | %.4f | %.4f | | | | | %.4f | %.4f | %.4f | %.4f | | |" % (
+        sums["sif"] / n, sums["rif"] / n, sums["sraw"] / n, sums["rraw"] / n, sums["sstd"] / n, sums["rstd"] / n))
+
+
+if __name__ == "__main__":
+    main()
