@@ -5,6 +5,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
 jobs=$(nproc)
+# ccache keys on paths relative to the checkout, so a fresh clone elsewhere (as CI makes) reuses earlier objects.
+export CCACHE_BASEDIR="$PWD" CCACHE_NOHASHDIR=true
 
 cmake --preset release -DRECON_BUILD_TESTS=ON -DRECON_BUILD_BENCH=ON >/dev/null
 cmake --build --preset release -j "$jobs"

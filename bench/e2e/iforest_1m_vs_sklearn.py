@@ -1,0 +1,54 @@
+#!/usr/bin/env python3
+"""Isolation Forest fit + score of 1M rows x 9 features: scikit-learn against `recon eval`, in the same run.
+
+Writes a seeded random dataset (1% planted outliers) to a temporary CSV, times scikit-learn's IsolationForest
+(100 trees, max_samples 256, single-threaded as in the peer's baseline) fit + score_samples, then `recon eval`
+(which reports fit + score, CSV loading excluded on both sides), and prints ROC-AUC and times side by side.
+
+Usage: /usr/bin/python3 bench/e2e/iforest_1m_vs_sklearn.py [--rows 1000000] [--recon BIN]
+"""
+import argparse
+import os
+import re
+import subprocess
+import tempfile
+import time
+
+import numpy as np
+from sklearn.ensemble import IsolationForest
+from sklearn.metrics import roc_auc_score
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--rows", type=int, default=1_000_000)
+    ap.add_argument("--recon", default=os.path.join(ROOT, "build", "release", "src", "recon", "cli", "recon"))
+    a = ap.parse_args()
+    rng = np.random.default_rng(7)
+    X = rng.normal(size=(a.rows, 9))
+    y = np.zeros(a.rows, dtype=int)
+    outliers = rng.choice(a.rows, a.rows // 100, replace=False)
+    X[outliers] += rng.choice([-4.0, 4.0], size=(len(outliers), 9)) * (rng.random((len(outliers), 9)) < 0.3)
+    y[outliers] = 1
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, "data.csv")
+        header = ",".join("f%d" % i for i in range(9)) + ",label"
+        np.savetxt(path, np.column_stack([X, y]), delimiter=",", header=header, comments="", fmt="%.9g")
+        started = time.perf_counter()
+        model = IsolationForest(n_estimators=100, max_samples=256, random_state=0, n_jobs=1).fit(X)
+        scores = -model.score_samples(X)
+        sk_seconds = time.perf_counter() - started
+        sk_auc = roc_auc_score(y, scores)
+        out = subprocess.run([a.recon, "eval", path, "--algo", "iforest", "--seeds", "1"], check=True,
+                             capture_output=True, text=True).stdout
+    match = re.search(r"ROC-AUC ([0-9.]+).*fit\+score ([0-9.]+)s", out)
+    recon_auc, recon_seconds = float(match.group(1)), float(match.group(2))
+    print("| rows x features | scikit-learn fit+score s (1 thread) | recon fit+score s (%d threads) | speed-up | AUC sklearn | AUC recon |" % os.cpu_count())
+    print("|---|---|---|---|---|---|")
+    print("| %d x 9 | %.2f | %.3f | %.0fx | %.4f | %.4f |" % (a.rows, sk_seconds, recon_seconds, sk_seconds / recon_seconds, sk_auc, recon_auc))
+
+
+if __name__ == "__main__":
+    main()
