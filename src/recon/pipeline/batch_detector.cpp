@@ -1,0 +1,167 @@
+#include "recon/pipeline/batch_detector.hpp"
+
+#include <cstdio>
+
+#include "recon/core/date.hpp"
+#include "recon/core/parallel.hpp"
+#include "recon/features/distinct_rows.hpp"
+#include "recon/pipeline/stage_timer.hpp"
+
+namespace recon::pipeline {
+namespace {
+
+constexpr std::size_t kExplainTopFeatures = 3;
+// Anomalies are written to the store in transactions of about this many: each transaction rewrites the index
+// pages it touches, so per-batch transactions cost several times more disk writes (bounded memory: ~25 MB).
+constexpr std::size_t kStoreFlushAnomalies = 16384;
+
+std::string FormatScore(double score) {
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%.6f", score);
+  return buffer;
+}
+
+}  // namespace
+
+const std::vector<std::string>& BatchDetector::ResultColumns() {
+  static const std::vector<std::string> kColumns = {"anomaly_score", "flagged", "cluster",   "category",   "severity",
+                                                    "summary",       "status",  "ticket_id", "explanation"};
+  return kColumns;
+}
+
+BatchDetector::BatchDetector(const Config& config, const DetectOptions& options, models::ModelBundle& bundle,
+                             store::Store& store, AsyncStoreWriter& store_writer, std::int64_t run_id,
+                             const std::vector<std::string>& header, io::CsvWriter& output, DetectReport& report)
+    : options_(options),
+      bundle_(bundle),
+      store_writer_(store_writer),
+      run_id_(run_id),
+      header_(header),
+      output_(output),
+      report_(report),
+      categoriser_(config.categoriser),
+      resolver_(config.resolution, store),
+      threads_(ResolveThreadCount(config.threads)) {
+  const auto& builder = *bundle.features;
+  for (const std::size_t col_idx : builder.ModelColumns()) model_names_.push_back(builder.Names()[col_idx]);
+}
+
+void BatchDetector::Process(FeaturedBatch& batch) {
+  const io::RawBatch& raw = batch.ingest->raw;
+  const io::RecordBatch& records = batch.ingest->records;
+  const features::FeatureMatrix& all_features = batch.all_features;
+  features::FeatureMatrix& model_input = batch.model_input;
+  {
+    ScopedStage stage(report_.times, "select");
+    all_features.SelectInto(bundle_.features->ModelColumns(), model_input);
+  }
+  std::vector<double> scores;
+  std::vector<std::size_t> flagged_rows;
+  features::DistinctRows distinct;
+  {
+    ScopedStage stage(report_.times, "detect");
+    distinct = features::FindDistinctRows(model_input);
+    scores = features::ScatterToRows(bundle_.detector->Score(distinct.rows, threads_), distinct);
+    for (std::size_t row_idx = 0; row_idx < scores.size(); ++row_idx) {
+      if (scores[row_idx] > bundle_.threshold) flagged_rows.push_back(row_idx);
+    }
+  }
+  std::vector<std::int32_t> clusters;
+  {
+    ScopedStage stage(report_.times, "cluster");
+    clusters = features::ScatterToRows(bundle_.clusterer->Assign(distinct.rows, threads_), distinct);
+  }
+  std::vector<categorise::AnomalyEvidence> evidence(flagged_rows.size());
+  std::vector<categorise::Categorisation> verdicts;
+  {
+    ScopedStage stage(report_.times, "categorise");
+    ParallelFor(flagged_rows.size(), 64, threads_, [&](std::size_t begin, std::size_t end) {
+      for (std::size_t idx = begin; idx < end; ++idx) {
+        const std::size_t row_idx = flagged_rows[idx];
+        evidence[idx] = BuildEvidence(records, row_idx, all_features.Row(row_idx));
+        evidence[idx].explanation = FormatExplanation(bundle_.detector->Explain(model_input.Row(row_idx)), model_names_,
+                                                      model_input.Row(row_idx), kExplainTopFeatures);
+        evidence[idx].cluster = clusters[row_idx];
+        evidence[idx].score = scores[row_idx];
+      }
+    });
+    verdicts = categoriser_.Categorise(evidence);
+  }
+  std::vector<std::string> keys(flagged_rows.size());
+  std::vector<resolve::Resolution> resolutions;
+  {
+    ScopedStage stage(report_.times, "resolve");
+    std::vector<resolve::ResolutionInput> inputs(flagged_rows.size());
+    for (std::size_t idx = 0; idx < flagged_rows.size(); ++idx) {
+      keys[idx] = natural_keys_.KeyOf(raw, records.RawRowIndex(flagged_rows[idx]));
+      inputs[idx] = {keys[idx], evidence[idx].quantity_diff, verdicts[idx].category, verdicts[idx].confidence};
+    }
+    resolutions = resolver_.Resolve(inputs);
+  }
+  ScopedStage stage(report_.times, "output");
+  std::vector<store::AnomalyRecord> stored(flagged_rows.size());
+  for (std::size_t idx = 0; idx < flagged_rows.size(); ++idx) {
+    const std::size_t row_idx = flagged_rows[idx];
+    const auto& verdict = verdicts[idx];
+    store::AnomalyRecord& record = stored[idx];
+    record.natural_key = keys[idx];
+    record.run_id = run_id_;
+    record.source = options_.input;
+    record.line = records.Line(row_idx);
+    record.trade_id = evidence[idx].trade_id;
+    record.trade_date = FormatIsoDate(records.Date(Field::kTradeDate, row_idx));
+    record.desk = evidence[idx].desk;
+    record.score = scores[row_idx];
+    record.cluster = clusters[row_idx];
+    record.category = categorise::CategoryName(verdict.category);
+    record.category_source = categorise::SourceName(verdict.source);
+    record.confidence = verdict.confidence;
+    record.severity = categorise::SeverityName(verdict.severity);
+    record.summary = verdict.summary;
+    record.status = resolutions[idx].status;
+    record.ticket_id = resolutions[idx].ticket_id;
+    record.explanation = evidence[idx].explanation;
+    record.row_json = RowJson(raw, records.RawRowIndex(row_idx), header_);
+    ++report_.by_category[record.category];
+    ++report_.by_status[record.status];
+    ++report_.by_severity[record.severity];
+  }
+  WriteRows(raw, records, scores, clusters, flagged_rows, stored);
+  report_.flagged += flagged_rows.size();
+  pending_.insert(pending_.end(), std::make_move_iterator(stored.begin()), std::make_move_iterator(stored.end()));
+  if (pending_.size() >= kStoreFlushAnomalies) Flush();
+}
+
+void BatchDetector::Flush() {
+  ScopedStage stage(report_.times, "store (wait)");
+  store_writer_.Submit(std::move(pending_));
+  pending_.clear();
+}
+
+void BatchDetector::WriteRows(const io::RawBatch& raw, const io::RecordBatch& records,
+                              const std::vector<double>& scores, const std::vector<std::int32_t>& clusters,
+                              const std::vector<std::size_t>& flagged_rows,
+                              const std::vector<store::AnomalyRecord>& stored) {
+  std::size_t next_flagged = 0;
+  for (std::size_t row_idx = 0; row_idx < records.RowCount(); ++row_idx) {
+    const bool is_flagged = next_flagged < flagged_rows.size() && flagged_rows[next_flagged] == row_idx;
+    if (!is_flagged && !options_.all_rows) continue;
+    const std::uint32_t raw_row = records.RawRowIndex(row_idx);
+    for (std::size_t col_idx = 0; col_idx < header_.size(); ++col_idx) output_.Field(raw.Field(raw_row, col_idx));
+    output_.Field(FormatScore(scores[row_idx]));
+    output_.Field(is_flagged ? "1" : "0");
+    output_.Field(std::to_string(clusters[row_idx]));
+    if (is_flagged) {
+      const store::AnomalyRecord& record = stored[next_flagged++];
+      for (const std::string* value : {&record.category, &record.severity, &record.summary, &record.status,
+                                       &record.ticket_id, &record.explanation}) {
+        output_.Field(*value);
+      }
+    } else {
+      for (int empty = 0; empty < 6; ++empty) output_.Field("");
+    }
+    output_.EndRow();
+  }
+}
+
+}  // namespace recon::pipeline

@@ -1,0 +1,55 @@
+#pragma once
+// Everything that happens to one batch after its features exist: score, flag, cluster, categorise, resolve, write
+// the anomalies CSV, and hand the anomalies to the store writer. One object per run; batches arrive in file order.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "recon/categorise/local_categoriser.hpp"
+#include "recon/io/csv_writer.hpp"
+#include "recon/models/model_bundle.hpp"
+#include "recon/pipeline/anomaly_rows.hpp"
+#include "recon/pipeline/async_store_writer.hpp"
+#include "recon/pipeline/config.hpp"
+#include "recon/pipeline/detect_job.hpp"
+#include "recon/pipeline/featured_batch.hpp"
+#include "recon/resolve/resolver.hpp"
+#include "recon/store/store.hpp"
+
+namespace recon::pipeline {
+
+class BatchDetector {
+ public:
+  /// The columns appended to the input's in the anomalies CSV.
+  static const std::vector<std::string>& ResultColumns();
+
+  BatchDetector(const Config& config, const DetectOptions& options, models::ModelBundle& bundle, store::Store& store,
+                AsyncStoreWriter& store_writer, std::int64_t run_id, const std::vector<std::string>& header,
+                io::CsvWriter& output, DetectReport& report);
+
+  /// Scores and resolves one batch, writes its rows and queues its anomalies for the store.
+  void Process(FeaturedBatch& batch);
+  /// Hands buffered anomalies to the store writer (also called at the end of the run).
+  void Flush();
+
+ private:
+  void WriteRows(const io::RawBatch& raw, const io::RecordBatch& records, const std::vector<double>& scores,
+                 const std::vector<std::int32_t>& clusters, const std::vector<std::size_t>& flagged_rows,
+                 const std::vector<store::AnomalyRecord>& stored);
+
+  const DetectOptions& options_;
+  models::ModelBundle& bundle_;
+  AsyncStoreWriter& store_writer_;
+  std::int64_t run_id_;
+  const std::vector<std::string>& header_;
+  io::CsvWriter& output_;
+  DetectReport& report_;
+  const categorise::LocalCategoriser categoriser_;
+  resolve::Resolver resolver_;
+  unsigned threads_;
+  std::vector<std::string> model_names_;
+  NaturalKeys natural_keys_;
+  std::vector<store::AnomalyRecord> pending_;
+};
+
+}  // namespace recon::pipeline
