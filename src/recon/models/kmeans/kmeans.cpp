@@ -7,6 +7,7 @@
 #include "recon/core/error.hpp"
 #include "recon/core/parallel.hpp"
 #include "recon/core/random.hpp"
+#include "recon/models/kmeans/hamerly.hpp"
 #include "recon/models/kmeans/kmeans_init.hpp"
 
 namespace recon::models {
@@ -15,17 +16,6 @@ namespace {
 constexpr std::uint32_t kKMeansTag = 0x4B4D4E53;  // "KMNS"
 constexpr std::size_t kBlockRows = 4096;
 
-struct LloydResult {
-  std::vector<double> centres;
-  double inertia = 0.0;
-};
-
-// Sums of the points assigned to each centre, for one block of rows.
-struct BlockSums {
-  std::vector<double> sums;
-  std::vector<std::uint64_t> counts;
-  double inertia = 0.0;
-};
 
 }  // namespace
 
@@ -86,63 +76,19 @@ void KMeans::Fit(const features::FeatureMatrix& data, unsigned threads) {
   mean_variance /= static_cast<double>(dims_);
   const double shift_tolerance = params_.tolerance * mean_variance;
 
-  const std::size_t blocks = (rows + kBlockRows - 1) / kBlockRows;
-  LloydResult best;
-  best.inertia = std::numeric_limits<double>::max();
-  for (int init_idx = 0; init_idx < params_.n_init; ++init_idx) {
-    Random random(DeriveSeed(params_.seed, static_cast<std::uint64_t>(init_idx)));
-    centres_ = KMeansPlusPlus(points, rows, dims_, k, random);
-    std::vector<BlockSums> partials(blocks);
-    double inertia = 0.0;
-    for (int iteration = 0; iteration < params_.max_iter; ++iteration) {
-      ParallelFor(rows, kBlockRows, threads, [&](std::size_t begin, std::size_t end) {
-        BlockSums& part = partials[begin / kBlockRows];
-        part.sums.assign(k * dims_, 0.0);
-        part.counts.assign(k, 0);
-        part.inertia = 0.0;
-        for (std::size_t row_idx = begin; row_idx < end; ++row_idx) {
-          double distance = 0.0;
-          const double* point = &points[row_idx * dims_];
-          const std::size_t centre = Nearest(point, &distance);
-          part.inertia += distance;
-          ++part.counts[centre];
-          for (std::size_t dim = 0; dim < dims_; ++dim) part.sums[centre * dims_ + dim] += point[dim];
-        }
-      });
-      std::vector<double> sums(k * dims_, 0.0);
-      std::vector<std::uint64_t> counts(k, 0);
-      inertia = 0.0;
-      for (const BlockSums& part : partials) {
-        inertia += part.inertia;
-        for (std::size_t idx = 0; idx < sums.size(); ++idx) sums[idx] += part.sums[idx];
-        for (std::size_t idx = 0; idx < k; ++idx) counts[idx] += part.counts[idx];
-      }
-      double shift = 0.0;
-      for (std::size_t centre_idx = 0; centre_idx < k; ++centre_idx) {
-        if (counts[centre_idx] == 0) continue;  // an empty cluster keeps its centre
-        for (std::size_t dim = 0; dim < dims_; ++dim) {
-          const double updated = sums[centre_idx * dims_ + dim] / static_cast<double>(counts[centre_idx]);
-          const double delta = updated - centres_[centre_idx * dims_ + dim];
-          shift += delta * delta;
-          centres_[centre_idx * dims_ + dim] = updated;
-        }
-      }
-      if (shift <= shift_tolerance) break;
+  // Restarts are independent and seeded by (seed, restart), so running them in parallel gives the same result
+  // on any thread count; the lowest inertia wins, ties going to the earlier restart.
+  std::vector<LloydResult> restarts(static_cast<std::size_t>(params_.n_init));
+  ParallelFor(restarts.size(), 1, threads, [&](std::size_t begin, std::size_t end) {
+    for (std::size_t init_idx = begin; init_idx < end; ++init_idx) {
+      Random random(DeriveSeed(params_.seed, init_idx));
+      restarts[init_idx] = RunHamerly(points, rows, dims_, KMeansPlusPlus(points, rows, dims_, k, random), k,
+                                      params_.max_iter, shift_tolerance);
     }
-    // Inertia against the final centres.
-    std::vector<double> block_inertia(blocks, 0.0);
-    ParallelFor(rows, kBlockRows, threads, [&](std::size_t begin, std::size_t end) {
-      double sum = 0.0;
-      for (std::size_t row_idx = begin; row_idx < end; ++row_idx) {
-        double distance = 0.0;
-        Nearest(&points[row_idx * dims_], &distance);
-        sum += distance;
-      }
-      block_inertia[begin / kBlockRows] = sum;
-    });
-    inertia = 0.0;
-    for (const double value : block_inertia) inertia += value;
-    if (inertia < best.inertia) best = {centres_, inertia};
+  });
+  LloydResult best = std::move(restarts.front());
+  for (std::size_t init_idx = 1; init_idx < restarts.size(); ++init_idx) {
+    if (restarts[init_idx].inertia < best.inertia) best = std::move(restarts[init_idx]);
   }
   centres_ = std::move(best.centres);
   inertia_ = best.inertia;

@@ -1,6 +1,6 @@
 #pragma once
-// Exact k-nearest-neighbour search (Euclidean) over a fixed point set: a KD-tree (nanoflann) in up to 15
-// dimensions, brute force above, where KD-trees stop paying off (the same rule as scikit-learn's 'auto').
+// Exact k-nearest-neighbour search (Euclidean) over a fixed point set: a KD-tree (nanoflann) in up to 16
+// dimensions, brute force above, where KD-trees stop paying off (measured on the ODDS sets).
 #include <cstdint>
 #include <memory>
 #include <vector>
@@ -29,7 +29,8 @@ class KnnIndex {
  private:
   struct Tree;
   const features::FeatureMatrix& points_;
-  std::unique_ptr<Tree> tree_;  // null: brute force
+  std::unique_ptr<Tree> tree_;     // null: brute force
+  std::vector<double> as_double_;  // brute force: the points as doubles
 };
 
 }  // namespace recon::models

@@ -1,0 +1,112 @@
+#include "recon/models/kmeans/hamerly.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "recon/core/vector_clones.hpp"
+#include "recon/models/kmeans/kmeans_init.hpp"
+
+namespace recon::models {
+namespace {
+
+// Nearest and second-nearest centre of a point (ties: the lower index, as plain Lloyd), as distances.
+void ScanCentres(const double* point, const std::vector<double>& centres, std::size_t k, std::size_t dims,
+                 std::uint32_t& nearest, double& nearest_distance, double& second_distance) {
+  double best = std::numeric_limits<double>::max();
+  double second = std::numeric_limits<double>::max();
+  std::uint32_t best_idx = 0;
+  for (std::size_t centre = 0; centre < k; ++centre) {
+    const double distance = SquaredDistance(point, &centres[centre * dims], dims);
+    if (distance < best) {
+      second = best;
+      best = distance;
+      best_idx = static_cast<std::uint32_t>(centre);
+    } else if (distance < second) {
+      second = distance;
+    }
+  }
+  nearest = best_idx;
+  nearest_distance = std::sqrt(best);
+  second_distance = std::sqrt(second);
+}
+
+}  // namespace
+
+RECON_VECTOR_CLONES LloydResult RunHamerly(const std::vector<double>& points, std::size_t rows, std::size_t dims,
+                       std::vector<double> centres, std::size_t k, int max_iter, double shift_tolerance) {
+  std::vector<std::uint32_t> assigned(rows);
+  std::vector<double> upper(rows);
+  std::vector<double> lower(rows);
+  for (std::size_t row = 0; row < rows; ++row) ScanCentres(&points[row * dims], centres, k, dims, assigned[row], upper[row], lower[row]);
+
+  std::vector<double> sums(k * dims);
+  std::vector<std::uint64_t> counts(k);
+  std::vector<double> moved(k);
+  std::vector<double> half_gap(k);
+  LloydResult result;
+  for (int iteration = 0; iteration < max_iter; ++iteration) {
+    result.iterations = iteration + 1;
+    // M-step, summed in row order exactly as plain Lloyd would.
+    std::fill(sums.begin(), sums.end(), 0.0);
+    std::fill(counts.begin(), counts.end(), 0);
+    for (std::size_t row = 0; row < rows; ++row) {
+      const std::uint32_t centre = assigned[row];
+      ++counts[centre];
+      for (std::size_t dim = 0; dim < dims; ++dim) sums[centre * dims + dim] += points[row * dims + dim];
+    }
+    double shift = 0.0;
+    for (std::size_t centre = 0; centre < k; ++centre) {
+      double moved_squared = 0.0;
+      if (counts[centre] > 0) {  // an empty cluster keeps its centre
+        for (std::size_t dim = 0; dim < dims; ++dim) {
+          const double updated = sums[centre * dims + dim] / static_cast<double>(counts[centre]);
+          const double delta = updated - centres[centre * dims + dim];
+          moved_squared += delta * delta;
+          centres[centre * dims + dim] = updated;
+        }
+      }
+      shift += moved_squared;
+      moved[centre] = std::sqrt(moved_squared);
+    }
+    if (shift <= shift_tolerance) break;
+
+    // Bounds follow the centres; then only points whose bounds overlap are re-examined.
+    std::size_t largest = 0;
+    for (std::size_t centre = 1; centre < k; ++centre) largest = moved[centre] > moved[largest] ? centre : largest;
+    double second_largest = 0.0;
+    for (std::size_t centre = 0; centre < k; ++centre) {
+      if (centre != largest) second_largest = std::max(second_largest, moved[centre]);
+    }
+    for (std::size_t centre = 0; centre < k; ++centre) {
+      double closest = std::numeric_limits<double>::max();
+      for (std::size_t other = 0; other < k; ++other) {
+        if (other != centre) closest = std::min(closest, SquaredDistance(&centres[centre * dims], &centres[other * dims], dims));
+      }
+      half_gap[centre] = k > 1 ? 0.5 * std::sqrt(closest) : std::numeric_limits<double>::max();
+    }
+    for (std::size_t row = 0; row < rows; ++row) {
+      const std::uint32_t centre = assigned[row];
+      upper[row] += moved[centre];
+      lower[row] -= centre == largest ? second_largest : moved[largest];
+      const double bound = std::max(half_gap[centre], lower[row]);
+      if (upper[row] <= bound) continue;
+      const double* point = &points[row * dims];
+      upper[row] = std::sqrt(SquaredDistance(point, &centres[centre * dims], dims));
+      if (upper[row] <= bound) continue;
+      ScanCentres(point, centres, k, dims, assigned[row], upper[row], lower[row]);
+    }
+  }
+  result.inertia = 0.0;
+  for (std::size_t row = 0; row < rows; ++row) {
+    std::uint32_t nearest = 0;
+    double distance = 0.0;
+    double unused = 0.0;
+    ScanCentres(&points[row * dims], centres, k, dims, nearest, distance, unused);
+    result.inertia += distance * distance;
+  }
+  result.centres = std::move(centres);
+  return result;
+}
+
+}  // namespace recon::models
