@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <set>
 
+#include "recon/models/metrics.hpp"
 #include "support/csv_table.hpp"
 #include "support/temp_dir.hpp"
 
@@ -72,7 +73,7 @@ TEST_F(DetectEndToEnd, AccurateResolvedAndIdempotent) {
       EXPECT_TRUE(tickets.insert(row[table.Column("ticket_id")]).second) << row[table.Column("ticket_id")];
     }
   }
-  const double auc = testing::RocAuc(scores, labels);
+  const double auc = models::RocAuc(scores, labels);
   std::printf("end-to-end ROC-AUC on 50k generated rows: %.4f (%zu flagged, %zu tickets)\n", auc, flagged, tickets.size());
   EXPECT_GE(auc, 0.90);
   EXPECT_GT(tickets.size(), 50u);

@@ -36,27 +36,4 @@ inline CsvTable ReadCsvTable(const std::string& path) {
   return table;
 }
 
-/// ROC-AUC of `scores` against 0/1 `labels` (Mann-Whitney U with average ranks for ties).
-inline double RocAuc(const std::vector<double>& scores, const std::vector<int>& labels) {
-  std::vector<std::size_t> order(scores.size());
-  for (std::size_t idx = 0; idx < order.size(); ++idx) order[idx] = idx;
-  std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return scores[a] < scores[b]; });
-  double positive_rank_sum = 0.0;
-  double positives = 0.0;
-  for (std::size_t start = 0; start < order.size();) {
-    std::size_t end = start;
-    while (end < order.size() && scores[order[end]] == scores[order[start]]) ++end;
-    const double average_rank = (static_cast<double>(start + 1) + static_cast<double>(end)) / 2.0;
-    for (std::size_t idx = start; idx < end; ++idx) {
-      if (labels[order[idx]] == 1) {
-        positive_rank_sum += average_rank;
-        positives += 1.0;
-      }
-    }
-    start = end;
-  }
-  const double negatives = static_cast<double>(scores.size()) - positives;
-  return (positive_rank_sum - positives * (positives + 1.0) / 2.0) / (positives * negatives);
-}
-
 }  // namespace recon::testing

@@ -5,6 +5,7 @@
 
 #include <nanoflann.hpp>
 
+#include "recon/core/distance.hpp"
 #include "recon/core/vector_clones.hpp"
 
 namespace recon::models {
@@ -25,23 +26,12 @@ struct MatrixSource {
 
 using Tree = nanoflann::KDTreeSingleIndexAdaptor<nanoflann::L2_Simple_Adaptor<float, MatrixSource, double>, MatrixSource>;
 
-// Squared distances from `query` to every point (row-major doubles), with four partial sums per distance so the
-// compiler can use vector lanes (see core/vector_clones.hpp).
+// Squared distances from `query` to every point (row-major doubles); compiled for AVX2 too (core/vector_clones.hpp).
 RECON_VECTOR_CLONES void SquaredDistancesTo(const double* query, const std::vector<double>& points, std::size_t dims,
                                             std::vector<Neighbour>& out) {
   const std::size_t rows = out.size();
   for (std::size_t row_idx = 0; row_idx < rows; ++row_idx) {
-    const double* point = &points[row_idx * dims];
-    double partial[4] = {0.0, 0.0, 0.0, 0.0};
-    std::size_t dim = 0;
-    for (; dim + 4 <= dims; dim += 4) {
-      for (std::size_t lane = 0; lane < 4; ++lane) {
-        const double delta = query[dim + lane] - point[dim + lane];
-        partial[lane] += delta * delta;
-      }
-    }
-    for (; dim < dims; ++dim) partial[0] += (query[dim] - point[dim]) * (query[dim] - point[dim]);
-    out[row_idx] = {static_cast<std::uint32_t>(row_idx), (partial[0] + partial[1]) + (partial[2] + partial[3])};
+    out[row_idx] = {static_cast<std::uint32_t>(row_idx), SquaredDistance(query, &points[row_idx * dims], dims)};
   }
 }
 
