@@ -20,7 +20,8 @@ int main(int argc, char** argv) {
   recon::io::RawBatch raw;
   while (reader.Next(raw)) {
     for (std::size_t row_idx = 0; row_idx < raw.RowCount(); ++row_idx) {
-      for (std::size_t col = 0; col < row.size(); ++col) row[col] = static_cast<float>(*recon::io::ParseNumber(raw.Field(row_idx, col)));
+      for (std::size_t col = 0; col < row.size(); ++col)
+        row[col] = static_cast<float>(*recon::io::ParseNumber(raw.Field(row_idx, col)));
       data.AppendRow(row.data());
     }
   }

@@ -26,7 +26,9 @@ CommandResult RunShell(const testing::TempDir& dir, const std::string& command) 
   return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, testing::ReadFile(log)};
 }
 
-std::string Recon() { return std::string("'") + RECON_BINARY + "'"; }
+std::string Recon() {
+  return std::string("'") + RECON_BINARY + "'";
+}
 
 class DetectEndToEnd : public ::testing::Test {
  protected:
@@ -74,7 +76,8 @@ TEST_F(DetectEndToEnd, AccurateResolvedAndIdempotent) {
     }
   }
   const double auc = models::RocAuc(scores, labels);
-  std::printf("end-to-end ROC-AUC on 50k generated rows: %.4f (%zu flagged, %zu tickets)\n", auc, flagged, tickets.size());
+  std::printf("end-to-end ROC-AUC on 50k generated rows: %.4f (%zu flagged, %zu tickets)\n", auc, flagged,
+              tickets.size());
   EXPECT_GE(auc, 0.90);
   EXPECT_GT(tickets.size(), 50u);
 

@@ -29,7 +29,8 @@ inline CsvTable ReadCsvTable(const std::string& path) {
   while (reader.Next(batch)) {
     for (std::size_t row = 0; row < batch.RowCount(); ++row) {
       std::vector<std::string> fields;
-      for (std::size_t field = 0; field < batch.Row(row).field_count; ++field) fields.emplace_back(batch.Field(row, field));
+      for (std::size_t field = 0; field < batch.Row(row).field_count; ++field)
+        fields.emplace_back(batch.Field(row, field));
       table.rows.push_back(std::move(fields));
     }
   }

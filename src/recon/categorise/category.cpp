@@ -3,11 +3,14 @@
 namespace recon::categorise {
 namespace {
 constexpr std::array<std::string_view, kCategoryCount> kNames = {
-    "Rounding Error",     "Timing Issue",              "Quantity Mismatch", "Price Mismatch", "FX Rate Difference",
-    "Fee/Commission Difference", "Duplicate Entry", "Missing Trade",     "Unknown"};
+    "Rounding Error",  "Timing Issue",       "Quantity Mismatch",
+    "Price Mismatch",  "FX Rate Difference", "Fee/Commission Difference",
+    "Duplicate Entry", "Missing Trade",      "Unknown"};
 }
 
-std::string_view CategoryName(Category category) { return kNames[static_cast<std::size_t>(category)]; }
+std::string_view CategoryName(Category category) {
+  return kNames[static_cast<std::size_t>(category)];
+}
 
 std::optional<Category> ParseCategory(std::string_view name) {
   for (std::size_t idx = 0; idx < kCategoryCount; ++idx) {
@@ -18,18 +21,22 @@ std::optional<Category> ParseCategory(std::string_view name) {
 
 const std::array<Category, kCategoryCount>& AllCategories() {
   static constexpr std::array<Category, kCategoryCount> kAll = {
-      Category::kRoundingError,    Category::kTimingIssue,           Category::kQuantityMismatch,
-      Category::kPriceMismatch,    Category::kFxRateDifference,      Category::kFeeCommissionDifference,
-      Category::kDuplicateEntry,   Category::kMissingTrade,          Category::kUnknown};
+      Category::kRoundingError,  Category::kTimingIssue,      Category::kQuantityMismatch,
+      Category::kPriceMismatch,  Category::kFxRateDifference, Category::kFeeCommissionDifference,
+      Category::kDuplicateEntry, Category::kMissingTrade,     Category::kUnknown};
   return kAll;
 }
 
 std::string_view SeverityName(Severity severity) {
   switch (severity) {
-    case Severity::kLow: return "low";
-    case Severity::kMedium: return "medium";
-    case Severity::kHigh: return "high";
-    case Severity::kCritical: return "critical";
+    case Severity::kLow:
+      return "low";
+    case Severity::kMedium:
+      return "medium";
+    case Severity::kHigh:
+      return "high";
+    case Severity::kCritical:
+      return "critical";
   }
   return "low";
 }

@@ -13,15 +13,19 @@ namespace recon::categorise {
 
 std::string_view SourceName(CategorySource source) {
   switch (source) {
-    case CategorySource::kLocal: return "local";
-    case CategorySource::kLlm: return "llm";
-    case CategorySource::kCache: return "cache";
+    case CategorySource::kLocal:
+      return "local";
+    case CategorySource::kLlm:
+      return "llm";
+    case CategorySource::kCache:
+      return "cache";
   }
   return "local";
 }
 
 void LocalCategoriserParams::Validate() const {
-  if (!(text_weight >= 0.0 && text_weight <= 10.0)) ThrowInvalidInput("categoriser.text_weight must be between 0 and 10");
+  if (!(text_weight >= 0.0 && text_weight <= 10.0))
+    ThrowInvalidInput("categoriser.text_weight must be between 0 and 10");
   severity.Validate();
 }
 
@@ -36,8 +40,7 @@ std::vector<LabelledComment> DefaultCorpus(const LocalCategoriserParams& params)
 }
 }  // namespace
 
-LocalCategoriser::LocalCategoriser(LocalCategoriserParams params)
-    : LocalCategoriser(params, DefaultCorpus(params)) {}
+LocalCategoriser::LocalCategoriser(LocalCategoriserParams params) : LocalCategoriser(params, DefaultCorpus(params)) {}
 
 LocalCategoriser::LocalCategoriser(LocalCategoriserParams params, const std::vector<LabelledComment>& examples)
     : params_(std::move(params)) {
@@ -49,7 +52,8 @@ Categorisation LocalCategoriser::CategoriseOne(const AnomalyEvidence& evidence) 
   return Combine(evidence, text_model_->Predict(evidence.comment));
 }
 
-Categorisation LocalCategoriser::Combine(const AnomalyEvidence& evidence, std::array<double, kCategoryCount> text) const {
+Categorisation LocalCategoriser::Combine(const AnomalyEvidence& evidence,
+                                         std::array<double, kCategoryCount> text) const {
   const RuleVerdict rules = ApplyNumericRules(evidence);
   // The corpus's "Unknown" comments are mostly generic ("pls check", "see email"): the text model predicting
   // Unknown mostly means "the comment says nothing", so half of that mass is spread evenly and the numbers decide

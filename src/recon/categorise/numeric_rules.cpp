@@ -23,7 +23,9 @@ RuleVerdict Verdict(std::string rule, std::initializer_list<std::pair<Category, 
   return verdict;
 }
 
-bool IsZero(double value) { return std::fabs(value) < kEpsilon; }
+bool IsZero(double value) {
+  return std::fabs(value) < kEpsilon;
+}
 
 // True when a / b is (close to) a power of ten other than 1, or -1: typical keying slips.
 bool LooksLikeKeyingSlip(double a, double b) {
@@ -80,9 +82,11 @@ RuleVerdict ApplyNumericRules(const AnomalyEvidence& e) {
     const double notional = std::max(std::fabs(e.book_amount), std::fabs(e.street_amount));
     const double relative = notional > 0 ? absolute / notional : 0.0;
     if (absolute <= 0.05) return Verdict("amount differs by cents", {{C::kRoundingError, 0.8}});
-    if (absolute <= 1.0) return Verdict("amount differs by under 1.00", {{C::kRoundingError, 0.45}, {C::kUnknown, 0.2}});
+    if (absolute <= 1.0)
+      return Verdict("amount differs by under 1.00", {{C::kRoundingError, 0.45}, {C::kUnknown, 0.2}});
     const double bps = relative * 1e4;
-    if (bps >= 30.0) return Verdict("amount scaled by a rate-like factor", {{C::kFxRateDifference, 0.6}, {C::kUnknown, 0.1}});
+    if (bps >= 30.0)
+      return Verdict("amount scaled by a rate-like factor", {{C::kFxRateDifference, 0.6}, {C::kUnknown, 0.1}});
     if (bps >= 0.5) {
       return Verdict("amount differs by commission-sized basis points",
                      {{C::kFeeCommissionDifference, 0.45}, {C::kFxRateDifference, 0.2}});

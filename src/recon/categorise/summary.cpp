@@ -37,7 +37,8 @@ std::string SummariseResolution(const AnomalyEvidence& e, Category category) {
     case Category::kFxRateDifference:
       return "Amount differs by " + amount + " with equal quantity and price; agree the FX rate used and adjust.";
     case Category::kFeeCommissionDifference:
-      return "Amount differs by " + amount + " with equal quantity and price; reconcile fees/commission with the broker.";
+      return "Amount differs by " + amount +
+             " with equal quantity and price; reconcile fees/commission with the broker.";
     case Category::kDuplicateEntry:
       return "Trade " + e.trade_id + " repeats a recent booking; confirm and cancel the duplicate.";
     case Category::kMissingTrade:

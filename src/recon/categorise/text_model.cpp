@@ -121,7 +121,8 @@ std::vector<std::uint32_t> TextModel::Featurise(std::string_view comment) {
     if (word_idx + 1 < words.size()) {
       // The two words are adjacent in `text`, separated by one space: hash that span, no copy needed.
       const std::size_t begin = static_cast<std::size_t>(words[word_idx].data() - text.data());
-      const std::size_t end = static_cast<std::size_t>(words[word_idx + 1].data() - text.data()) + words[word_idx + 1].size();
+      const std::size_t end =
+          static_cast<std::size_t>(words[word_idx + 1].data() - text.data()) + words[word_idx + 1].size();
       ids.push_back(Hash(std::string_view(text).substr(begin, end - begin), 2) % kBuckets);
     }
   }
@@ -153,7 +154,8 @@ TextModel::TextModel(const std::vector<LabelledComment>& examples, double alpha)
     log_prior_[cat] = 0.0;
     const double denominator = totals[cat] + alpha * static_cast<double>(kBuckets);
     for (std::size_t id = 0; id < kBuckets; ++id) {
-      log_likelihood_[id * kCategoryCount + cat] = static_cast<float>(std::log((counts[cat * kBuckets + id] + alpha) / denominator));
+      log_likelihood_[id * kCategoryCount + cat] =
+          static_cast<float>(std::log((counts[cat * kBuckets + id] + alpha) / denominator));
     }
   }
 }

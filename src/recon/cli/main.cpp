@@ -1,11 +1,10 @@
 // recon command line: parses arguments and calls the library. The one error funnel for the CLI is here:
 // recon::Error kinds map to exit codes and one clear line on stderr.
+#include <CLI/CLI.hpp>
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
 #include <string>
-
-#include <CLI/CLI.hpp>
 
 #include "recon/cli/terminal_progress.hpp"
 #include "recon/core/error.hpp"
@@ -19,12 +18,18 @@ namespace {
 
 int ExitCodeOf(recon::ErrorKind kind) {
   switch (kind) {
-    case recon::ErrorKind::kInvalidInput: return 2;
-    case recon::ErrorKind::kNotFound: return 3;
-    case recon::ErrorKind::kCorrupt: return 4;
-    case recon::ErrorKind::kUnavailable: return 5;
-    case recon::ErrorKind::kConflict: return 6;
-    case recon::ErrorKind::kInternal: return 70;
+    case recon::ErrorKind::kInvalidInput:
+      return 2;
+    case recon::ErrorKind::kNotFound:
+      return 3;
+    case recon::ErrorKind::kCorrupt:
+      return 4;
+    case recon::ErrorKind::kUnavailable:
+      return 5;
+    case recon::ErrorKind::kConflict:
+      return 6;
+    case recon::ErrorKind::kInternal:
+      return 70;
   }
   return 70;
 }
@@ -52,13 +57,15 @@ int RunDetect(const CommonOptions& common, const recon::pipeline::DetectOptions&
     const auto report = recon::pipeline::RunDetect(config, options, logger, progress.get());
     if (!common.quiet) std::cout << recon::pipeline::RenderSummary(report);
   } catch (const recon::Error& error) {
-    logger.Error("run.failed", {{"input", options.input}, {"kind", recon::ErrorKindName(error.Kind())}, {"error", error.what()}});
+    logger.Error("run.failed",
+                 {{"input", options.input}, {"kind", recon::ErrorKindName(error.Kind())}, {"error", error.what()}});
     throw;
   }
   return 0;
 }
 
-int RunTrain(const CommonOptions& common, const std::string& input, std::string model_path, const std::string& algorithm) {
+int RunTrain(const CommonOptions& common, const std::string& input, std::string model_path,
+             const std::string& algorithm) {
   auto config = ResolveConfig(common.config_path);
   if (!model_path.empty()) config.paths.model = model_path;
   if (!algorithm.empty()) config.detector.algorithm = algorithm;
@@ -71,11 +78,12 @@ int RunTrain(const CommonOptions& common, const std::string& input, std::string 
   rejects.Close();
   bundle.Save(config.paths.model);
   if (!common.quiet) {
-    std::printf("recon train: %s\n  rows read %llu, rejected %llu, fitted on %llu sampled rows\n"
-                "  threshold %.6f, model saved to %s (%.3fs)\n",
-                input.c_str(), static_cast<unsigned long long>(report.rows_read),
-                static_cast<unsigned long long>(report.rows_rejected), static_cast<unsigned long long>(report.sample_rows),
-                report.threshold, config.paths.model.c_str(), report.seconds);
+    std::printf(
+        "recon train: %s\n  rows read %llu, rejected %llu, fitted on %llu sampled rows\n"
+        "  threshold %.6f, model saved to %s (%.3fs)\n",
+        input.c_str(), static_cast<unsigned long long>(report.rows_read),
+        static_cast<unsigned long long>(report.rows_rejected), static_cast<unsigned long long>(report.sample_rows),
+        report.threshold, config.paths.model.c_str(), report.seconds);
     if (report.rows_rejected > 0) std::printf("  rejects written to %s\n", rejects.Path().c_str());
   }
   return 0;
@@ -112,7 +120,8 @@ int main(int argc, char** argv) {
   recon::pipeline::EvalOptions eval;
   std::string eval_scaling;
   int eval_neighbors = 0;
-  auto* eval_command = app.add_subcommand("eval", "fit and score every row of a labelled numeric CSV; print ROC-AUC and AP");
+  auto* eval_command =
+      app.add_subcommand("eval", "fit and score every row of a labelled numeric CSV; print ROC-AUC and AP");
   eval_command->add_option("file", eval.input, "CSV of numeric features and a 0/1 label column")->required();
   eval_command->add_option("--label-column", eval.label_column, "label column (default: label)");
   eval_command->add_option("--algo", eval.algorithm, "detector: iforest | lof (default: detector.algorithm)");

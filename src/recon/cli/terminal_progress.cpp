@@ -15,7 +15,8 @@ void TerminalProgress::Update(std::string_view stage, std::uint64_t done_bytes, 
   last_draw_ = now;
   drawn_ = true;
   constexpr int kWidth = 30;
-  const double fraction = total_bytes > 0 ? std::min(1.0, static_cast<double>(done_bytes) / static_cast<double>(total_bytes)) : 0.0;
+  const double fraction =
+      total_bytes > 0 ? std::min(1.0, static_cast<double>(done_bytes) / static_cast<double>(total_bytes)) : 0.0;
   const int filled = static_cast<int>(fraction * kWidth);
   std::string bar(static_cast<std::size_t>(filled), '#');
   bar.append(static_cast<std::size_t>(kWidth - filled), ' ');

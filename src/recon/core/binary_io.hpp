@@ -17,7 +17,7 @@ class BinaryWriter {
  public:
   /// Writes an arithmetic value in little-endian order (x86-64 and AArch64 are little-endian; checked at load).
   template <typename T>
-    requires std::is_arithmetic_v<T>
+  requires std::is_arithmetic_v<T>
   void Write(T value) {
     char bytes[sizeof(T)];
     std::memcpy(bytes, &value, sizeof(T));
@@ -49,8 +49,7 @@ class BinaryReader {
   explicit BinaryReader(std::string_view bytes) : bytes_(bytes) {}
 
   template <typename T>
-    requires std::is_arithmetic_v<T>
-  T Read(const char* what) {
+  requires std::is_arithmetic_v<T> T Read(const char* what) {
     Need(sizeof(T), what);
     T value;
     std::memcpy(&value, bytes_.data() + offset_, sizeof(T));
@@ -75,7 +74,8 @@ class BinaryReader {
   }
   /// Reads a tag and checks it equals `expected`.
   void ExpectTag(std::uint32_t expected, const char* what) {
-    if (Read<std::uint32_t>(what) != expected) ThrowCorrupt(std::string("model file section '") + what + "' is malformed");
+    if (Read<std::uint32_t>(what) != expected)
+      ThrowCorrupt(std::string("model file section '") + what + "' is malformed");
   }
   /// True when every byte was consumed.
   bool AtEnd() const { return offset_ == bytes_.size(); }

@@ -44,10 +44,10 @@ class Error : public std::runtime_error {
 }  // namespace recon
 
 /// Programmer-error check: user input must never be able to trip it.
-#define RECON_ASSERT(condition)                                                               \
-  do {                                                                                        \
-    if (!(condition)) {                                                                       \
-      ::recon::ThrowInternal(std::string("assertion failed: ") + #condition + " at " + __FILE__ + \
-                             ":" + std::to_string(__LINE__));                                  \
-    }                                                                                         \
+#define RECON_ASSERT(condition)                                                                         \
+  do {                                                                                                  \
+    if (!(condition)) {                                                                                 \
+      ::recon::ThrowInternal(std::string("assertion failed: ") + #condition + " at " + __FILE__ + ":" + \
+                             std::to_string(__LINE__));                                                 \
+    }                                                                                                   \
   } while (false)

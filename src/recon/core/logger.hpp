@@ -4,10 +4,9 @@
 // to stderr: the CLI decides what the user sees.
 #include <cstdint>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
-
-#include <nlohmann/json.hpp>
 
 namespace spdlog {
 class logger;
@@ -17,10 +16,10 @@ namespace recon {
 
 /// Where and how much to log.
 struct LoggingParams {
-  std::string dir = "var/log";               ///< folder of recon.log and its rotated copies
-  std::uint64_t max_file_bytes = 10 << 20;   ///< rotate when the file reaches this size
-  int max_files = 5;                         ///< rotated files kept
-  std::string level = "info";                ///< debug | info | warn | error | off
+  std::string dir = "var/log";              ///< folder of recon.log and its rotated copies
+  std::uint64_t max_file_bytes = 10 << 20;  ///< rotate when the file reaches this size
+  int max_files = 5;                        ///< rotated files kept
+  std::string level = "info";               ///< debug | info | warn | error | off
   /// Throws InvalidInput naming the field when a value is out of range.
   void Validate() const;
 };

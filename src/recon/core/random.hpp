@@ -13,7 +13,8 @@ inline std::uint64_t SplitMix64(std::uint64_t& state) {
   return z ^ (z >> 31);
 }
 
-/// Seed for sub-stream `stream_idx` of `seed` (tree, init, chunk...), so work split over threads draws the same numbers.
+/// Seed for sub-stream `stream_idx` of `seed` (tree, init, chunk...), so work split over threads draws the same
+/// numbers.
 inline std::uint64_t DeriveSeed(std::uint64_t seed, std::uint64_t stream_idx) {
   std::uint64_t state = seed ^ (0xd1b54a32d192ed03ULL * (stream_idx + 1));
   SplitMix64(state);

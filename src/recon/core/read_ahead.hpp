@@ -5,12 +5,12 @@
 // background thread (background = false) the producer runs on the caller's thread, for tests and debugging.
 #include <condition_variable>
 #include <deque>
-#include <vector>
 #include <exception>
 #include <functional>
 #include <memory>
 #include <mutex>
 #include <thread>
+#include <vector>
 
 namespace recon {
 

@@ -10,8 +10,8 @@
 namespace recon::features {
 
 struct DistinctRows {
-  FeatureMatrix rows;                  ///< each distinct row once, in order of first appearance
-  std::vector<std::uint32_t> index_of; ///< for every input row, its row in `rows`
+  FeatureMatrix rows;                   ///< each distinct row once, in order of first appearance
+  std::vector<std::uint32_t> index_of;  ///< for every input row, its row in `rows`
 };
 
 /// Distinct rows of `matrix` by exact bytes.

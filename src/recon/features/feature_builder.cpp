@@ -53,13 +53,28 @@ double Relative(double diff, double side_a, double side_b) {
   return std::min(std::fabs(diff) / scale, kRelativeCap);
 }
 
-const std::array<const char*, kBaseFeatureCount> kBaseNames = {
-    "trade_weekday",          "trade_month",           "settlement_weekday",     "settlement_lag_days",
-    "settlement_lag_bdays",   "lag_excess_bdays",      "quantity_diff",          "price_diff",
-    "amount_diff",            "quantity_diff_roll_mean", "quantity_diff_roll_std", "amount_diff_roll_mean",
-    "amount_diff_roll_std",   "abs_quantity_diff_log", "abs_amount_diff_log",    "rel_quantity_diff",
-    "rel_price_diff",         "rel_amount_diff",       "notional_log",           "one_side_missing",
-    "trade_id_repeat",        "economics_repeat"};
+const std::array<const char*, kBaseFeatureCount> kBaseNames = {"trade_weekday",
+                                                               "trade_month",
+                                                               "settlement_weekday",
+                                                               "settlement_lag_days",
+                                                               "settlement_lag_bdays",
+                                                               "lag_excess_bdays",
+                                                               "quantity_diff",
+                                                               "price_diff",
+                                                               "amount_diff",
+                                                               "quantity_diff_roll_mean",
+                                                               "quantity_diff_roll_std",
+                                                               "amount_diff_roll_mean",
+                                                               "amount_diff_roll_std",
+                                                               "abs_quantity_diff_log",
+                                                               "abs_amount_diff_log",
+                                                               "rel_quantity_diff",
+                                                               "rel_price_diff",
+                                                               "rel_amount_diff",
+                                                               "notional_log",
+                                                               "one_side_missing",
+                                                               "trade_id_repeat",
+                                                               "economics_repeat"};
 
 Field TextFieldOf(const std::string& key) {
   for (const FieldInfo& info : AllFields()) {
@@ -73,7 +88,9 @@ Field TextFieldOf(const std::string& key) {
 
 }  // namespace
 
-const char* FeatureName(Feature feature) { return kBaseNames[static_cast<std::size_t>(feature)]; }
+const char* FeatureName(Feature feature) {
+  return kBaseNames[static_cast<std::size_t>(feature)];
+}
 
 void FeatureParams::Validate() const {
   if (rolling_window_trades < 1 || rolling_window_trades > 10000) {
@@ -117,7 +134,8 @@ void FeatureBuilder::ResetHistory() {
 FeatureBuilder::DeskHistory& FeatureBuilder::HistoryOf(std::string_view desk) {
   auto found = desks_.find(desk);
   if (found == desks_.end()) {
-    found = desks_.emplace(std::string(desk), DeskHistory(static_cast<std::size_t>(params_.rolling_window_trades))).first;
+    found =
+        desks_.emplace(std::string(desk), DeskHistory(static_cast<std::size_t>(params_.rolling_window_trades))).first;
   }
   return found->second;
 }
@@ -134,7 +152,9 @@ void FeatureBuilder::TransformInto(const io::RecordBatch& batch, FeatureMatrix& 
 }
 
 void FeatureBuilder::TransformRow(const io::RecordBatch& batch, std::size_t row_idx, float* out) {
-  auto set = [out](Feature feature, double value) { out[static_cast<std::size_t>(feature)] = static_cast<float>(value); };
+  auto set = [out](Feature feature, double value) {
+    out[static_cast<std::size_t>(feature)] = static_cast<float>(value);
+  };
   const std::int32_t trade_date = batch.Date(Field::kTradeDate, row_idx);
   const std::int32_t settlement_date = batch.Date(Field::kSettlementDate, row_idx);
   const double quantity_diff = batch.Number(Field::kQuantityDiff, row_idx);
@@ -175,7 +195,8 @@ void FeatureBuilder::TransformRow(const io::RecordBatch& batch, std::size_t row_
   const bool has_lag_history = counts[history.lag_mode_slot] > 0;
   const int usual_lag = static_cast<int>(history.lag_mode_slot) - kLagOffset;
   set(Feature::kLagExcessBdays, has_lag_history ? std::max(0, lag_bdays - usual_lag) : 0);
-  const auto lag_slot = static_cast<std::size_t>(std::clamp(lag_bdays + kLagOffset, 0, static_cast<int>(counts.size()) - 1));
+  const auto lag_slot =
+      static_cast<std::size_t>(std::clamp(lag_bdays + kLagOffset, 0, static_cast<int>(counts.size()) - 1));
   ++counts[lag_slot];
   // Counts only grow, so the mode can only move to the slot just incremented (ties keep the shorter lag).
   if (counts[lag_slot] > counts[history.lag_mode_slot] ||

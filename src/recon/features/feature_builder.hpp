@@ -84,7 +84,7 @@ class FeatureBuilder {
     RollingWindow quantity_diffs;
     RollingWindow amount_diffs;
     std::array<std::uint32_t, 48> lag_counts{};  // business-day lags -8 .. 39
-    std::size_t lag_mode_slot = 0;                // most frequent slot so far
+    std::size_t lag_mode_slot = 0;               // most frequent slot so far
   };
   DeskHistory& HistoryOf(std::string_view desk);
   void TransformRow(const io::RecordBatch& batch, std::size_t row_idx, float* out);

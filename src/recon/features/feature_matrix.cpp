@@ -16,7 +16,8 @@ void FeatureMatrix::SelectInto(const std::vector<std::size_t>& column_indices, F
   for (std::size_t row_idx = 0; row_idx < rows_; ++row_idx) {
     const float* source = Row(row_idx);
     float* target = selected.Row(row_idx);
-    for (std::size_t out_idx = 0; out_idx < column_indices.size(); ++out_idx) target[out_idx] = source[column_indices[out_idx]];
+    for (std::size_t out_idx = 0; out_idx < column_indices.size(); ++out_idx)
+      target[out_idx] = source[column_indices[out_idx]];
   }
 }
 

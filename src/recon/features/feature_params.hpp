@@ -13,9 +13,9 @@ struct FeatureParams {
   /// Text fields (config keys under `columns:`) to label-encode; unseen labels encode as -1.
   std::vector<std::string> categoricals = {"desk"};
   /// Features the detector and the clusterer use, by name (see FeatureBuilder::Names()).
-  std::vector<std::string> model_features = {
-      "abs_amount_diff_log", "abs_quantity_diff_log", "rel_amount_diff", "rel_quantity_diff", "rel_price_diff",
-      "lag_excess_bdays",    "one_side_missing",      "trade_id_repeat", "economics_repeat"};
+  std::vector<std::string> model_features = {"abs_amount_diff_log", "abs_quantity_diff_log", "rel_amount_diff",
+                                             "rel_quantity_diff",   "rel_price_diff",        "lag_excess_bdays",
+                                             "one_side_missing",    "trade_id_repeat",       "economics_repeat"};
   /// Throws InvalidInput naming the field when a value is out of range or unknown.
   void Validate() const;
 };

@@ -21,11 +21,11 @@ enum class RowProblem : std::uint8_t {
 
 /// One tokenized row.
 struct RawRow {
-  std::uint64_t line = 0;          ///< physical line (1-based) where the row starts
-  std::uint32_t first_field = 0;   ///< index of its first field in the batch's field table
+  std::uint64_t line = 0;         ///< physical line (1-based) where the row starts
+  std::uint32_t first_field = 0;  ///< index of its first field in the batch's field table
   std::uint32_t field_count = 0;
   RowProblem problem = RowProblem::kNone;
-  std::uint32_t problem_field = 0; ///< 0-based field where the problem was seen
+  std::uint32_t problem_field = 0;  ///< 0-based field where the problem was seen
 };
 
 /// A batch of tokenized rows.

@@ -26,13 +26,20 @@ std::string Preview(std::string_view value) {
 
 std::string_view RowErrorKindName(RowErrorKind kind) {
   switch (kind) {
-    case RowErrorKind::kWrongFieldCount: return "wrong_field_count";
-    case RowErrorKind::kFieldTooLarge: return "field_too_large";
-    case RowErrorKind::kUnterminatedQuote: return "unterminated_quote";
-    case RowErrorKind::kTextAfterQuote: return "text_after_quote";
-    case RowErrorKind::kEmptyValue: return "empty_value";
-    case RowErrorKind::kBadNumber: return "bad_number";
-    case RowErrorKind::kBadDate: return "bad_date";
+    case RowErrorKind::kWrongFieldCount:
+      return "wrong_field_count";
+    case RowErrorKind::kFieldTooLarge:
+      return "field_too_large";
+    case RowErrorKind::kUnterminatedQuote:
+      return "unterminated_quote";
+    case RowErrorKind::kTextAfterQuote:
+      return "text_after_quote";
+    case RowErrorKind::kEmptyValue:
+      return "empty_value";
+    case RowErrorKind::kBadNumber:
+      return "bad_number";
+    case RowErrorKind::kBadDate:
+      return "bad_date";
   }
   return "unknown";
 }
@@ -43,19 +50,22 @@ namespace {
 // by an exact power of ten, so one IEEE division gives the correctly rounded result that from_chars would give.
 // Nearly every amount, price and quantity in a trade file takes this path.
 std::optional<double> ParseSimpleDecimal(std::string_view text) {
-  static constexpr double kPowers[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
+  static constexpr double kPowers[] = {1e0, 1e1, 1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                       1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
   const char* pos = text.data();
   const char* const end = pos + text.size();
   const bool negative = pos < end && *pos == '-';
   pos += negative;
   std::uint64_t mantissa = 0;
   const char* const integer_start = pos;
-  while (pos < end && static_cast<unsigned>(*pos - '0') < 10) mantissa = mantissa * 10 + static_cast<unsigned>(*pos++ - '0');
+  while (pos < end && static_cast<unsigned>(*pos - '0') < 10)
+    mantissa = mantissa * 10 + static_cast<unsigned>(*pos++ - '0');
   const auto integer_digits = pos - integer_start;
   std::ptrdiff_t fraction_digits = 0;
   if (pos < end && *pos == '.') {
     const char* const fraction_start = ++pos;
-    while (pos < end && static_cast<unsigned>(*pos - '0') < 10) mantissa = mantissa * 10 + static_cast<unsigned>(*pos++ - '0');
+    while (pos < end && static_cast<unsigned>(*pos - '0') < 10)
+      mantissa = mantissa * 10 + static_cast<unsigned>(*pos++ - '0');
     fraction_digits = pos - fraction_start;
   }
   // At most 15 digits in all (leading zeros included) keeps the mantissa exact below 2^53.
@@ -111,10 +121,10 @@ void RecordDecoder::Decode(const RawBatch& raw, RecordBatch& out, std::vector<Ro
   std::size_t kept = 0;
   for (std::size_t row_idx = 0; row_idx < raw.RowCount(); ++row_idx) {
     const RawRow& row = raw.Row(row_idx);
-    const std::string problem_column =
-        row.problem_field < header_.size() ? header_[row.problem_field] : std::string();
+    const std::string problem_column = row.problem_field < header_.size() ? header_[row.problem_field] : std::string();
     switch (row.problem) {
-      case RowProblem::kNone: break;
+      case RowProblem::kNone:
+        break;
       case RowProblem::kFieldTooLarge:
         errors.push_back(MakeError(raw, row_idx, RowErrorKind::kFieldTooLarge, problem_column,
                                    "a field is larger than ingest.max_field_bytes; raise the limit if it is genuine"));
@@ -162,8 +172,9 @@ void RecordDecoder::Decode(const RawBatch& raw, RecordBatch& out, std::vector<Ro
       } else {
         const auto date = ParseIsoDate(Trim(value));
         if (!date) {
-          errors.push_back(MakeError(raw, row_idx, RowErrorKind::kBadDate, header_[*column],
-                                     header_[*column] + " = " + Preview(value) + " is not a date (expected YYYY-MM-DD)"));
+          errors.push_back(
+              MakeError(raw, row_idx, RowErrorKind::kBadDate, header_[*column],
+                        header_[*column] + " = " + Preview(value) + " is not a date (expected YYYY-MM-DD)"));
           row_ok = false;
           break;
         }

@@ -22,9 +22,9 @@ std::string_view RowErrorKindName(RowErrorKind kind);
 
 /// One rejected row with everything needed to find and fix it.
 struct RowError {
-  std::string source;   ///< file path or request id
+  std::string source;  ///< file path or request id
   std::uint64_t line = 0;
-  std::string column;   ///< header of the offending column, empty when the whole row is at fault
+  std::string column;  ///< header of the offending column, empty when the whole row is at fault
   RowErrorKind kind = RowErrorKind::kBadNumber;
   std::string message;  ///< what is wrong and how to fix it
   std::string raw;      ///< the row as read (capped)

@@ -22,10 +22,10 @@ struct TrainingMetadata {
   std::string data_fingerprint;  ///< SHA-256 of the file's size and first MiB
   std::string created_at;        ///< UTC, ISO 8601
   std::string recon_version;
-  std::uint64_t rows_seen = 0;   ///< valid rows in the training file
-  std::uint64_t sample_rows = 0; ///< rows the models were fitted on
+  std::uint64_t rows_seen = 0;    ///< valid rows in the training file
+  std::uint64_t sample_rows = 0;  ///< rows the models were fitted on
   std::uint64_t seed = 0;
-  double contamination = 0.0;    ///< share of training rows flagged by the threshold (0 when set explicitly)
+  double contamination = 0.0;  ///< share of training rows flagged by the threshold (0 when set explicitly)
 };
 
 struct ModelBundle {

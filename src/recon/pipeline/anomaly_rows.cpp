@@ -9,7 +9,8 @@ namespace recon::pipeline {
 
 using features::Feature;
 
-categorise::AnomalyEvidence BuildEvidence(const io::RecordBatch& records, std::size_t row_idx, const float* feature_row) {
+categorise::AnomalyEvidence BuildEvidence(const io::RecordBatch& records, std::size_t row_idx,
+                                          const float* feature_row) {
   auto feature = [feature_row](Feature which) { return feature_row[static_cast<std::size_t>(which)]; };
   categorise::AnomalyEvidence evidence;
   evidence.trade_id = records.Text(Field::kTradeId, row_idx);
@@ -71,11 +72,21 @@ void AppendJsonString(std::string& out, std::string_view text) {
     const auto c = static_cast<unsigned char>(text[pos]);
     if (c < 0x80) {
       switch (c) {
-        case '"': out += "\\\""; break;
-        case '\\': out += "\\\\"; break;
-        case '\n': out += "\\n"; break;
-        case '\r': out += "\\r"; break;
-        case '\t': out += "\\t"; break;
+        case '"':
+          out += "\\\"";
+          break;
+        case '\\':
+          out += "\\\\";
+          break;
+        case '\n':
+          out += "\\n";
+          break;
+        case '\r':
+          out += "\\r";
+          break;
+        case '\t':
+          out += "\\t";
+          break;
         default:
           if (c < 0x20) {
             char escaped[8];
@@ -90,7 +101,8 @@ void AppendJsonString(std::string& out, std::string_view text) {
     }
     const std::size_t length = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC2 ? 2 : 0;
     bool valid = length > 0 && pos + length <= text.size() && c <= 0xF4;
-    for (std::size_t idx = 1; valid && idx < length; ++idx) valid = (static_cast<unsigned char>(text[pos + idx]) & 0xC0) == 0x80;
+    for (std::size_t idx = 1; valid && idx < length; ++idx)
+      valid = (static_cast<unsigned char>(text[pos + idx]) & 0xC0) == 0x80;
     if (valid) {
       out.append(text.substr(pos, length));
       pos += length;

@@ -14,7 +14,8 @@
 namespace recon::pipeline {
 
 /// Evidence of row `row_idx` from its typed record and full feature row.
-categorise::AnomalyEvidence BuildEvidence(const io::RecordBatch& records, std::size_t row_idx, const float* feature_row);
+categorise::AnomalyEvidence BuildEvidence(const io::RecordBatch& records, std::size_t row_idx,
+                                          const float* feature_row);
 
 /// "name=value (share%); ..." for the top `top_k` contributions; `model_row` holds the detector's inputs.
 std::string FormatExplanation(const std::vector<models::FeatureContribution>& contributions,

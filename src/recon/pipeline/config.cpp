@@ -1,11 +1,11 @@
 #include "recon/pipeline/config.hpp"
 
+#include <yaml-cpp/yaml.h>
+
 #include <filesystem>
 #include <functional>
 #include <map>
 #include <sstream>
-
-#include <yaml-cpp/yaml.h>
 
 #include "recon/core/error.hpp"
 #include "recon/models/isolation_forest/isolation_forest.hpp"
@@ -26,7 +26,8 @@ class Section {
       try {
         target = value.as<T>();
       } catch (const YAML::Exception&) {
-        ThrowInvalidInput("config: '" + Path(key) + "' has the wrong type (line " + std::to_string(value.Mark().line + 1) + ")");
+        ThrowInvalidInput("config: '" + Path(key) + "' has the wrong type (line " +
+                          std::to_string(value.Mark().line + 1) + ")");
       }
     };
     return *this;
@@ -57,8 +58,8 @@ class Section {
       if (handler == handlers_.end()) {
         std::string known;
         for (const auto& [name, unused] : handlers_) known += (known.empty() ? "" : ", ") + name;
-        ThrowInvalidInput("config: unknown key '" + Path(key) + "' (line " + std::to_string(entry.first.Mark().line + 1) +
-                          "); known keys here: " + known);
+        ThrowInvalidInput("config: unknown key '" + Path(key) + "' (line " +
+                          std::to_string(entry.first.Mark().line + 1) + "); known keys here: " + known);
       }
       handler->second(entry.second);
     }
@@ -73,7 +74,8 @@ class Section {
 
 void ReadColumns(const YAML::Node& node, const std::string& path, ColumnMapping& columns) {
   Section section(node, path);
-  for (const FieldInfo& info : AllFields()) section.Value(std::string(info.key), columns.headers[static_cast<std::size_t>(info.field)]);
+  for (const FieldInfo& info : AllFields())
+    section.Value(std::string(info.key), columns.headers[static_cast<std::size_t>(info.field)]);
   section.Apply();
 }
 
@@ -81,62 +83,100 @@ void ReadConfig(const YAML::Node& root, Config& config) {
   Section top(root, "");
   top.Value("threads", config.threads);
   top.Child("paths", [&](const YAML::Node& node, const std::string& path) {
-    Section(node, path).Value("store", config.paths.store).Value("model", config.paths.model).Value("output", config.paths.output).Apply();
+    Section(node, path)
+        .Value("store", config.paths.store)
+        .Value("model", config.paths.model)
+        .Value("output", config.paths.output)
+        .Apply();
   });
   top.Child("logging", [&](const YAML::Node& node, const std::string& path) {
     auto& logging = config.logging;
-    Section(node, path).Value("dir", logging.dir).Value("max_file_bytes", logging.max_file_bytes)
-        .Value("max_files", logging.max_files).Value("level", logging.level).Apply();
+    Section(node, path)
+        .Value("dir", logging.dir)
+        .Value("max_file_bytes", logging.max_file_bytes)
+        .Value("max_files", logging.max_files)
+        .Value("level", logging.level)
+        .Apply();
   });
-  top.Child("columns", [&](const YAML::Node& node, const std::string& path) { ReadColumns(node, path, config.columns); });
+  top.Child("columns",
+            [&](const YAML::Node& node, const std::string& path) { ReadColumns(node, path, config.columns); });
   top.Child("ingest", [&](const YAML::Node& node, const std::string& path) {
     auto& ingest = config.ingest;
-    Section(node, path).Value("batch_rows", ingest.batch_rows).Value("read_chunk_bytes", ingest.read_chunk_bytes)
-        .Value("max_field_bytes", ingest.max_field_bytes).Apply();
+    Section(node, path)
+        .Value("batch_rows", ingest.batch_rows)
+        .Value("read_chunk_bytes", ingest.read_chunk_bytes)
+        .Value("max_field_bytes", ingest.max_field_bytes)
+        .Apply();
   });
   top.Child("features", [&](const YAML::Node& node, const std::string& path) {
     auto& features = config.features;
-    Section(node, path).Value("rolling_window_trades", features.rolling_window_trades)
+    Section(node, path)
+        .Value("rolling_window_trades", features.rolling_window_trades)
         .Value("duplicate_window_trades", features.duplicate_window_trades)
-        .Value("categoricals", features.categoricals).Value("model_features", features.model_features).Apply();
+        .Value("categoricals", features.categoricals)
+        .Value("model_features", features.model_features)
+        .Apply();
   });
   top.Child("detector", [&](const YAML::Node& node, const std::string& path) {
     auto& detector = config.detector;
-    Section(node, path).Value("algorithm", detector.algorithm).Value("contamination", detector.contamination)
-        .Optional("score_threshold", detector.score_threshold).Value("train_max_rows", detector.train_max_rows)
-        .Child("iforest", [&](const YAML::Node& child, const std::string& child_path) {
-          Section(child, child_path).Value("n_estimators", detector.iforest.n_estimators)
-              .Value("max_samples", detector.iforest.max_samples).Value("seed", detector.iforest.seed).Apply();
-        })
-        .Child("lof", [&](const YAML::Node& child, const std::string& child_path) {
-          std::string scaling = models::ScalingName(detector.lof.scaling);
-          Section(child, child_path).Value("n_neighbors", detector.lof.n_neighbors).Value("scaling", scaling).Apply();
-          detector.lof.scaling = models::ParseScaling(scaling, child_path + ".scaling");
-        })
+    Section(node, path)
+        .Value("algorithm", detector.algorithm)
+        .Value("contamination", detector.contamination)
+        .Optional("score_threshold", detector.score_threshold)
+        .Value("train_max_rows", detector.train_max_rows)
+        .Child("iforest",
+               [&](const YAML::Node& child, const std::string& child_path) {
+                 Section(child, child_path)
+                     .Value("n_estimators", detector.iforest.n_estimators)
+                     .Value("max_samples", detector.iforest.max_samples)
+                     .Value("seed", detector.iforest.seed)
+                     .Apply();
+               })
+        .Child("lof",
+               [&](const YAML::Node& child, const std::string& child_path) {
+                 std::string scaling = models::ScalingName(detector.lof.scaling);
+                 Section(child, child_path)
+                     .Value("n_neighbors", detector.lof.n_neighbors)
+                     .Value("scaling", scaling)
+                     .Apply();
+                 detector.lof.scaling = models::ParseScaling(scaling, child_path + ".scaling");
+               })
         .Apply();
   });
   top.Child("clustering", [&](const YAML::Node& node, const std::string& path) {
     auto& clustering = config.clustering;
-    Section(node, path).Value("k", clustering.kmeans.k).Value("n_init", clustering.kmeans.n_init)
-        .Value("max_iter", clustering.kmeans.max_iter).Value("tolerance", clustering.kmeans.tolerance)
-        .Value("seed", clustering.kmeans.seed).Value("train_max_rows", clustering.train_max_rows).Apply();
+    Section(node, path)
+        .Value("k", clustering.kmeans.k)
+        .Value("n_init", clustering.kmeans.n_init)
+        .Value("max_iter", clustering.kmeans.max_iter)
+        .Value("tolerance", clustering.kmeans.tolerance)
+        .Value("seed", clustering.kmeans.seed)
+        .Value("train_max_rows", clustering.train_max_rows)
+        .Apply();
   });
   top.Child("categoriser", [&](const YAML::Node& node, const std::string& path) {
     auto& categoriser = config.categoriser;
-    Section(node, path).Value("extra_comments_path", categoriser.extra_comments_path)
+    Section(node, path)
+        .Value("extra_comments_path", categoriser.extra_comments_path)
         .Value("text_weight", categoriser.text_weight)
-        .Child("severity", [&](const YAML::Node& child, const std::string& child_path) {
-          Section(child, child_path).Value("medium_from", categoriser.severity.medium_from)
-              .Value("high_from", categoriser.severity.high_from).Value("critical_from", categoriser.severity.critical_from).Apply();
-        })
+        .Child("severity",
+               [&](const YAML::Node& child, const std::string& child_path) {
+                 Section(child, child_path)
+                     .Value("medium_from", categoriser.severity.medium_from)
+                     .Value("high_from", categoriser.severity.high_from)
+                     .Value("critical_from", categoriser.severity.critical_from)
+                     .Apply();
+               })
         .Apply();
   });
   top.Child("resolution", [&](const YAML::Node& node, const std::string& path) {
     auto& resolution = config.resolution;
-    Section(node, path).Value("max_abs_quantity_diff", resolution.max_abs_quantity_diff)
+    Section(node, path)
+        .Value("max_abs_quantity_diff", resolution.max_abs_quantity_diff)
         .Value("auto_resolve_timing", resolution.auto_resolve_timing)
         .Value("min_auto_resolve_confidence", resolution.min_auto_resolve_confidence)
-        .Value("ticket_prefix", resolution.ticket_prefix).Apply();
+        .Value("ticket_prefix", resolution.ticket_prefix)
+        .Apply();
   });
   top.Apply();
 }
@@ -148,7 +188,8 @@ void DetectorParams::Validate() const {
     ThrowInvalidInput("detector.algorithm must be 'iforest' or 'lof' (got '" + algorithm + "')");
   }
   if (!(contamination > 0.0 && contamination < 0.5)) ThrowInvalidInput("detector.contamination must be in (0, 0.5)");
-  if (train_max_rows < 100 || train_max_rows > 50'000'000) ThrowInvalidInput("detector.train_max_rows must be between 100 and 50000000");
+  if (train_max_rows < 100 || train_max_rows > 50'000'000)
+    ThrowInvalidInput("detector.train_max_rows must be between 100 and 50000000");
   iforest.Validate();
   lof.Validate();
 }
@@ -167,7 +208,8 @@ void ClusteringParams::Validate() const {
 
 void Config::Validate() const {
   if (threads < 0 || threads > 1024) ThrowInvalidInput("threads must be between 0 (all cores) and 1024");
-  if (paths.store.empty() || paths.model.empty() || paths.output.empty()) ThrowInvalidInput("paths.* must not be empty");
+  if (paths.store.empty() || paths.model.empty() || paths.output.empty())
+    ThrowInvalidInput("paths.* must not be empty");
   logging.Validate();
   columns.Validate();
   ingest.Validate();
@@ -204,14 +246,16 @@ std::string DumpConfig(const Config& config) {
   YAML::Emitter out;
   out << YAML::BeginMap;
   out << YAML::Key << "threads" << YAML::Value << config.threads;
-  out << YAML::Key << "paths" << YAML::Value << YAML::BeginMap << YAML::Key << "store" << YAML::Value << config.paths.store
-      << YAML::Key << "model" << YAML::Value << config.paths.model << YAML::Key << "output" << YAML::Value
-      << config.paths.output << YAML::EndMap;
-  out << YAML::Key << "logging" << YAML::Value << YAML::BeginMap << YAML::Key << "dir" << YAML::Value << config.logging.dir
-      << YAML::Key << "max_file_bytes" << YAML::Value << config.logging.max_file_bytes << YAML::Key << "max_files"
-      << YAML::Value << config.logging.max_files << YAML::Key << "level" << YAML::Value << config.logging.level << YAML::EndMap;
+  out << YAML::Key << "paths" << YAML::Value << YAML::BeginMap << YAML::Key << "store" << YAML::Value
+      << config.paths.store << YAML::Key << "model" << YAML::Value << config.paths.model << YAML::Key << "output"
+      << YAML::Value << config.paths.output << YAML::EndMap;
+  out << YAML::Key << "logging" << YAML::Value << YAML::BeginMap << YAML::Key << "dir" << YAML::Value
+      << config.logging.dir << YAML::Key << "max_file_bytes" << YAML::Value << config.logging.max_file_bytes
+      << YAML::Key << "max_files" << YAML::Value << config.logging.max_files << YAML::Key << "level" << YAML::Value
+      << config.logging.level << YAML::EndMap;
   out << YAML::Key << "columns" << YAML::Value << YAML::BeginMap;
-  for (const FieldInfo& info : AllFields()) out << YAML::Key << std::string(info.key) << YAML::Value << config.columns.HeaderOf(info.field);
+  for (const FieldInfo& info : AllFields())
+    out << YAML::Key << std::string(info.key) << YAML::Value << config.columns.HeaderOf(info.field);
   out << YAML::EndMap;
   out << YAML::Key << "ingest" << YAML::Value << YAML::BeginMap << YAML::Key << "batch_rows" << YAML::Value
       << config.ingest.batch_rows << YAML::Key << "read_chunk_bytes" << YAML::Value << config.ingest.read_chunk_bytes
@@ -230,28 +274,31 @@ std::string DumpConfig(const Config& config) {
     out << YAML::Null;
   }
   out << YAML::Key << "train_max_rows" << YAML::Value << config.detector.train_max_rows << YAML::Key << "iforest"
-      << YAML::Value << YAML::BeginMap << YAML::Key << "n_estimators" << YAML::Value << config.detector.iforest.n_estimators
-      << YAML::Key << "max_samples" << YAML::Value << config.detector.iforest.max_samples << YAML::Key << "seed"
-      << YAML::Value << config.detector.iforest.seed << YAML::EndMap << YAML::Key << "lof" << YAML::Value
-      << YAML::BeginMap << YAML::Key << "n_neighbors" << YAML::Value << config.detector.lof.n_neighbors << YAML::Key
-      << "scaling" << YAML::Value << models::ScalingName(config.detector.lof.scaling) << YAML::EndMap << YAML::EndMap;
+      << YAML::Value << YAML::BeginMap << YAML::Key << "n_estimators" << YAML::Value
+      << config.detector.iforest.n_estimators << YAML::Key << "max_samples" << YAML::Value
+      << config.detector.iforest.max_samples << YAML::Key << "seed" << YAML::Value << config.detector.iforest.seed
+      << YAML::EndMap << YAML::Key << "lof" << YAML::Value << YAML::BeginMap << YAML::Key << "n_neighbors"
+      << YAML::Value << config.detector.lof.n_neighbors << YAML::Key << "scaling" << YAML::Value
+      << models::ScalingName(config.detector.lof.scaling) << YAML::EndMap << YAML::EndMap;
   const auto& kmeans = config.clustering.kmeans;
   out << YAML::Key << "clustering" << YAML::Value << YAML::BeginMap << YAML::Key << "k" << YAML::Value << kmeans.k
-      << YAML::Key << "n_init" << YAML::Value << kmeans.n_init << YAML::Key << "max_iter" << YAML::Value << kmeans.max_iter
-      << YAML::Key << "tolerance" << YAML::Value << kmeans.tolerance << YAML::Key << "seed" << YAML::Value << kmeans.seed
-      << YAML::Key << "train_max_rows" << YAML::Value << config.clustering.train_max_rows << YAML::EndMap;
-  const auto& categoriser = config.categoriser;
-  out << YAML::Key << "categoriser" << YAML::Value << YAML::BeginMap << YAML::Key << "extra_comments_path" << YAML::Value
-      << categoriser.extra_comments_path << YAML::Key << "text_weight" << YAML::Value << categoriser.text_weight
-      << YAML::Key << "severity" << YAML::Value << YAML::BeginMap << YAML::Key << "medium_from" << YAML::Value
-      << categoriser.severity.medium_from << YAML::Key << "high_from" << YAML::Value << categoriser.severity.high_from
-      << YAML::Key << "critical_from" << YAML::Value << categoriser.severity.critical_from << YAML::EndMap << YAML::EndMap;
-  const auto& resolution = config.resolution;
-  out << YAML::Key << "resolution" << YAML::Value << YAML::BeginMap << YAML::Key << "max_abs_quantity_diff" << YAML::Value
-      << resolution.max_abs_quantity_diff << YAML::Key << "auto_resolve_timing" << YAML::Value
-      << resolution.auto_resolve_timing << YAML::Key << "min_auto_resolve_confidence" << YAML::Value
-      << resolution.min_auto_resolve_confidence << YAML::Key << "ticket_prefix" << YAML::Value << resolution.ticket_prefix
+      << YAML::Key << "n_init" << YAML::Value << kmeans.n_init << YAML::Key << "max_iter" << YAML::Value
+      << kmeans.max_iter << YAML::Key << "tolerance" << YAML::Value << kmeans.tolerance << YAML::Key << "seed"
+      << YAML::Value << kmeans.seed << YAML::Key << "train_max_rows" << YAML::Value << config.clustering.train_max_rows
       << YAML::EndMap;
+  const auto& categoriser = config.categoriser;
+  out << YAML::Key << "categoriser" << YAML::Value << YAML::BeginMap << YAML::Key << "extra_comments_path"
+      << YAML::Value << categoriser.extra_comments_path << YAML::Key << "text_weight" << YAML::Value
+      << categoriser.text_weight << YAML::Key << "severity" << YAML::Value << YAML::BeginMap << YAML::Key
+      << "medium_from" << YAML::Value << categoriser.severity.medium_from << YAML::Key << "high_from" << YAML::Value
+      << categoriser.severity.high_from << YAML::Key << "critical_from" << YAML::Value
+      << categoriser.severity.critical_from << YAML::EndMap << YAML::EndMap;
+  const auto& resolution = config.resolution;
+  out << YAML::Key << "resolution" << YAML::Value << YAML::BeginMap << YAML::Key << "max_abs_quantity_diff"
+      << YAML::Value << resolution.max_abs_quantity_diff << YAML::Key << "auto_resolve_timing" << YAML::Value
+      << resolution.auto_resolve_timing << YAML::Key << "min_auto_resolve_confidence" << YAML::Value
+      << resolution.min_auto_resolve_confidence << YAML::Key << "ticket_prefix" << YAML::Value
+      << resolution.ticket_prefix << YAML::EndMap;
   out << YAML::EndMap;
   return std::string(out.c_str()) + "\n";
 }

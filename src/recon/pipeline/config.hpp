@@ -11,9 +11,9 @@
 #include "recon/core/schema.hpp"
 #include "recon/features/feature_params.hpp"
 #include "recon/io/csv_reader.hpp"
+#include "recon/models/detector.hpp"
 #include "recon/models/isolation_forest/params.hpp"
 #include "recon/models/kmeans/params.hpp"
-#include "recon/models/detector.hpp"
 #include "recon/models/lof/params.hpp"
 #include "recon/resolve/resolver.hpp"
 
@@ -21,17 +21,17 @@ namespace recon::pipeline {
 
 /// Where recon keeps its state and writes its results (section `paths:`).
 struct PathParams {
-  std::string store = "var/recon.db";             ///< SQLite store
-  std::string model = "var/models/recon.model";   ///< model bundle; trained here when missing
-  std::string output = "var/anomalies.csv";       ///< default anomalies CSV (--out overrides)
+  std::string store = "var/recon.db";            ///< SQLite store
+  std::string model = "var/models/recon.model";  ///< model bundle; trained here when missing
+  std::string output = "var/anomalies.csv";      ///< default anomalies CSV (--out overrides)
 };
 
 /// Detector choice and training (section `detector:`).
 struct DetectorParams {
-  std::string algorithm = "iforest";           ///< iforest | lof
-  double contamination = 0.03;                 ///< share of training rows above the threshold
-  std::optional<double> score_threshold;       ///< explicit threshold; overrides contamination when set
-  int train_max_rows = 100000;                 ///< rows the models are fitted on (reservoir sample in train; leading rows in detect)
+  std::string algorithm = "iforest";      ///< iforest | lof
+  double contamination = 0.03;            ///< share of training rows above the threshold
+  std::optional<double> score_threshold;  ///< explicit threshold; overrides contamination when set
+  int train_max_rows = 100000;  ///< rows the models are fitted on (reservoir sample in train; leading rows in detect)
   models::IsolationForestParams iforest;
   models::LofParams lof;
   void Validate() const;

@@ -1,25 +1,24 @@
 #include "recon/pipeline/detect_job.hpp"
 
 #include <chrono>
-#include <deque>
-#include <optional>
 #include <cstdio>
+#include <deque>
 #include <filesystem>
 #include <memory>
+#include <optional>
 
 #include "recon/core/error.hpp"
-#include "recon/pipeline/featured_batch.hpp"
 #include "recon/io/csv_reader.hpp"
 #include "recon/io/csv_writer.hpp"
 #include "recon/io/record_decoder.hpp"
 #include "recon/io/rejects_writer.hpp"
 #include "recon/pipeline/async_store_writer.hpp"
 #include "recon/pipeline/batch_detector.hpp"
+#include "recon/pipeline/featured_batch.hpp"
 #include "recon/store/store.hpp"
 
 namespace recon::pipeline {
 namespace {
-
 
 std::string DefaultRejectsPath(const std::string& output) {
   std::filesystem::path path(output);
@@ -54,7 +53,8 @@ models::ModelBundle TrainFromLeadingRows(const Config& config, const std::string
     rejects.Write(batch->ingest->errors);
     const features::FeatureMatrix& all = batch->all_features;
     for (std::size_t row_idx = 0; row_idx < all.Rows() && sample.Rows() < capacity; ++row_idx) {
-      for (std::size_t out_idx = 0; out_idx < model_columns.size(); ++out_idx) row[out_idx] = all.At(row_idx, model_columns[out_idx]);
+      for (std::size_t out_idx = 0; out_idx < model_columns.size(); ++out_idx)
+        row[out_idx] = all.At(row_idx, model_columns[out_idx]);
       sample.AppendRow(row.data());
     }
     leading.push_back(std::move(batch));
@@ -125,12 +125,15 @@ DetectReport RunDetect(const Config& base_config, const DetectOptions& options, 
   FeaturedBatchSource source(reader, decoder, *builder, learn_rows);
   std::deque<std::unique_ptr<FeaturedBatch>> leading;
   if (!loaded) {
-    logger.Info("model.missing", {{"path", config.paths.model}, {"action", "training on the leading rows of the input"}});
+    logger.Info("model.missing",
+                {{"path", config.paths.model}, {"action", "training on the leading rows of the input"}});
     ScopedStage stage(report.times, "train");
-    bundle = TrainFromLeadingRows(config, options.input, std::move(new_builder), source, rejects, logger, leading, report);
+    bundle =
+        TrainFromLeadingRows(config, options.input, std::move(new_builder), source, rejects, logger, leading, report);
   }
 
-  const std::int64_t run_id = store->BeginRun({options.input, FingerprintFile(options.input), FingerprintBundle(bundle), "detect"});
+  const std::int64_t run_id =
+      store->BeginRun({options.input, FingerprintFile(options.input), FingerprintBundle(bundle), "detect"});
   logger.Info("run.started", {{"run_id", run_id}, {"input", options.input}});
   io::CsvWriter output(report.output_path, /*formula_safe=*/true);
   for (const std::string& name : reader.Header()) output.Field(name);

@@ -43,7 +43,8 @@ struct DetectReport {
 
 /// Runs the batch pipeline. Throws recon::Error for failures of the whole run (missing columns, unreadable or
 /// corrupt model, unwritable output); bad rows are rejected and counted, never thrown.
-DetectReport RunDetect(const Config& config, const DetectOptions& options, const Logger& logger, ProgressListener* progress);
+DetectReport RunDetect(const Config& config, const DetectOptions& options, const Logger& logger,
+                       ProgressListener* progress);
 
 /// The one-screen summary printed after a run.
 std::string RenderSummary(const DetectReport& report);

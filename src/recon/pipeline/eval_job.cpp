@@ -13,7 +13,8 @@
 
 namespace recon::pipeline {
 
-LabelledMatrix LoadLabelledMatrix(const std::string& path, const std::string& label_column, const io::CsvReaderParams& params) {
+LabelledMatrix LoadLabelledMatrix(const std::string& path, const std::string& label_column,
+                                  const io::CsvReaderParams& params) {
   io::CsvReader reader(path, params);
   const auto& header = reader.Header();
   std::size_t label_idx = header.size();
@@ -40,7 +41,9 @@ LabelledMatrix LoadLabelledMatrix(const std::string& path, const std::string& la
       std::size_t out_idx = 0;
       for (std::size_t col_idx = 0; col_idx < header.size(); ++col_idx) {
         const auto value = io::ParseNumber(raw.Field(row_idx, col_idx));
-        if (!value) ThrowInvalidInput(where + ", column " + header[col_idx] + ": '" + std::string(raw.Field(row_idx, col_idx)) + "' is not a number");
+        if (!value)
+          ThrowInvalidInput(where + ", column " + header[col_idx] + ": '" + std::string(raw.Field(row_idx, col_idx)) +
+                            "' is not a number");
         if (col_idx == label_idx) {
           if (*value != 0.0 && *value != 1.0) ThrowInvalidInput(where + ": label must be 0 or 1");
           data.labels.push_back(static_cast<int>(*value));
@@ -109,8 +112,9 @@ std::string RenderEval(const EvalReport& report) {
   const MeanStd seconds = Summarise(report.runs, &EvalRun::seconds);
   char line[512];
   std::ostringstream out;
-  std::snprintf(line, sizeof line, "recon eval: %s (%zu rows, %zu features, %zu outliers = %.2f%%)\n", report.input.c_str(),
-                report.rows, report.dims, report.outliers, 100.0 * static_cast<double>(report.outliers) / static_cast<double>(report.rows));
+  std::snprintf(line, sizeof line, "recon eval: %s (%zu rows, %zu features, %zu outliers = %.2f%%)\n",
+                report.input.c_str(), report.rows, report.dims, report.outliers,
+                100.0 * static_cast<double>(report.outliers) / static_cast<double>(report.rows));
   out << line;
   std::snprintf(line, sizeof line, "  %s (%s): ROC-AUC %.4f +- %.4f, AP %.4f +- %.4f, fit+score %.3fs per run\n",
                 report.algorithm.c_str(), report.settings.c_str(), auc.mean, auc.std, ap.mean, ap.std, seconds.mean);

@@ -27,7 +27,8 @@ struct LabelledMatrix {
 
 /// Reads every column but `label_column` as a number. Throws InvalidInput naming the line and column of a bad
 /// value, a missing label column or a label other than 0/1.
-LabelledMatrix LoadLabelledMatrix(const std::string& path, const std::string& label_column, const io::CsvReaderParams& params);
+LabelledMatrix LoadLabelledMatrix(const std::string& path, const std::string& label_column,
+                                  const io::CsvReaderParams& params);
 
 struct EvalRun {
   std::uint64_t seed = 0;

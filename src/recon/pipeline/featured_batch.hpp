@@ -39,7 +39,8 @@ class FeaturedBatchSource {
             },
             /*background=*/true),
         featured_(
-            [this, &decoder, &builder, learn_rows, rows = std::uint64_t{0}](std::unique_ptr<FeaturedBatch> batch) mutable {
+            [this, &decoder, &builder, learn_rows,
+             rows = std::uint64_t{0}](std::unique_ptr<FeaturedBatch> batch) mutable {
               if (!batch) batch = std::make_unique<FeaturedBatch>();
               if (batch->ingest) tokenized_.Recycle(std::move(batch->ingest));
               batch->ingest = tokenized_.Next();

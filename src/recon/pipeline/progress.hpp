@@ -9,7 +9,8 @@ class ProgressListener {
  public:
   virtual ~ProgressListener() = default;
   /// `stage` ("train", "detect"), bytes consumed of `total_bytes`, rows so far.
-  virtual void Update(std::string_view stage, std::uint64_t done_bytes, std::uint64_t total_bytes, std::uint64_t rows) = 0;
+  virtual void Update(std::string_view stage, std::uint64_t done_bytes, std::uint64_t total_bytes,
+                      std::uint64_t rows) = 0;
   /// The pass is over.
   virtual void Done(std::string_view stage) = 0;
 };

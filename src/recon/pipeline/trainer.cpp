@@ -13,10 +13,10 @@
 #include "recon/core/random.hpp"
 #include "recon/core/sha256.hpp"
 #include "recon/features/distinct_rows.hpp"
-#include "recon/pipeline/featured_batch.hpp"
 #include "recon/io/csv_reader.hpp"
 #include "recon/io/record_decoder.hpp"
 #include "recon/models/isolation_forest/isolation_forest.hpp"
+#include "recon/pipeline/featured_batch.hpp"
 
 namespace recon::pipeline {
 namespace {
@@ -42,14 +42,17 @@ std::string FingerprintFile(const std::string& path) {
   return Sha256Hex(std::to_string(error ? 0 : size) + ":" + head);
 }
 
-std::string FingerprintBundle(const models::ModelBundle& bundle) { return Sha256Hex(bundle.Serialise()); }
+std::string FingerprintBundle(const models::ModelBundle& bundle) {
+  return Sha256Hex(bundle.Serialise());
+}
 
 models::ModelBundle FitBundle(const Config& config, std::unique_ptr<features::FeatureBuilder> builder,
-                              const features::FeatureMatrix& sample, const std::string& source, std::uint64_t rows_seen) {
+                              const features::FeatureMatrix& sample, const std::string& source,
+                              std::uint64_t rows_seen) {
   const auto minimum_rows = static_cast<std::uint64_t>(std::max(2, config.clustering.kmeans.k));
   if (sample.Rows() < minimum_rows) {
-    ThrowInvalidInput("'" + source + "' has " + std::to_string(sample.Rows()) + " valid rows; training needs at least " +
-                      std::to_string(minimum_rows));
+    ThrowInvalidInput("'" + source + "' has " + std::to_string(sample.Rows()) +
+                      " valid rows; training needs at least " + std::to_string(minimum_rows));
   }
   const unsigned threads = ResolveThreadCount(config.threads);
   auto detector = MakeDetector(config.detector);
@@ -57,9 +60,11 @@ models::ModelBundle FitBundle(const Config& config, std::unique_ptr<features::Fe
   const std::vector<double> sample_scores = detector->TrainingScores(sample, threads);
 
   // The KMeans sample is a systematic subsample spread over the whole training sample.
-  const std::size_t cluster_rows = std::min<std::size_t>(sample.Rows(), static_cast<std::size_t>(config.clustering.train_max_rows));
+  const std::size_t cluster_rows =
+      std::min<std::size_t>(sample.Rows(), static_cast<std::size_t>(config.clustering.train_max_rows));
   features::FeatureMatrix cluster_sample(0, sample.Names());
-  for (std::size_t pick = 0; pick < cluster_rows; ++pick) cluster_sample.AppendRow(sample.Row(pick * sample.Rows() / cluster_rows));
+  for (std::size_t pick = 0; pick < cluster_rows; ++pick)
+    cluster_sample.AppendRow(sample.Row(pick * sample.Rows() / cluster_rows));
   auto clusterer = std::make_unique<models::KMeans>(config.clustering.kmeans);
   clusterer->Fit(cluster_sample, threads);
 
@@ -67,7 +72,8 @@ models::ModelBundle FitBundle(const Config& config, std::unique_ptr<features::Fe
   bundle.features = std::move(builder);
   bundle.detector = std::move(detector);
   bundle.clusterer = std::move(clusterer);
-  bundle.threshold = config.detector.score_threshold.value_or(Quantile(sample_scores, 1.0 - config.detector.contamination));
+  bundle.threshold =
+      config.detector.score_threshold.value_or(Quantile(sample_scores, 1.0 - config.detector.contamination));
   bundle.metadata.source = source;
   bundle.metadata.data_fingerprint = FingerprintFile(source);
   bundle.metadata.created_at = UtcNowIso8601();

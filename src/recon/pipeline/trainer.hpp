@@ -26,7 +26,8 @@ struct TrainingReport {
 /// Fits the detector, its threshold and the clusterer on `sample` (model features) and assembles a bundle around
 /// `builder` (whose vocabularies are final). Throws InvalidInput when the sample is too small.
 models::ModelBundle FitBundle(const Config& config, std::unique_ptr<features::FeatureBuilder> builder,
-                              const features::FeatureMatrix& sample, const std::string& source, std::uint64_t rows_seen);
+                              const features::FeatureMatrix& sample, const std::string& source,
+                              std::uint64_t rows_seen);
 
 /// Trains a bundle on the CSV at `input`. Rejected rows go to `rejects` when given. Throws InvalidInput when the
 /// file lacks required columns or has too few valid rows.

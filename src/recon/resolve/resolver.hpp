@@ -22,9 +22,9 @@ inline constexpr std::string_view kStatusPendingReview = "Pending User Review";
 /// Settings of validation and resolution (config section `resolution:`).
 struct ResolveParams {
   double max_abs_quantity_diff = 10'000'000.0;  ///< validation rule threshold
-  bool auto_resolve_timing = true;               ///< resolve Timing Issues automatically
-  double min_auto_resolve_confidence = 0.0;      ///< category confidence needed to auto-resolve
-  std::string ticket_prefix = "RECON-";          ///< ticket IDs are prefix + 6+ digit sequence number
+  bool auto_resolve_timing = true;              ///< resolve Timing Issues automatically
+  double min_auto_resolve_confidence = 0.0;     ///< category confidence needed to auto-resolve
+  std::string ticket_prefix = "RECON-";         ///< ticket IDs are prefix + 6+ digit sequence number
   /// Throws InvalidInput naming the field when out of range.
   void Validate() const;
 };

@@ -168,7 +168,11 @@ class SqliteStore final : public Store {
     Statement insert(db_,
                      "INSERT INTO runs(command, input_path, input_fingerprint, model_fingerprint, started_at) "
                      "VALUES (?, ?, ?, ?, ?)");
-    insert.Bind(1, run.command).Bind(2, run.input_path).Bind(3, run.input_fingerprint).Bind(4, run.model_fingerprint).Bind(5, UtcNowIso8601());
+    insert.Bind(1, run.command)
+        .Bind(2, run.input_path)
+        .Bind(3, run.input_fingerprint)
+        .Bind(4, run.model_fingerprint)
+        .Bind(5, UtcNowIso8601());
     insert.Step();
     return sqlite3_last_insert_rowid(db_);
   }
@@ -191,11 +195,12 @@ class SqliteStore final : public Store {
     if (anomalies.empty()) return 0;
     const std::string now = UtcNowIso8601();
     Transaction transaction(*this);
-    Statement insert(db_,
-                     "INSERT INTO anomalies(natural_key, first_run_id, source, line, trade_id, trade_date, desk, score, "
-                     "cluster, category, category_source, confidence, severity, summary, status, ticket_id, explanation, "
-                     "row_json, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) "
-                     "ON CONFLICT(natural_key) DO NOTHING");
+    Statement insert(
+        db_,
+        "INSERT INTO anomalies(natural_key, first_run_id, source, line, trade_id, trade_date, desk, score, "
+        "cluster, category, category_source, confidence, severity, summary, status, ticket_id, explanation, "
+        "row_json, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) "
+        "ON CONFLICT(natural_key) DO NOTHING");
     Statement audit(db_,
                     "INSERT INTO anomaly_audit(anomaly_key, at, actor, old_status, new_status, note) "
                     "VALUES (?, ?, 'recon', NULL, ?, 'detected')");
@@ -317,6 +322,8 @@ class SqliteStore final : public Store {
 
 }  // namespace
 
-std::unique_ptr<Store> OpenSqliteStore(const std::string& path) { return std::make_unique<SqliteStore>(path); }
+std::unique_ptr<Store> OpenSqliteStore(const std::string& path) {
+  return std::make_unique<SqliteStore>(path);
+}
 
 }  // namespace recon::store

@@ -26,8 +26,8 @@ TEST(DateTest, RejectsImpossibleOrMalformedDates) {
 }
 
 TEST(DateTest, WeekdayAndMonth) {
-  EXPECT_EQ(Weekday(DaysFromCivil(2025, 1, 2)), 3);  // Thursday
-  EXPECT_EQ(Weekday(DaysFromCivil(2025, 1, 6)), 0);  // Monday
+  EXPECT_EQ(Weekday(DaysFromCivil(2025, 1, 2)), 3);    // Thursday
+  EXPECT_EQ(Weekday(DaysFromCivil(2025, 1, 6)), 0);    // Monday
   EXPECT_EQ(Weekday(DaysFromCivil(1969, 12, 31)), 2);  // Wednesday, before the epoch
   EXPECT_EQ(Month(DaysFromCivil(2025, 12, 31)), 12);
 }
@@ -35,8 +35,8 @@ TEST(DateTest, WeekdayAndMonth) {
 TEST(DateTest, BusinessDaysSkipWeekends) {
   const auto thursday = DaysFromCivil(2025, 1, 2);
   EXPECT_EQ(BusinessDaysBetween(thursday, thursday), 0);
-  EXPECT_EQ(BusinessDaysBetween(thursday, thursday + 1), 1);   // Friday
-  EXPECT_EQ(BusinessDaysBetween(thursday, thursday + 4), 2);   // Monday
+  EXPECT_EQ(BusinessDaysBetween(thursday, thursday + 1), 1);  // Friday
+  EXPECT_EQ(BusinessDaysBetween(thursday, thursday + 4), 2);  // Monday
   EXPECT_EQ(BusinessDaysBetween(thursday, thursday + 14), 10);
   EXPECT_EQ(BusinessDaysBetween(thursday + 4, thursday), -2);
 }

@@ -84,14 +84,16 @@ TEST(FeatureBuilderTest, RollingStatsUsePreviousTradesOfTheSameDeskOnly) {
   EXPECT_EQ(Get(m, 3, Feature::kAmountDiffRollMean), 2);  // A: {1, 3}
   EXPECT_FLOAT_EQ(Get(m, 3, Feature::kAmountDiffRollStd), static_cast<float>(std::sqrt(2.0)));
   EXPECT_EQ(Get(m, 4, Feature::kAmountDiffRollMean), 5.5f);  // window 2: {3, 8}
-  EXPECT_EQ(Get(m, 1, Feature::kAmountDiffRollMean), 0);  // desk B has no history
+  EXPECT_EQ(Get(m, 1, Feature::kAmountDiffRollMean), 0);     // desk B has no history
 }
 
 TEST(FeatureBuilderTest, LagExcessAgainstTheDesksUsualLag) {
   FeatureBuilder builder{FeatureParams{}};
   io::RecordBatch batch;
   // Desk settles T+1 usually; the fourth trade settles T+3 (business days).
-  Fill(batch, {{"T1", "A", 0, 1, 1, 1, 1, 0}, {"T2", "A", 0, 1, 1, 1, 1, 0}, {"T3", "A", 1, 4, 1, 1, 1, 0},
+  Fill(batch, {{"T1", "A", 0, 1, 1, 1, 1, 0},
+               {"T2", "A", 0, 1, 1, 1, 1, 0},
+               {"T3", "A", 1, 4, 1, 1, 1, 0},
                {"T4", "A", 0, 5, 1, 1, 1, 0}});
   const FeatureMatrix m = builder.Transform(batch);
   EXPECT_EQ(Get(m, 1, Feature::kLagExcessBdays), 0);
@@ -102,7 +104,9 @@ TEST(FeatureBuilderTest, LagExcessAgainstTheDesksUsualLag) {
 TEST(FeatureBuilderTest, RepeatsAndOneSidedTrades) {
   FeatureBuilder builder{FeatureParams{}};
   io::RecordBatch batch;
-  Fill(batch, {{"T1", "A", 0, 1, 5, 5, 2, 0}, {"T1", "A", 1, 2, 7, 7, 3, 0}, {"T9", "A", 0, 1, 5, 5, 2, 0},
+  Fill(batch, {{"T1", "A", 0, 1, 5, 5, 2, 0},
+               {"T1", "A", 1, 2, 7, 7, 3, 0},
+               {"T9", "A", 0, 1, 5, 5, 2, 0},
                {"T4", "A", 0, 1, 0, 6, 2, 0}});
   const FeatureMatrix m = builder.Transform(batch);
   EXPECT_EQ(Get(m, 0, Feature::kTradeIdRepeat), 0);
@@ -134,8 +138,9 @@ TEST(FeatureBuilderTest, LabelEncodingGivesMinusOneToUnseenLabels) {
 TEST(FeatureBuilderTest, StreamingOneByOneEqualsBatch) {
   std::vector<Trade> trades;
   for (int idx = 0; idx < 200; ++idx) {
-    trades.push_back({"T" + std::to_string(idx % 150), idx % 3 ? "A" : "B", idx / 10, idx / 10 + 1 + (idx % 17 == 0 ? 3 : 0),
-                      static_cast<double>(10 + idx % 7), static_cast<double>(10 + idx % 5), 1.0 + idx % 4, (idx % 11) * 0.5});
+    trades.push_back({"T" + std::to_string(idx % 150), idx % 3 ? "A" : "B", idx / 10,
+                      idx / 10 + 1 + (idx % 17 == 0 ? 3 : 0), static_cast<double>(10 + idx % 7),
+                      static_cast<double>(10 + idx % 5), 1.0 + idx % 4, (idx % 11) * 0.5});
   }
   FeatureBuilder batch_builder{FeatureParams{}};
   FeatureBuilder stream_builder{FeatureParams{}};

@@ -63,7 +63,8 @@ TEST(IngestCasesTest, EveryCaseMatchesItsExpectation) {
     if (expected.str().rfind("error: ", 0) == 0) {
       const std::string wanted = expected.str().substr(7, expected.str().find('\n') - 7);
       EXPECT_EQ(actual.rfind("error: ", 0), 0u) << entry.path() << "\n" << actual;
-      EXPECT_NE(actual.find(wanted), std::string::npos) << entry.path() << "\nwanted: " << wanted << "\ngot: " << actual;
+      EXPECT_NE(actual.find(wanted), std::string::npos)
+          << entry.path() << "\nwanted: " << wanted << "\ngot: " << actual;
     } else {
       EXPECT_EQ(actual, expected.str()) << entry.path();
     }

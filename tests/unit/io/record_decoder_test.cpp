@@ -48,10 +48,10 @@ TEST(RecordDecoderTest, ConfiguredHeaderNamesAndOptionalColumns) {
                               "T1,2025-01-02,2025-01-03,Rates,10,10,0,1.5,1.5,0,15,15,0,ignored\n");
   ColumnMapping mapping;
   const std::vector<std::pair<Field, std::string>> names = {
-      {Field::kTradeId, "id"},       {Field::kTradeDate, "td"},      {Field::kSettlementDate, "sd"},
-      {Field::kDesk, "desk"},        {Field::kBookQuantity, "bq"},   {Field::kStreetQuantity, "sq"},
-      {Field::kQuantityDiff, "qd"},  {Field::kBookPrice, "bp"},      {Field::kStreetPrice, "sp"},
-      {Field::kPriceDiff, "pd"},     {Field::kBookAmount, "ba"},     {Field::kStreetAmount, "sa"},
+      {Field::kTradeId, "id"},      {Field::kTradeDate, "td"},    {Field::kSettlementDate, "sd"},
+      {Field::kDesk, "desk"},       {Field::kBookQuantity, "bq"}, {Field::kStreetQuantity, "sq"},
+      {Field::kQuantityDiff, "qd"}, {Field::kBookPrice, "bp"},    {Field::kStreetPrice, "sp"},
+      {Field::kPriceDiff, "pd"},    {Field::kBookAmount, "ba"},   {Field::kStreetAmount, "sa"},
       {Field::kAmountDiff, "ad"}};
   for (const auto& [field, header] : names) mapping.headers[static_cast<std::size_t>(field)] = header;
   CsvReader reader(path, {});

@@ -6,9 +6,9 @@
 #include <cmath>
 #include <cstring>
 
-#include "unit/models/test_data.hpp"
 #include "recon/core/error.hpp"
 #include "recon/models/isolation_forest/path_length.hpp"
+#include "unit/models/test_data.hpp"
 
 namespace recon::models {
 namespace {

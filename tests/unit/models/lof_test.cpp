@@ -1,5 +1,3 @@
-#include "recon/models/lof/local_outlier_factor.hpp"
-
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -7,6 +5,7 @@
 
 #include "recon/core/error.hpp"
 #include "recon/core/random.hpp"
+#include "recon/models/lof/local_outlier_factor.hpp"
 
 namespace recon::models {
 namespace {
@@ -24,7 +23,8 @@ features::FeatureMatrix RandomPoints(std::size_t rows, std::size_t dims, std::ui
 
 double Distance(const float* a, const float* b, std::size_t dims) {
   double sum = 0.0;
-  for (std::size_t dim = 0; dim < dims; ++dim) sum += (static_cast<double>(a[dim]) - b[dim]) * (static_cast<double>(a[dim]) - b[dim]);
+  for (std::size_t dim = 0; dim < dims; ++dim)
+    sum += (static_cast<double>(a[dim]) - b[dim]) * (static_cast<double>(a[dim]) - b[dim]);
   return std::sqrt(sum);
 }
 
@@ -47,7 +47,8 @@ std::vector<double> OracleLof(const features::FeatureMatrix& data, std::size_t k
   std::vector<double> lrd(n);
   for (std::size_t p = 0; p < n; ++p) {
     double reach = 0.0;
-    for (const std::size_t o : neighbours[p]) reach += std::max(k_distance[o], Distance(data.Row(p), data.Row(o), data.Cols()));
+    for (const std::size_t o : neighbours[p])
+      reach += std::max(k_distance[o], Distance(data.Row(p), data.Row(o), data.Cols()));
     lrd[p] = 1.0 / (reach / static_cast<double>(k) + 1e-10);
   }
   std::vector<double> lof(n);
@@ -66,7 +67,8 @@ TEST(LofTest, MatchesTheDefinitionWithTreeAndBruteForce) {
     lof.Fit(data);
     const auto scores = lof.TrainingScores(data, 2);
     const auto oracle = OracleLof(data, 10);
-    for (std::size_t row = 0; row < data.Rows(); ++row) ASSERT_NEAR(scores[row], oracle[row], 1e-5 * oracle[row]) << row;
+    for (std::size_t row = 0; row < data.Rows(); ++row)
+      ASSERT_NEAR(scores[row], oracle[row], 1e-5 * oracle[row]) << row;
   }
 }
 

@@ -2,10 +2,10 @@
 
 #include <gtest/gtest.h>
 
-#include "unit/models/test_data.hpp"
 #include "recon/core/error.hpp"
 #include "recon/models/isolation_forest/isolation_forest.hpp"
 #include "support/temp_dir.hpp"
+#include "unit/models/test_data.hpp"
 
 namespace recon::models {
 namespace {

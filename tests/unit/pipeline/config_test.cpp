@@ -25,7 +25,8 @@ TEST(ConfigTest, ShippedConfigDocumentsExactlyTheDefaults) {
 
 TEST(ConfigTest, OverridesOnlyWhatIsSet) {
   testing::TempDir dir;
-  const Config config = LoadConfig(dir.Write("c.yaml", "detector:\n  iforest:\n    n_estimators: 7\ncolumns:\n  desk: DESK\n"));
+  const Config config =
+      LoadConfig(dir.Write("c.yaml", "detector:\n  iforest:\n    n_estimators: 7\ncolumns:\n  desk: DESK\n"));
   EXPECT_EQ(config.detector.iforest.n_estimators, 7);
   EXPECT_EQ(config.columns.HeaderOf(Field::kDesk), "DESK");
   EXPECT_EQ(config.detector.iforest.max_samples, 256);

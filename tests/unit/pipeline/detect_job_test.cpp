@@ -42,8 +42,8 @@ TEST(DetectJobTest, SampleRunProducesResolvedAnomaliesAndRerunAddsNothing) {
 
   const auto table = testing::ReadCsvTable(config.paths.output);
   ASSERT_EQ(table.rows.size(), first.flagged);
-  const std::vector<std::string> tail = {"anomaly_score", "flagged", "cluster", "category", "severity",
-                                         "summary", "status", "ticket_id", "explanation"};
+  const std::vector<std::string> tail = {"anomaly_score", "flagged", "cluster",   "category",   "severity",
+                                         "summary",       "status",  "ticket_id", "explanation"};
   ASSERT_EQ(table.header.size(), 21u + tail.size());
   EXPECT_EQ(std::vector<std::string>(table.header.end() - 9, table.header.end()), tail);
   std::set<std::string> tickets;

@@ -16,9 +16,15 @@ void CopyRow(const io::RecordBatch& source, std::size_t row_idx, io::RecordBatch
   target.SetOrigin(0, source.Line(row_idx), 0);
   for (const FieldInfo& info : AllFields()) {
     switch (info.type) {
-      case FieldType::kNumber: target.SetNumber(info.field, 0, source.Number(info.field, row_idx)); break;
-      case FieldType::kDate: target.SetDate(info.field, 0, source.Date(info.field, row_idx)); break;
-      case FieldType::kText: target.SetTextCopy(info.field, 0, std::string(source.Text(info.field, row_idx))); break;
+      case FieldType::kNumber:
+        target.SetNumber(info.field, 0, source.Number(info.field, row_idx));
+        break;
+      case FieldType::kDate:
+        target.SetDate(info.field, 0, source.Date(info.field, row_idx));
+        break;
+      case FieldType::kText:
+        target.SetTextCopy(info.field, 0, std::string(source.Text(info.field, row_idx)));
+        break;
     }
   }
 }
@@ -57,7 +63,8 @@ TEST_P(ParityTest, OneTradeAtATimeEqualsTheBatch) {
     CopyRow(records, row_idx, single);
     const auto row_features = features.Transform(single);
     for (std::size_t col_idx = 0; col_idx < row_features.Cols(); ++col_idx) {
-      ASSERT_EQ(row_features.At(0, col_idx), batch_features.At(row_idx, col_idx)) << "row " << row_idx << " col " << col_idx;
+      ASSERT_EQ(row_features.At(0, col_idx), batch_features.At(row_idx, col_idx))
+          << "row " << row_idx << " col " << col_idx;
     }
     const auto score = bundle.detector->Score(row_features.Select(features.ModelColumns()), 1);
     ASSERT_EQ(score[0], batch_scores[row_idx]) << "row " << row_idx;

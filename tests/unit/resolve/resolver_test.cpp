@@ -35,7 +35,8 @@ TEST(ResolverTest, ConfidenceGateAndSwitch) {
   ResolveParams params;
   params.min_auto_resolve_confidence = 0.5;
   Resolver gated(params, *store);
-  const std::vector<ResolutionInput> inputs = {{"k1", 0.0, Category::kTimingIssue, 0.4}, {"k2", 0.0, Category::kTimingIssue, 0.6}};
+  const std::vector<ResolutionInput> inputs = {{"k1", 0.0, Category::kTimingIssue, 0.4},
+                                               {"k2", 0.0, Category::kTimingIssue, 0.6}};
   const auto results = gated.Resolve(inputs);
   EXPECT_EQ(results[0].status, kStatusPendingReview);
   EXPECT_EQ(results[1].status, kStatusAutoResolved);

@@ -1,10 +1,9 @@
-#include "recon/store/store.hpp"
-
 #include <gtest/gtest.h>
 
 #include <set>
 
 #include "recon/core/error.hpp"
+#include "recon/store/store.hpp"
 #include "support/temp_dir.hpp"
 
 namespace recon::store {

@@ -31,14 +31,19 @@ std::vector<std::uint32_t> SampleWithoutReplacement(std::size_t population, std:
 }  // namespace
 
 void IsolationForestParams::Validate() const {
-  if (n_estimators < 1 || n_estimators > 10000) ThrowInvalidInput("detector.iforest.n_estimators must be between 1 and 10000");
-  if (max_samples < 2 || max_samples > 1'000'000) ThrowInvalidInput("detector.iforest.max_samples must be between 2 and 1000000");
+  if (n_estimators < 1 || n_estimators > 10000)
+    ThrowInvalidInput("detector.iforest.n_estimators must be between 1 and 10000");
+  if (max_samples < 2 || max_samples > 1'000'000)
+    ThrowInvalidInput("detector.iforest.max_samples must be between 2 and 1000000");
 }
 
-IsolationForest::IsolationForest(IsolationForestParams params) : params_(params) { params_.Validate(); }
+IsolationForest::IsolationForest(IsolationForestParams params) : params_(params) {
+  params_.Validate();
+}
 
 void IsolationForest::Fit(const features::FeatureMatrix& data) {
-  if (data.Rows() < 2) ThrowInvalidInput("Isolation Forest needs at least 2 training rows, got " + std::to_string(data.Rows()));
+  if (data.Rows() < 2)
+    ThrowInvalidInput("Isolation Forest needs at least 2 training rows, got " + std::to_string(data.Rows()));
   feature_count_ = data.Cols();
   sample_size_ = std::min<std::uint64_t>(static_cast<std::uint64_t>(params_.max_samples), data.Rows());
   normaliser_ = AveragePathLength(sample_size_);
@@ -77,7 +82,8 @@ std::vector<double> IsolationForest::Score(const features::FeatureMatrix& data, 
     const std::size_t count = end - begin;
     const std::size_t laned = count - count % kLanes;
     for (const IsolationTree& tree : trees_) {
-      for (std::size_t offset = 0; offset < laned; offset += kLanes) tree.AddPathLengths<kLanes>(rows + offset, depth_sums + offset);
+      for (std::size_t offset = 0; offset < laned; offset += kLanes)
+        tree.AddPathLengths<kLanes>(rows + offset, depth_sums + offset);
       for (std::size_t offset = laned; offset < count; ++offset) depth_sums[offset] += tree.PathLength(rows[offset]);
     }
     for (std::size_t row_idx = begin; row_idx < end; ++row_idx) {
@@ -149,7 +155,8 @@ std::unique_ptr<IsolationForest> IsolationForest::Load(BinaryReader& reader) {
   forest->trees_.resize(static_cast<std::size_t>(params.n_estimators));
   for (IsolationTree& tree : forest->trees_) {
     const auto node_count = reader.Read<std::uint64_t>("node count");
-    if (node_count == 0 || node_count > 4 * forest->sample_size_ + 4) ThrowCorrupt("model file holds an implausible tree size");
+    if (node_count == 0 || node_count > 4 * forest->sample_size_ + 4)
+      ThrowCorrupt("model file holds an implausible tree size");
     tree.nodes.resize(node_count);
     for (std::size_t node_idx = 0; node_idx < node_count; ++node_idx) {
       IsolationNode& node = tree.nodes[node_idx];
@@ -158,9 +165,11 @@ std::unique_ptr<IsolationForest> IsolationForest::Load(BinaryReader& reader) {
       node.left = reader.Read<std::uint32_t>("node child");
       node.leaf_depth = reader.Read<float>("leaf depth");
       // Children must exist and come after their parent, so every path ends at a leaf.
-      const bool bad_internal = node.feature >= 0 && (static_cast<std::size_t>(node.feature) >= forest->feature_count_ ||
-                                                      node.left <= node_idx || node.left + 1 >= node_count);
-      if (bad_internal || node.feature < -1 || !std::isfinite(node.leaf_depth)) ThrowCorrupt("model file holds a malformed tree node");
+      const bool bad_internal =
+          node.feature >= 0 && (static_cast<std::size_t>(node.feature) >= forest->feature_count_ ||
+                                node.left <= node_idx || node.left + 1 >= node_count);
+      if (bad_internal || node.feature < -1 || !std::isfinite(node.leaf_depth))
+        ThrowCorrupt("model file holds a malformed tree node");
     }
     tree.sizes = reader.ReadVector<std::uint32_t>("node sizes");
     if (tree.sizes.size() != node_count) ThrowCorrupt("model file holds inconsistent tree sizes");

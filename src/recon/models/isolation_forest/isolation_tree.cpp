@@ -66,8 +66,8 @@ struct TreeGrower {
 
 }  // namespace
 
-IsolationTree BuildIsolationTree(const features::FeatureMatrix& data, std::vector<std::uint32_t> sample,
-                                 int max_depth, Random& random) {
+IsolationTree BuildIsolationTree(const features::FeatureMatrix& data, std::vector<std::uint32_t> sample, int max_depth,
+                                 Random& random) {
   IsolationTree tree;
   tree.nodes.reserve(2 * sample.size());
   tree.nodes.resize(1);

@@ -64,7 +64,7 @@ struct IsolationTree {
 
 /// Grows a tree on `sample` (row indices into `data`) to at most `max_depth` (Algorithm 2 of the paper):
 /// a random feature that is not constant in the node, split uniformly between its min and max.
-IsolationTree BuildIsolationTree(const features::FeatureMatrix& data, std::vector<std::uint32_t> sample,
-                                 int max_depth, Random& random);
+IsolationTree BuildIsolationTree(const features::FeatureMatrix& data, std::vector<std::uint32_t> sample, int max_depth,
+                                 Random& random);
 
 }  // namespace recon::models

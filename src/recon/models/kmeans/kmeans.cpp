@@ -16,7 +16,6 @@ namespace {
 constexpr std::uint32_t kKMeansTag = 0x4B4D4E53;  // "KMNS"
 constexpr std::size_t kBlockRows = 4096;
 
-
 }  // namespace
 
 void KMeansParams::Validate() const {
@@ -26,7 +25,9 @@ void KMeansParams::Validate() const {
   if (!(tolerance >= 0.0)) ThrowInvalidInput("clustering.tolerance must be >= 0");
 }
 
-KMeans::KMeans(KMeansParams params) : params_(params) { params_.Validate(); }
+KMeans::KMeans(KMeansParams params) : params_(params) {
+  params_.Validate();
+}
 
 void KMeans::Standardise(const float* row, double* out) const {
   for (std::size_t dim = 0; dim < dims_; ++dim) out[dim] = (static_cast<double>(row[dim]) - means_[dim]) / scales_[dim];
@@ -49,7 +50,8 @@ std::size_t KMeans::Nearest(const double* point, double* distance) const {
 void KMeans::Fit(const features::FeatureMatrix& data, unsigned threads) {
   const std::size_t rows = data.Rows();
   const auto k = static_cast<std::size_t>(params_.k);
-  if (rows < k) ThrowInvalidInput("KMeans needs at least k = " + std::to_string(k) + " rows, got " + std::to_string(rows));
+  if (rows < k)
+    ThrowInvalidInput("KMeans needs at least k = " + std::to_string(k) + " rows, got " + std::to_string(rows));
   dims_ = data.Cols();
   means_.assign(dims_, 0.0);
   scales_.assign(dims_, 1.0);
@@ -96,7 +98,9 @@ void KMeans::Fit(const features::FeatureMatrix& data, unsigned threads) {
 
 std::vector<std::int32_t> KMeans::Assign(const features::FeatureMatrix& data, unsigned threads) const {
   if (centres_.empty()) ThrowInternal("KMeans used before it was fitted");
-  if (data.Cols() != dims_) ThrowInvalidInput("KMeans was trained on " + std::to_string(dims_) + " features, got " + std::to_string(data.Cols()));
+  if (data.Cols() != dims_)
+    ThrowInvalidInput("KMeans was trained on " + std::to_string(dims_) + " features, got " +
+                      std::to_string(data.Cols()));
   std::vector<std::int32_t> clusters(data.Rows(), 0);
   ParallelFor(data.Rows(), kBlockRows, threads, [&](std::size_t begin, std::size_t end) {
     std::vector<double> point(dims_);

@@ -2,12 +2,13 @@
 
 #include <algorithm>
 #include <cmath>
+
 #include "recon/core/vector_clones.hpp"
 
 namespace recon::models {
 
-RECON_VECTOR_CLONES std::vector<double> KMeansPlusPlus(const std::vector<double>& points, std::size_t rows, std::size_t dims,
-                                   std::size_t k, Random& random) {
+RECON_VECTOR_CLONES std::vector<double> KMeansPlusPlus(const std::vector<double>& points, std::size_t rows,
+                                                       std::size_t dims, std::size_t k, Random& random) {
   std::vector<double> centres(k * dims, 0.0);
   const auto local_trials = static_cast<std::size_t>(2 + std::log(static_cast<double>(k)));
   const std::size_t first = random.Below(rows);
@@ -38,7 +39,8 @@ RECON_VECTOR_CLONES std::vector<double> KMeansPlusPlus(const std::vector<double>
     for (std::size_t row_idx = 0; row_idx < rows; ++row_idx) {
       const double* point = &points[row_idx * dims];
       for (std::size_t trial = 0; trial < local_trials; ++trial) {
-        potentials[trial] += std::min(closest[row_idx], SquaredDistance(point, &points[candidates[trial] * dims], dims));
+        potentials[trial] +=
+            std::min(closest[row_idx], SquaredDistance(point, &points[candidates[trial] * dims], dims));
       }
     }
     const std::size_t best_trial =

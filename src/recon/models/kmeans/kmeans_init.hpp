@@ -12,7 +12,7 @@ namespace recon::models {
 using recon::SquaredDistance;
 
 /// `k` initial centres (row-major k x dims) chosen from `points` (row-major rows x dims).
-std::vector<double> KMeansPlusPlus(const std::vector<double>& points, std::size_t rows, std::size_t dims,
-                                   std::size_t k, Random& random);
+std::vector<double> KMeansPlusPlus(const std::vector<double>& points, std::size_t rows, std::size_t dims, std::size_t k,
+                                   Random& random);
 
 }  // namespace recon::models

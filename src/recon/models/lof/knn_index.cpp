@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cmath>
-
 #include <nanoflann.hpp>
 
 #include "recon/core/distance.hpp"
@@ -24,7 +23,8 @@ struct MatrixSource {
   }
 };
 
-using Tree = nanoflann::KDTreeSingleIndexAdaptor<nanoflann::L2_Simple_Adaptor<float, MatrixSource, double>, MatrixSource>;
+using Tree =
+    nanoflann::KDTreeSingleIndexAdaptor<nanoflann::L2_Simple_Adaptor<float, MatrixSource, double>, MatrixSource>;
 
 // Squared distances from `query` to every point (row-major doubles); compiled for AVX2 too (core/vector_clones.hpp).
 RECON_VECTOR_CLONES void SquaredDistancesTo(const double* query, const std::vector<double>& points, std::size_t dims,

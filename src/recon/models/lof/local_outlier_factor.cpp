@@ -20,13 +20,18 @@ void LofParams::Validate() const {
   if (n_neighbors < 1 || n_neighbors > 1000) ThrowInvalidInput("detector.lof.n_neighbors must be between 1 and 1000");
 }
 
-LocalOutlierFactor::LocalOutlierFactor(LofParams params) : params_(params) { params_.Validate(); }
+LocalOutlierFactor::LocalOutlierFactor(LofParams params) : params_(params) {
+  params_.Validate();
+}
 
 LocalOutlierFactor::~LocalOutlierFactor() = default;
 
-void LocalOutlierFactor::BuildIndex() { index_ = std::make_unique<KnnIndex>(reference_); }
+void LocalOutlierFactor::BuildIndex() {
+  index_ = std::make_unique<KnnIndex>(reference_);
+}
 
-LocalOutlierFactor::Neighbourhood LocalOutlierFactor::NeighbourhoodOf(const float* scaled_row, std::int64_t exclude) const {
+LocalOutlierFactor::Neighbourhood LocalOutlierFactor::NeighbourhoodOf(const float* scaled_row,
+                                                                      std::int64_t exclude) const {
   // Ask for more distinct points until their copies cover k (usually the first ask does).
   std::size_t ask = std::min<std::size_t>(k_ + 1, reference_.Rows());
   while (true) {
@@ -105,7 +110,8 @@ double LocalOutlierFactor::ScoreScaled(const float* scaled_row) const {
 std::vector<double> LocalOutlierFactor::Score(const features::FeatureMatrix& data, unsigned threads) const {
   if (!index_) ThrowInternal("LOF scored before it was fitted");
   if (data.Cols() != reference_.Cols()) {
-    ThrowInvalidInput("LOF was trained on " + std::to_string(reference_.Cols()) + " features, got " + std::to_string(data.Cols()));
+    ThrowInvalidInput("LOF was trained on " + std::to_string(reference_.Cols()) + " features, got " +
+                      std::to_string(data.Cols()));
   }
   std::vector<double> scores(data.Rows());
   ParallelFor(data.Rows(), kBlockRows, threads, [&](std::size_t begin, std::size_t end) {
@@ -118,7 +124,8 @@ std::vector<double> LocalOutlierFactor::Score(const features::FeatureMatrix& dat
   return scores;
 }
 
-std::vector<double> LocalOutlierFactor::TrainingScores(const features::FeatureMatrix& data, unsigned /*threads*/) const {
+std::vector<double> LocalOutlierFactor::TrainingScores(const features::FeatureMatrix& data,
+                                                       unsigned /*threads*/) const {
   if (training_scores_.size() != data.Rows()) ThrowInternal("LOF training scores asked for rows it was not fitted on");
   return training_scores_;
 }
@@ -133,7 +140,8 @@ std::vector<FeatureContribution> LocalOutlierFactor::Explain(const float* row) c
   for (std::size_t col_idx = 0; col_idx < cols; ++col_idx) {
     double mean = 0.0;
     for (std::size_t slot = 0; slot < neighbourhood.points.size(); ++slot) {
-      mean += neighbourhood.copies[slot] * static_cast<double>(reference_.At(neighbourhood.points[slot].index, col_idx));
+      mean +=
+          neighbourhood.copies[slot] * static_cast<double>(reference_.At(neighbourhood.points[slot].index, col_idx));
     }
     mean /= static_cast<double>(k_);
     deviation[col_idx] = std::fabs(static_cast<double>(scaled[col_idx]) - mean);

@@ -54,7 +54,7 @@ class LocalOutlierFactor final : public Detector {
   features::FeatureMatrix reference_;  // distinct scaled points
   std::vector<std::uint32_t> counts_;  // copies of each distinct point in the training data
   std::vector<double> k_distances_;
-  std::vector<double> densities_;       // lrd of each distinct point
+  std::vector<double> densities_;  // lrd of each distinct point
   std::vector<double> training_scores_;
   std::unique_ptr<KnnIndex> index_;
 };

@@ -5,7 +5,7 @@ namespace recon::models {
 
 /// Local Outlier Factor settings (config section `detector.lof:`).
 struct LofParams {
-  int n_neighbors = 20;                    ///< k
+  int n_neighbors = 20;                     ///< k
   Scaling scaling = Scaling::kStandardise;  ///< applied before distances
   /// Throws InvalidInput naming the field when out of range.
   void Validate() const;
