@@ -26,9 +26,7 @@ CommandResult RunShell(const testing::TempDir& dir, const std::string& command) 
   return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, testing::ReadFile(log)};
 }
 
-std::string Recon() {
-  return std::string("'") + RECON_BINARY + "'";
-}
+std::string Recon() { return std::string("'") + RECON_BINARY + "'"; }
 
 class DetectEndToEnd : public ::testing::Test {
  protected:

@@ -8,9 +8,7 @@ constexpr std::array<std::string_view, kCategoryCount> kNames = {
     "Duplicate Entry", "Missing Trade",      "Unknown"};
 }
 
-std::string_view CategoryName(Category category) {
-  return kNames[static_cast<std::size_t>(category)];
-}
+std::string_view CategoryName(Category category) { return kNames[static_cast<std::size_t>(category)]; }
 
 std::optional<Category> ParseCategory(std::string_view name) {
   for (std::size_t idx = 0; idx < kCategoryCount; ++idx) {
@@ -29,14 +27,10 @@ const std::array<Category, kCategoryCount>& AllCategories() {
 
 std::string_view SeverityName(Severity severity) {
   switch (severity) {
-    case Severity::kLow:
-      return "low";
-    case Severity::kMedium:
-      return "medium";
-    case Severity::kHigh:
-      return "high";
-    case Severity::kCritical:
-      return "critical";
+    case Severity::kLow: return "low";
+    case Severity::kMedium: return "medium";
+    case Severity::kHigh: return "high";
+    case Severity::kCritical: return "critical";
   }
   return "low";
 }

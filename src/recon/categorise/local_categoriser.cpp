@@ -13,12 +13,9 @@ namespace recon::categorise {
 
 std::string_view SourceName(CategorySource source) {
   switch (source) {
-    case CategorySource::kLocal:
-      return "local";
-    case CategorySource::kLlm:
-      return "llm";
-    case CategorySource::kCache:
-      return "cache";
+    case CategorySource::kLocal: return "local";
+    case CategorySource::kLlm: return "llm";
+    case CategorySource::kCache: return "cache";
   }
   return "local";
 }

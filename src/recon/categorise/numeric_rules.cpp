@@ -23,9 +23,7 @@ RuleVerdict Verdict(std::string rule, std::initializer_list<std::pair<Category, 
   return verdict;
 }
 
-bool IsZero(double value) {
-  return std::fabs(value) < kEpsilon;
-}
+bool IsZero(double value) { return std::fabs(value) < kEpsilon; }
 
 // True when a / b is (close to) a power of ten other than 1, or -1: typical keying slips.
 bool LooksLikeKeyingSlip(double a, double b) {

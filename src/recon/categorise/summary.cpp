@@ -43,8 +43,7 @@ std::string SummariseResolution(const AnomalyEvidence& e, Category category) {
       return "Trade " + e.trade_id + " repeats a recent booking; confirm and cancel the duplicate.";
     case Category::kMissingTrade:
       return "Trade appears on one side only (" + amount + "); locate the missing booking or confirmation.";
-    case Category::kUnknown:
-      return "Break of " + amount + " fits no standard pattern; investigate manually.";
+    case Category::kUnknown: return "Break of " + amount + " fits no standard pattern; investigate manually.";
   }
   return "Investigate manually.";
 }

@@ -18,18 +18,12 @@ namespace {
 
 int ExitCodeOf(recon::ErrorKind kind) {
   switch (kind) {
-    case recon::ErrorKind::kInvalidInput:
-      return 2;
-    case recon::ErrorKind::kNotFound:
-      return 3;
-    case recon::ErrorKind::kCorrupt:
-      return 4;
-    case recon::ErrorKind::kUnavailable:
-      return 5;
-    case recon::ErrorKind::kConflict:
-      return 6;
-    case recon::ErrorKind::kInternal:
-      return 70;
+    case recon::ErrorKind::kInvalidInput: return 2;
+    case recon::ErrorKind::kNotFound: return 3;
+    case recon::ErrorKind::kCorrupt: return 4;
+    case recon::ErrorKind::kUnavailable: return 5;
+    case recon::ErrorKind::kConflict: return 6;
+    case recon::ErrorKind::kInternal: return 70;
   }
   return 70;
 }

@@ -27,9 +27,7 @@ Civil CivilFromDays(std::int32_t days) {
   return {static_cast<int>(y + (m <= 2)), m, d};
 }
 
-bool IsLeap(int year) {
-  return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-}
+bool IsLeap(int year) { return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0; }
 
 unsigned DaysInMonth(int year, unsigned month) {
   static constexpr unsigned kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
@@ -43,9 +41,7 @@ bool ParseDigits(std::string_view text, int& out) {
 }
 
 // Monday-based weekday of day 0 (1970-01-01 was a Thursday = 3).
-int WeekdayOf(std::int64_t days) {
-  return static_cast<int>(((days % 7) + 7 + 3) % 7);
-}
+int WeekdayOf(std::int64_t days) { return static_cast<int>(((days % 7) + 7 + 3) % 7); }
 
 }  // namespace
 
@@ -89,13 +85,9 @@ std::string UtcNowIso8601() {
   return buffer;
 }
 
-int Weekday(std::int32_t days) {
-  return WeekdayOf(days);
-}
+int Weekday(std::int32_t days) { return WeekdayOf(days); }
 
-int Month(std::int32_t days) {
-  return static_cast<int>(CivilFromDays(days).month);
-}
+int Month(std::int32_t days) { return static_cast<int>(CivilFromDays(days).month); }
 
 std::int32_t BusinessDaysBetween(std::int32_t from, std::int32_t to) {
   if (to < from) return -BusinessDaysBetween(to, from);

@@ -47,9 +47,7 @@ struct FieldInfo {
 const std::array<FieldInfo, kFieldCount>& AllFields();
 
 /// Info of one field.
-inline const FieldInfo& InfoOf(Field field) {
-  return AllFields()[static_cast<std::size_t>(field)];
-}
+inline const FieldInfo& InfoOf(Field field) { return AllFields()[static_cast<std::size_t>(field)]; }
 
 /// Header name of each logical field for one input format.
 struct ColumnMapping {

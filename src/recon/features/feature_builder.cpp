@@ -88,9 +88,7 @@ Field TextFieldOf(const std::string& key) {
 
 }  // namespace
 
-const char* FeatureName(Feature feature) {
-  return kBaseNames[static_cast<std::size_t>(feature)];
-}
+const char* FeatureName(Feature feature) { return kBaseNames[static_cast<std::size_t>(feature)]; }
 
 void FeatureParams::Validate() const {
   if (rolling_window_trades < 1 || rolling_window_trades > 10000) {

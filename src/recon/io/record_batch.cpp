@@ -18,15 +18,9 @@ void RecordBatch::Resize(std::size_t rows) {
   raw_row_.resize(rows);
   for (const FieldInfo& info : AllFields()) {
     switch (info.type) {
-      case FieldType::kNumber:
-        numbers_[Index(info.field)].resize(rows);
-        break;
-      case FieldType::kDate:
-        dates_[Index(info.field)].resize(rows);
-        break;
-      case FieldType::kText:
-        texts_[Index(info.field)].resize(rows);
-        break;
+      case FieldType::kNumber: numbers_[Index(info.field)].resize(rows); break;
+      case FieldType::kDate: dates_[Index(info.field)].resize(rows); break;
+      case FieldType::kText: texts_[Index(info.field)].resize(rows); break;
     }
   }
 }

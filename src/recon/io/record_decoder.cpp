@@ -26,20 +26,13 @@ std::string Preview(std::string_view value) {
 
 std::string_view RowErrorKindName(RowErrorKind kind) {
   switch (kind) {
-    case RowErrorKind::kWrongFieldCount:
-      return "wrong_field_count";
-    case RowErrorKind::kFieldTooLarge:
-      return "field_too_large";
-    case RowErrorKind::kUnterminatedQuote:
-      return "unterminated_quote";
-    case RowErrorKind::kTextAfterQuote:
-      return "text_after_quote";
-    case RowErrorKind::kEmptyValue:
-      return "empty_value";
-    case RowErrorKind::kBadNumber:
-      return "bad_number";
-    case RowErrorKind::kBadDate:
-      return "bad_date";
+    case RowErrorKind::kWrongFieldCount: return "wrong_field_count";
+    case RowErrorKind::kFieldTooLarge: return "field_too_large";
+    case RowErrorKind::kUnterminatedQuote: return "unterminated_quote";
+    case RowErrorKind::kTextAfterQuote: return "text_after_quote";
+    case RowErrorKind::kEmptyValue: return "empty_value";
+    case RowErrorKind::kBadNumber: return "bad_number";
+    case RowErrorKind::kBadDate: return "bad_date";
   }
   return "unknown";
 }
@@ -123,8 +116,7 @@ void RecordDecoder::Decode(const RawBatch& raw, RecordBatch& out, std::vector<Ro
     const RawRow& row = raw.Row(row_idx);
     const std::string problem_column = row.problem_field < header_.size() ? header_[row.problem_field] : std::string();
     switch (row.problem) {
-      case RowProblem::kNone:
-        break;
+      case RowProblem::kNone: break;
       case RowProblem::kFieldTooLarge:
         errors.push_back(MakeError(raw, row_idx, RowErrorKind::kFieldTooLarge, problem_column,
                                    "a field is larger than ingest.max_field_bytes; raise the limit if it is genuine"));

@@ -26,12 +26,9 @@ Scaling ParseScaling(const std::string& text, const std::string& field) {
 
 std::string ScalingName(Scaling scaling) {
   switch (scaling) {
-    case Scaling::kNone:
-      return "none";
-    case Scaling::kStandardise:
-      return "standardise";
-    case Scaling::kRobust:
-      return "robust";
+    case Scaling::kNone: return "none";
+    case Scaling::kStandardise: return "standardise";
+    case Scaling::kRobust: return "robust";
   }
   return "none";
 }

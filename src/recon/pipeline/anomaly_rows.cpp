@@ -72,21 +72,11 @@ void AppendJsonString(std::string& out, std::string_view text) {
     const auto c = static_cast<unsigned char>(text[pos]);
     if (c < 0x80) {
       switch (c) {
-        case '"':
-          out += "\\\"";
-          break;
-        case '\\':
-          out += "\\\\";
-          break;
-        case '\n':
-          out += "\\n";
-          break;
-        case '\r':
-          out += "\\r";
-          break;
-        case '\t':
-          out += "\\t";
-          break;
+        case '"': out += "\\\""; break;
+        case '\\': out += "\\\\"; break;
+        case '\n': out += "\\n"; break;
+        case '\r': out += "\\r"; break;
+        case '\t': out += "\\t"; break;
         default:
           if (c < 0x20) {
             char escaped[8];

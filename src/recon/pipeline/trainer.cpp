@@ -42,9 +42,7 @@ std::string FingerprintFile(const std::string& path) {
   return Sha256Hex(std::to_string(error ? 0 : size) + ":" + head);
 }
 
-std::string FingerprintBundle(const models::ModelBundle& bundle) {
-  return Sha256Hex(bundle.Serialise());
-}
+std::string FingerprintBundle(const models::ModelBundle& bundle) { return Sha256Hex(bundle.Serialise()); }
 
 models::ModelBundle FitBundle(const Config& config, std::unique_ptr<features::FeatureBuilder> builder,
                               const features::FeatureMatrix& sample, const std::string& source,

@@ -22,9 +22,7 @@ constexpr Reference kReferences[] = {{"breastw.csv", 0.9876, 0.3889, 0.3944},
                                      {"ionosphere.csv", 0.8569, 0.8742, 0.8951}};
 constexpr double kTolerance = 0.005;
 
-double MeanAuc(const EvalReport& report) {
-  return Summarise(report.runs, &EvalRun::roc_auc).mean;
-}
+double MeanAuc(const EvalReport& report) { return Summarise(report.runs, &EvalRun::roc_auc).mean; }
 
 TEST(EvalJobTest, IsolationForestAndLofReachScikitLearnOnOdds) {
   for (const Reference& reference : kReferences) {

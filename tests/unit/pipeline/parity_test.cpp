@@ -16,15 +16,9 @@ void CopyRow(const io::RecordBatch& source, std::size_t row_idx, io::RecordBatch
   target.SetOrigin(0, source.Line(row_idx), 0);
   for (const FieldInfo& info : AllFields()) {
     switch (info.type) {
-      case FieldType::kNumber:
-        target.SetNumber(info.field, 0, source.Number(info.field, row_idx));
-        break;
-      case FieldType::kDate:
-        target.SetDate(info.field, 0, source.Date(info.field, row_idx));
-        break;
-      case FieldType::kText:
-        target.SetTextCopy(info.field, 0, std::string(source.Text(info.field, row_idx)));
-        break;
+      case FieldType::kNumber: target.SetNumber(info.field, 0, source.Number(info.field, row_idx)); break;
+      case FieldType::kDate: target.SetDate(info.field, 0, source.Date(info.field, row_idx)); break;
+      case FieldType::kText: target.SetTextCopy(info.field, 0, std::string(source.Text(info.field, row_idx))); break;
     }
   }
 }

@@ -37,9 +37,7 @@ void IsolationForestParams::Validate() const {
     ThrowInvalidInput("detector.iforest.max_samples must be between 2 and 1000000");
 }
 
-IsolationForest::IsolationForest(IsolationForestParams params) : params_(params) {
-  params_.Validate();
-}
+IsolationForest::IsolationForest(IsolationForestParams params) : params_(params) { params_.Validate(); }
 
 void IsolationForest::Fit(const features::FeatureMatrix& data) {
   if (data.Rows() < 2)

@@ -25,9 +25,7 @@ void KMeansParams::Validate() const {
   if (!(tolerance >= 0.0)) ThrowInvalidInput("clustering.tolerance must be >= 0");
 }
 
-KMeans::KMeans(KMeansParams params) : params_(params) {
-  params_.Validate();
-}
+KMeans::KMeans(KMeansParams params) : params_(params) { params_.Validate(); }
 
 void KMeans::Standardise(const float* row, double* out) const {
   for (std::size_t dim = 0; dim < dims_; ++dim) out[dim] = (static_cast<double>(row[dim]) - means_[dim]) / scales_[dim];

@@ -20,15 +20,11 @@ void LofParams::Validate() const {
   if (n_neighbors < 1 || n_neighbors > 1000) ThrowInvalidInput("detector.lof.n_neighbors must be between 1 and 1000");
 }
 
-LocalOutlierFactor::LocalOutlierFactor(LofParams params) : params_(params) {
-  params_.Validate();
-}
+LocalOutlierFactor::LocalOutlierFactor(LofParams params) : params_(params) { params_.Validate(); }
 
 LocalOutlierFactor::~LocalOutlierFactor() = default;
 
-void LocalOutlierFactor::BuildIndex() {
-  index_ = std::make_unique<KnnIndex>(reference_);
-}
+void LocalOutlierFactor::BuildIndex() { index_ = std::make_unique<KnnIndex>(reference_); }
 
 LocalOutlierFactor::Neighbourhood LocalOutlierFactor::NeighbourhoodOf(const float* scaled_row,
                                                                       std::int64_t exclude) const {
