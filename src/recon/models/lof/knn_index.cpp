@@ -12,19 +12,51 @@ namespace {
 
 constexpr std::size_t kMaxTreeDims = 16;  // measured: the tree wins at 16 dimensions (pendigits), loses at 21 (cardio)
 
-// nanoflann's dataset adaptor over the row-major matrix.
+// nanoflann's dataset adaptor over the row-major matrix; with a compile-time width the row stride is a constant.
+template <int kDims>
 struct MatrixSource {
-  const features::FeatureMatrix& points;
-  std::size_t kdtree_get_point_count() const { return points.Rows(); }
-  float kdtree_get_pt(std::size_t idx, std::size_t dim) const { return points.At(idx, dim); }
+  const float* data;
+  std::size_t rows;
+  std::size_t cols;
+  std::size_t kdtree_get_point_count() const { return rows; }
+  float kdtree_get_pt(std::size_t idx, std::size_t dim) const {
+    return data[idx * (kDims > 0 ? static_cast<std::size_t>(kDims) : cols) + dim];
+  }
   template <class BoundingBox>
   bool kdtree_get_bbox(BoundingBox& /*unused*/) const {
     return false;
   }
 };
 
-using Tree =
-    nanoflann::KDTreeSingleIndexAdaptor<nanoflann::L2_Simple_Adaptor<float, MatrixSource, double>, MatrixSource>;
+// A KD-tree whose dimension is a template argument where it is a common one, so nanoflann's distance loops are
+// unrolled at compile time; any other dimension uses the run-time form.
+template <int kDims>
+class FixedTree final : public KnnTree {
+ public:
+  explicit FixedTree(const features::FeatureMatrix& points)
+      : source_{points.Data(), points.Rows(), points.Cols()},
+        index_(static_cast<int>(points.Cols()), source_, nanoflann::KDTreeSingleIndexAdaptorParams(16)) {}
+  std::size_t Search(const float* query, std::size_t k, std::uint32_t* indices, double* squared) const override {
+    return index_.knnSearch(query, k, indices, squared);
+  }
+
+ private:
+  MatrixSource<kDims> source_;
+  nanoflann::KDTreeSingleIndexAdaptor<nanoflann::L2_Simple_Adaptor<float, MatrixSource<kDims>, double>,
+                                      MatrixSource<kDims>, kDims>
+      index_;
+};
+
+std::unique_ptr<KnnTree> MakeTree(const features::FeatureMatrix& points) {
+  switch (points.Cols()) {
+    case 2: return std::make_unique<FixedTree<2>>(points);
+    case 3: return std::make_unique<FixedTree<3>>(points);
+    case 6: return std::make_unique<FixedTree<6>>(points);
+    case 9: return std::make_unique<FixedTree<9>>(points);  // recon's default model features
+    case 16: return std::make_unique<FixedTree<16>>(points);
+    default: return std::make_unique<FixedTree<-1>>(points);
+  }
+}
 
 // Squared distances from `query` to every point (row-major doubles); compiled for AVX2 too (core/vector_clones.hpp).
 RECON_VECTOR_CLONES void SquaredDistancesTo(const double* query, const std::vector<double>& points, std::size_t dims,
@@ -37,16 +69,9 @@ RECON_VECTOR_CLONES void SquaredDistancesTo(const double* query, const std::vect
 
 }  // namespace
 
-struct KnnIndex::Tree {
-  MatrixSource source;
-  recon::models::Tree index;
-  explicit Tree(const features::FeatureMatrix& points)
-      : source{points}, index(static_cast<int>(points.Cols()), source, nanoflann::KDTreeSingleIndexAdaptorParams(16)) {}
-};
-
 KnnIndex::KnnIndex(const features::FeatureMatrix& points) : points_(points) {
   if (points.Cols() <= kMaxTreeDims && points.Rows() > 0) {
-    tree_ = std::make_unique<Tree>(points);
+    tree_ = MakeTree(points);
   } else {
     // Brute force reads every point per query: keep them as doubles so no conversion sits in the inner loop.
     as_double_.assign(points.Data(), points.Data() + points.Rows() * points.Cols());
@@ -62,7 +87,7 @@ std::vector<Neighbour> KnnIndex::Nearest(const float* query, std::size_t k) cons
   if (tree_) {
     std::vector<std::uint32_t> indices(k);
     std::vector<double> squared(k);
-    const std::size_t found = tree_->index.knnSearch(query, k, indices.data(), squared.data());
+    const std::size_t found = tree_->Search(query, k, indices.data(), squared.data());
     for (std::size_t idx = 0; idx < found; ++idx) result.push_back({indices[idx], std::sqrt(squared[idx])});
     return result;
   }

@@ -15,6 +15,14 @@ struct Neighbour {
   double distance;
 };
 
+/// A KD-tree behind an interface, so trees of several compile-time dimensions can stand behind one index.
+class KnnTree {
+ public:
+  virtual ~KnnTree() = default;
+  /// Up to `k` nearest points: indices and squared distances, nearest first; returns how many.
+  virtual std::size_t Search(const float* query, std::size_t k, std::uint32_t* indices, double* squared) const = 0;
+};
+
 class KnnIndex {
  public:
   /// Indexes `points`, which must outlive the index.
@@ -27,9 +35,8 @@ class KnnIndex {
   std::vector<Neighbour> Nearest(const float* query, std::size_t k) const;
 
  private:
-  struct Tree;
   const features::FeatureMatrix& points_;
-  std::unique_ptr<Tree> tree_;     // null: brute force
+  std::unique_ptr<KnnTree> tree_;  // null: brute force
   std::vector<double> as_double_;  // brute force: the points as doubles
 };
 
