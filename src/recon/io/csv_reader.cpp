@@ -60,7 +60,7 @@ CsvReader::CsvReader(const std::string& path, const CsvReaderParams& params) : p
   std::error_code error;
   if (!std::filesystem::exists(path, error)) ThrowNotFound("input file '" + path + "' does not exist");
   if (std::filesystem::is_directory(path, error)) ThrowInvalidInput("input '" + path + "' is a folder, not a CSV file");
-  file_ = std::fopen(path.c_str(), "rb");
+  file_.reset(std::fopen(path.c_str(), "rb"));
   if (file_ == nullptr) ThrowUnavailable("cannot open '" + path + "': " + std::strerror(errno));
   file_bytes_ = std::filesystem::file_size(path, error);
   chunk_.resize(params_.read_chunk_bytes + kChunkSlack);
@@ -85,9 +85,7 @@ CsvReader::CsvReader(const std::string& path, const CsvReaderParams& params) : p
   }
 }
 
-CsvReader::~CsvReader() {
-  if (file_ != nullptr) std::fclose(file_);
-}
+CsvReader::~CsvReader() = default;
 
 bool CsvReader::Next(RawBatch& batch) {
   batch.Clear();
@@ -96,10 +94,10 @@ bool CsvReader::Next(RawBatch& batch) {
 
 bool CsvReader::FillChunk() {
   if (eof_) return false;
-  chunk_len_ = std::fread(chunk_.data(), 1, chunk_.size() - kChunkSlack, file_);
+  chunk_len_ = std::fread(chunk_.data(), 1, chunk_.size() - kChunkSlack, file_.get());
   chunk_pos_ = 0;
   if (chunk_len_ == 0) {
-    if (std::ferror(file_)) ThrowUnavailable("read error on '" + path_ + "'");
+    if (std::ferror(file_.get())) ThrowUnavailable("read error on '" + path_ + "'");
     eof_ = true;
     return false;
   }

@@ -6,6 +6,7 @@
 // skips blank lines. Memory is bounded by read_chunk_bytes + one batch.
 #include <cstdint>
 #include <cstdio>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -57,7 +58,11 @@ class CsvReader {
 
   std::string path_;
   CsvReaderParams params_;
-  std::FILE* file_ = nullptr;
+  struct FileCloser {
+    void operator()(std::FILE* file) const { std::fclose(file); }
+  };
+  // Owned by a unique_ptr, so a constructor that throws after opening (empty file, bad header) closes it.
+  std::unique_ptr<std::FILE, FileCloser> file_;
   std::uint64_t file_bytes_ = 0;
   std::uint64_t bytes_read_ = 0;
   std::vector<char> chunk_;

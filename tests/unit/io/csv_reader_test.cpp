@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
+
 #include "recon/core/error.hpp"
 #include "support/temp_dir.hpp"
 
@@ -120,6 +122,25 @@ TEST(CsvReaderTest, FileErrorsAreClear) {
   }
   EXPECT_THROW(CsvReader(dir.Write("dup.csv", "a,a\n"), {}), Error);
   EXPECT_THROW(CsvReader(dir.Write("blank.csv", "a,,b\n"), {}), Error);
+}
+
+}  // namespace
+}  // namespace recon::io
+
+namespace recon::io {
+namespace {
+
+TEST(CsvReaderTest, RefusedFilesLeaveNoOpenDescriptor) {
+  testing::TempDir dir;
+  const auto path = dir.Write("empty.csv", "");
+  auto open_descriptors = [] {
+    std::size_t count = 0;
+    for ([[maybe_unused]] const auto& entry : std::filesystem::directory_iterator("/proc/self/fd")) ++count;
+    return count;
+  };
+  const std::size_t before = open_descriptors();
+  for (int attempt = 0; attempt < 50; ++attempt) EXPECT_THROW(CsvReader(path, {}), Error);
+  EXPECT_EQ(open_descriptors(), before);
 }
 
 }  // namespace
