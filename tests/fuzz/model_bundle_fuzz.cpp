@@ -5,10 +5,9 @@
 #include <cstring>
 #include <string>
 
-#include "recon/core/binary_io.hpp"
 #include "recon/core/error.hpp"
-#include "recon/core/sha256.hpp"
 #include "recon/models/model_bundle.hpp"
+#include "support/model_file.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string_view bytes(reinterpret_cast<const char*>(data), size);
@@ -16,15 +15,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     recon::models::ModelBundle::Deserialise(bytes, "fuzz");
   } catch (const recon::Error&) {
   }
-  recon::BinaryWriter header;
-  header.Write<std::uint32_t>(recon::models::ModelBundle::kFormatVersion);
-  header.Write<std::uint32_t>(0x01020304);
-  header.Write<std::uint64_t>(size);
-  std::string file = "RECONMDL" + header.Bytes() + std::string(bytes);
-  recon::Sha256 hasher;
-  hasher.Update(bytes);
-  const auto digest = hasher.Finish();
-  file.append(reinterpret_cast<const char*>(digest.data()), digest.size());
+  const std::string file = recon::testing::WrapAsModelFile(bytes);
   try {
     recon::models::ModelBundle::Deserialise(file, "fuzz");
   } catch (const recon::Error&) {

@@ -68,7 +68,7 @@ class BinaryReader {
     const auto count = Read<std::uint64_t>(what);
     if (count > (bytes_.size() - offset_) / sizeof(T)) Fail(what);
     std::vector<T> values(count);
-    std::memcpy(values.data(), bytes_.data() + offset_, count * sizeof(T));
+    if (count > 0) std::memcpy(values.data(), bytes_.data() + offset_, count * sizeof(T));
     offset_ += count * sizeof(T);
     return values;
   }
@@ -77,6 +77,8 @@ class BinaryReader {
     if (Read<std::uint32_t>(what) != expected)
       ThrowCorrupt(std::string("model file section '") + what + "' is malformed");
   }
+  /// Bytes not read yet (lets loaders check a count against the data before allocating for it).
+  std::size_t Remaining() const { return bytes_.size() - offset_; }
   /// True when every byte was consumed.
   bool AtEnd() const { return offset_ == bytes_.size(); }
 

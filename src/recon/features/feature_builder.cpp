@@ -86,6 +86,12 @@ Field TextFieldOf(const std::string& key) {
   ThrowInvalidInput("features.categoricals: unknown column key '" + key + "' (use keys of the columns: section)");
 }
 
+// Checked before any member is built from the values: the duplicate windows allocate in proportion to them.
+FeatureParams Validated(FeatureParams params) {
+  params.Validate();
+  return params;
+}
+
 }  // namespace
 
 const char* FeatureName(Feature feature) { return kBaseNames[static_cast<std::size_t>(feature)]; }
@@ -94,17 +100,16 @@ void FeatureParams::Validate() const {
   if (rolling_window_trades < 1 || rolling_window_trades > 10000) {
     ThrowInvalidInput("features.rolling_window_trades must be between 1 and 10000");
   }
-  if (duplicate_window_trades < 1 || duplicate_window_trades > 10'000'000) {
-    ThrowInvalidInput("features.duplicate_window_trades must be between 1 and 10000000");
+  if (duplicate_window_trades < 1 || duplicate_window_trades > 1'000'000) {
+    ThrowInvalidInput("features.duplicate_window_trades must be between 1 and 1000000");
   }
   if (model_features.empty()) ThrowInvalidInput("features.model_features must name at least one feature");
 }
 
 FeatureBuilder::FeatureBuilder(FeatureParams params)
-    : params_(std::move(params)),
+    : params_(Validated(std::move(params))),
       recent_trade_ids_(static_cast<std::size_t>(std::max(1, params_.duplicate_window_trades))),
       recent_economics_(static_cast<std::size_t>(std::max(1, params_.duplicate_window_trades))) {
-  params_.Validate();
   names_.assign(kBaseNames.begin(), kBaseNames.end());
   for (const std::string& key : params_.categoricals) {
     categorical_fields_.push_back(TextFieldOf(key));

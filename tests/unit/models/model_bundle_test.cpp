@@ -2,8 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
+
 #include "recon/core/error.hpp"
 #include "recon/models/isolation_forest/isolation_forest.hpp"
+#include "support/model_file.hpp"
 #include "support/temp_dir.hpp"
 #include "unit/models/test_data.hpp"
 
@@ -70,6 +73,20 @@ TEST(ModelBundleTest, RefusesForeignTruncatedCorruptAndNewerFiles) {
   } catch (const Error& error) {
     EXPECT_NE(std::string(error.what()).find("checksum"), std::string::npos) << error.what();
   }
+}
+
+// Inputs that once crashed the model fuzzer (tests/fuzz/model_bundle_fuzz.cpp): each must be refused as corrupt,
+// both as a whole file and as the payload of an otherwise valid one.
+TEST(ModelBundleTest, FuzzerFindingsAreRefused) {
+  const std::filesystem::path folder = std::filesystem::path(RECON_TEST_DATA_DIR) / "fuzz" / "model_bundle";
+  int inputs = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(folder)) {
+    ++inputs;
+    const std::string bytes = recon::testing::ReadFile(entry.path().string());
+    EXPECT_EQ(KindOfLoading(bytes), ErrorKind::kCorrupt) << entry.path();
+    EXPECT_EQ(KindOfLoading(recon::testing::WrapAsModelFile(bytes)), ErrorKind::kCorrupt) << entry.path();
+  }
+  EXPECT_GE(inputs, 1);
 }
 
 TEST(ModelBundleTest, MissingFileIsNotFound) {

@@ -146,14 +146,16 @@ std::unique_ptr<IsolationForest> IsolationForest::Load(BinaryReader& reader) {
   auto forest = std::make_unique<IsolationForest>(params);
   forest->feature_count_ = reader.Read<std::uint64_t>("feature count");
   forest->sample_size_ = reader.Read<std::uint64_t>("sample size");
-  if (forest->feature_count_ == 0 || forest->feature_count_ > 4096 || forest->sample_size_ < 2) {
+  if (forest->feature_count_ == 0 || forest->feature_count_ > 4096 || forest->sample_size_ < 2 ||
+      forest->sample_size_ > static_cast<std::uint64_t>(params.max_samples)) {
     ThrowCorrupt("model file holds an implausible forest shape");
   }
   forest->normaliser_ = AveragePathLength(forest->sample_size_);
   forest->trees_.resize(static_cast<std::size_t>(params.n_estimators));
   for (IsolationTree& tree : forest->trees_) {
     const auto node_count = reader.Read<std::uint64_t>("node count");
-    if (node_count == 0 || node_count > 4 * forest->sample_size_ + 4)
+    constexpr std::size_t kNodeBytes = 16;  // threshold, feature, left, leaf depth
+    if (node_count == 0 || node_count > 4 * forest->sample_size_ + 4 || node_count > reader.Remaining() / kNodeBytes)
       ThrowCorrupt("model file holds an implausible tree size");
     tree.nodes.resize(node_count);
     for (std::size_t node_idx = 0; node_idx < node_count; ++node_idx) {
@@ -165,7 +167,7 @@ std::unique_ptr<IsolationForest> IsolationForest::Load(BinaryReader& reader) {
       // Children must exist and come after their parent, so every path ends at a leaf.
       const bool bad_internal =
           node.feature >= 0 && (static_cast<std::size_t>(node.feature) >= forest->feature_count_ ||
-                                node.left <= node_idx || node.left + 1 >= node_count);
+                                node.left <= node_idx || std::uint64_t{node.left} + 1 >= node_count);
       if (bad_internal || node.feature < -1 || !std::isfinite(node.leaf_depth))
         ThrowCorrupt("model file holds a malformed tree node");
     }
