@@ -44,8 +44,14 @@ RECON_VECTOR_CLONES LloydResult RunHamerly(const std::vector<double>& points, st
   for (std::size_t row = 0; row < rows; ++row)
     ScanCentres(&points[row * dims], centres, k, dims, assigned[row], upper[row], lower[row]);
 
-  std::vector<double> sums(k * dims);
-  std::vector<std::uint64_t> counts(k);
+  // Per-cluster sums are kept up to date as points move, so an M-step costs O(k d), not O(n d): after the first
+  // iterations only a few points change cluster.
+  std::vector<double> sums(k * dims, 0.0);
+  std::vector<std::uint64_t> counts(k, 0);
+  for (std::size_t row = 0; row < rows; ++row) {
+    ++counts[assigned[row]];
+    for (std::size_t dim = 0; dim < dims; ++dim) sums[assigned[row] * dims + dim] += points[row * dims + dim];
+  }
   std::vector<double> moved(k);
   std::vector<double> half_gap(k);
   // Moves every bound by the last centre shifts, then re-examines only the points whose bounds overlap. With
@@ -74,20 +80,22 @@ RECON_VECTOR_CLONES LloydResult RunHamerly(const std::vector<double>& points, st
       const double* point = &points[row * dims];
       upper[row] = std::sqrt(SquaredDistance(point, &centres[centre * dims], dims));
       if (upper[row] <= bound) continue;
+      const std::uint32_t previous = assigned[row];
       ScanCentres(point, centres, k, dims, assigned[row], upper[row], lower[row]);
+      if (assigned[row] != previous) {
+        --counts[previous];
+        ++counts[assigned[row]];
+        for (std::size_t dim = 0; dim < dims; ++dim) {
+          sums[previous * dims + dim] -= point[dim];
+          sums[assigned[row] * dims + dim] += point[dim];
+        }
+      }
     }
   };
   LloydResult result;
   for (int iteration = 0; iteration < max_iter; ++iteration) {
     result.iterations = iteration + 1;
-    // M-step, summed in row order exactly as plain Lloyd would.
-    std::fill(sums.begin(), sums.end(), 0.0);
-    std::fill(counts.begin(), counts.end(), 0);
-    for (std::size_t row = 0; row < rows; ++row) {
-      const std::uint32_t centre = assigned[row];
-      ++counts[centre];
-      for (std::size_t dim = 0; dim < dims; ++dim) sums[centre * dims + dim] += points[row * dims + dim];
-    }
+    // M-step from the running sums.
     double shift = 0.0;
     for (std::size_t centre = 0; centre < k; ++centre) {
       double moved_squared = 0.0;

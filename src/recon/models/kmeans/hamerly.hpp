@@ -3,7 +3,8 @@
 // 2010). Each point keeps an upper bound u on the distance to its centre and a lower bound l on the distance to
 // any other; after centres move by p_j, u grows by p_a and l shrinks by the largest other move. A point whose
 // u <= max(l, s_a), with s_a half the distance from its centre to the nearest other centre, cannot change cluster
-// and is skipped. The result is exactly Lloyd's: same assignments, same centres (recomputed in row order).
+// and is skipped. Assignments are exactly Lloyd's; centres come from per-cluster sums kept up to date as points
+// move, which differ from a fresh row-order sum only in the last bits.
 #include <cstdint>
 #include <vector>
 
