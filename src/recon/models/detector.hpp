@@ -37,6 +37,9 @@ class Detector {
   virtual void Save(BinaryWriter& writer) const = 0;
 };
 
+/// Turns per-feature credit (>= 0) into contributions: shares of the total, largest first, zero credits left out.
+std::vector<FeatureContribution> ContributionsFromCredit(const std::vector<double>& credit);
+
 /// Reads a detector written by Save, dispatching on its name; throws Corrupt on unknown names or bad data.
 std::unique_ptr<Detector> LoadDetector(const std::string& name, BinaryReader& reader);
 

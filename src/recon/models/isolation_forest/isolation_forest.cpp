@@ -102,15 +102,7 @@ std::vector<FeatureContribution> IsolationForest::Explain(const float* row) cons
       node_idx = child;
     }
   }
-  double total = 0.0;
-  for (const double value : credit) total += value;
-  std::vector<FeatureContribution> contributions;
-  for (std::size_t col_idx = 0; col_idx < feature_count_; ++col_idx) {
-    if (credit[col_idx] > 0.0) contributions.push_back({col_idx, credit[col_idx] / total});
-  }
-  std::stable_sort(contributions.begin(), contributions.end(),
-                   [](const FeatureContribution& a, const FeatureContribution& b) { return a.share > b.share; });
-  return contributions;
+  return ContributionsFromCredit(credit);
 }
 
 void IsolationForest::Save(BinaryWriter& writer) const {

@@ -142,15 +142,7 @@ std::vector<FeatureContribution> LocalOutlierFactor::Explain(const float* row) c
     mean /= static_cast<double>(k_);
     deviation[col_idx] = std::fabs(static_cast<double>(scaled[col_idx]) - mean);
   }
-  double total = 0.0;
-  for (const double value : deviation) total += value;
-  std::vector<FeatureContribution> contributions;
-  for (std::size_t col_idx = 0; col_idx < cols; ++col_idx) {
-    if (deviation[col_idx] > 0.0) contributions.push_back({col_idx, deviation[col_idx] / total});
-  }
-  std::stable_sort(contributions.begin(), contributions.end(),
-                   [](const FeatureContribution& a, const FeatureContribution& b) { return a.share > b.share; });
-  return contributions;
+  return ContributionsFromCredit(deviation);
 }
 
 void LocalOutlierFactor::Save(BinaryWriter& writer) const {
