@@ -126,9 +126,12 @@ void BatchDetector::Process(FeaturedBatch& batch) {
     ++report_.by_status[record.status];
     ++report_.by_severity[record.severity];
   }
-  WriteRows(raw, records, scores, clusters, flagged_rows, stored);
-  report_.flagged += flagged_rows.size();
+  // Queued for the store before the CSV is written: the tickets are already issued, so if writing fails the
+  // anomalies must still reach the store (RunDetect flushes them on failure).
+  const std::size_t first_new = pending_.size();
   pending_.insert(pending_.end(), std::make_move_iterator(stored.begin()), std::make_move_iterator(stored.end()));
+  report_.flagged += flagged_rows.size();
+  WriteRows(raw, records, scores, clusters, flagged_rows, std::span(pending_).subspan(first_new));
   if (pending_.size() >= kStoreFlushAnomalies) Flush();
 }
 
@@ -141,7 +144,7 @@ void BatchDetector::Flush() {
 void BatchDetector::WriteRows(const io::RawBatch& raw, const io::RecordBatch& records,
                               const std::vector<double>& scores, const std::vector<std::int32_t>& clusters,
                               const std::vector<std::size_t>& flagged_rows,
-                              const std::vector<store::AnomalyRecord>& stored) {
+                              std::span<const store::AnomalyRecord> stored) {
   std::size_t next_flagged = 0;
   for (std::size_t row_idx = 0; row_idx < records.RowCount(); ++row_idx) {
     const bool is_flagged = next_flagged < flagged_rows.size() && flagged_rows[next_flagged] == row_idx;

@@ -2,6 +2,7 @@
 // Everything that happens to one batch after its features exist: score, flag, cluster, categorise, resolve, write
 // the anomalies CSV, and hand the anomalies to the store writer. One object per run; batches arrive in file order.
 #include <cstdint>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -35,7 +36,7 @@ class BatchDetector {
  private:
   void WriteRows(const io::RawBatch& raw, const io::RecordBatch& records, const std::vector<double>& scores,
                  const std::vector<std::int32_t>& clusters, const std::vector<std::size_t>& flagged_rows,
-                 const std::vector<store::AnomalyRecord>& stored);
+                 std::span<const store::AnomalyRecord> stored);
 
   const DetectOptions& options_;
   models::ModelBundle& bundle_;

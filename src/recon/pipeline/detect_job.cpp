@@ -144,30 +144,46 @@ DetectReport RunDetect(const Config& base_config, const DetectOptions& options, 
   AsyncStoreWriter store_writer(store::OpenSqliteStore(config.paths.store));
   BatchDetector detector(config, options, bundle, *store, store_writer, run_id, reader.Header(), output, report);
   std::uint64_t rows_valid = 0;
-  while (true) {
-    std::unique_ptr<FeaturedBatch> batch;
-    if (!leading.empty()) {
-      batch = std::move(leading.front());
-      leading.pop_front();
-    } else {
-      ScopedStage stage(report.times, "ingest + features (wait)");
-      batch = source.Next();
-      if (!batch) break;
-      rejects.Write(batch->ingest->errors);
+  try {
+    while (true) {
+      std::unique_ptr<FeaturedBatch> batch;
+      if (!leading.empty()) {
+        batch = std::move(leading.front());
+        leading.pop_front();
+      } else {
+        ScopedStage stage(report.times, "ingest + features (wait)");
+        batch = source.Next();
+        if (!batch) break;
+        rejects.Write(batch->ingest->errors);
+      }
+      detector.Process(*batch);
+      rows_valid += batch->ingest->records.RowCount();
+      if (progress != nullptr) progress->Update("detect", reader.BytesRead(), reader.FileBytes(), rows_valid);
+      source.Recycle(std::move(batch));
     }
-    detector.Process(*batch);
-    rows_valid += batch->ingest->records.RowCount();
-    if (progress != nullptr) progress->Update("detect", reader.BytesRead(), reader.FileBytes(), rows_valid);
-    source.Recycle(std::move(batch));
+    detector.Flush();
+    {
+      ScopedStage stage(report.times, "store (wait)");
+      report.stored_new = store_writer.Finish();
+    }
+    if (progress != nullptr) progress->Done("detect");
+    output.Close();
+    rejects.Close();
+  } catch (const std::exception& failure) {
+    // Keep what was accepted: anomalies already resolved (and ticketed) still go to the store, and the run is
+    // recorded as failed with the reason. The original error is what the caller sees.
+    if (progress != nullptr) progress->Done("detect");
+    try {
+      detector.Flush();
+      report.stored_new = store_writer.Finish();
+      store->FinishRun(run_id, {rows_valid + rejects.Count(), rejects.Count(), report.flagged, report.stored_new,
+                                std::string("failed: ") + failure.what()});
+    } catch (const std::exception& secondary) {
+      logger.Error("run.cleanup_failed", {{"run_id", run_id}, {"error", secondary.what()}});
+    }
+    logger.Error("run.failed", {{"run_id", run_id}, {"error", failure.what()}, {"stored_new", report.stored_new}});
+    throw;
   }
-  detector.Flush();
-  {
-    ScopedStage stage(report.times, "store (wait)");
-    report.stored_new = store_writer.Finish();
-  }
-  if (progress != nullptr) progress->Done("detect");
-  output.Close();
-  rejects.Close();
   report.rows_rejected = rejects.Count();
   report.rows_read = rows_valid + report.rows_rejected;
   report.rejects_by_kind = rejects.CountByKind();

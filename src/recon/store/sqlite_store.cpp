@@ -277,6 +277,12 @@ class SqliteStore final : public Store {
     return tickets;
   }
 
+  std::string RunStatus(std::int64_t run_id) override {
+    Statement query(db_, "SELECT status FROM runs WHERE id = ?");
+    query.Bind(1, run_id);
+    return query.Step() ? query.Text(0) : std::string();
+  }
+
   std::uint64_t CountAnomalies() override { return Count("SELECT COUNT(*) FROM anomalies"); }
   std::uint64_t CountTickets() override { return Count("SELECT COUNT(*) FROM tickets"); }
   std::uint64_t CountRuns() override { return Count("SELECT COUNT(*) FROM runs"); }

@@ -61,6 +61,8 @@ class Store {
   virtual std::size_t InsertAnomalies(std::span<const AnomalyRecord> anomalies) = 0;
   /// The ticket of each anomaly key, issuing the next number of the persistent sequence where none exists yet.
   virtual std::vector<std::string> IssueTickets(std::span<const std::string> anomaly_keys, std::string_view prefix) = 0;
+  /// How run `run_id` ended ("ok", "failed: ..."); empty while it runs or when there is no such run.
+  virtual std::string RunStatus(std::int64_t run_id) = 0;
   virtual std::uint64_t CountAnomalies() = 0;
   virtual std::uint64_t CountTickets() = 0;
   virtual std::uint64_t CountRuns() = 0;

@@ -106,6 +106,30 @@ TEST(DetectJobTest, RejectsAreWrittenWithLineAndReason) {
   EXPECT_EQ(rejects.rows[0][rejects.Column("column")], "QUANTITY_DIFF");
 }
 
+TEST(DetectJobTest, AFailedRunKeepsWhatItAcceptedAndSaysWhy) {
+  testing::TempDir dir;
+  const Config config = ConfigIn(dir);
+  DetectOptions options;
+  options.input = kSample;
+  options.all_rows = true;
+  options.output = "/dev/full";  // every write fails: the disk is full
+  try {
+    RunDetect(config, options, Logger::Null(), nullptr);
+    FAIL() << "writing to a full disk must fail the run";
+  } catch (const Error& error) {
+    EXPECT_EQ(error.Kind(), ErrorKind::kUnavailable);
+  }
+  auto store = store::OpenSqliteStore(config.paths.store);
+  const auto kept = store->CountAnomalies();
+  EXPECT_GT(kept, 0u);  // resolved and ticketed before the failure: not lost
+  EXPECT_EQ(store->RunStatus(1).rfind("failed: ", 0), 0u) << store->RunStatus(1);
+  options.output = dir.File("out.csv");
+  const DetectReport retry = RunDetect(config, options, Logger::Null(), nullptr);
+  EXPECT_EQ(retry.flagged, kept);
+  EXPECT_EQ(retry.stored_new, 0u);
+  EXPECT_EQ(store->RunStatus(2), "ok");
+}
+
 TEST(DetectJobTest, CorruptModelIsRefusedAndNothingIsWritten) {
   testing::TempDir dir;
   const Config config = ConfigIn(dir);
