@@ -17,14 +17,6 @@ std::optional<Category> ParseCategory(std::string_view name) {
   return std::nullopt;
 }
 
-const std::array<Category, kCategoryCount>& AllCategories() {
-  static constexpr std::array<Category, kCategoryCount> kAll = {
-      Category::kRoundingError,  Category::kTimingIssue,      Category::kQuantityMismatch,
-      Category::kPriceMismatch,  Category::kFxRateDifference, Category::kFeeCommissionDifference,
-      Category::kDuplicateEntry, Category::kMissingTrade,     Category::kUnknown};
-  return kAll;
-}
-
 std::string_view SeverityName(Severity severity) {
   switch (severity) {
     case Severity::kLow: return "low";

@@ -23,8 +23,6 @@ inline constexpr std::size_t kCategoryCount = 9;
 std::string_view CategoryName(Category category);
 /// Inverse of CategoryName (exact match); empty for anything off the list.
 std::optional<Category> ParseCategory(std::string_view name);
-/// Every category in enum order.
-const std::array<Category, kCategoryCount>& AllCategories();
 
 /// How urgently a reviewer should look.
 enum class Severity { kLow, kMedium, kHigh, kCritical };

@@ -94,8 +94,6 @@ FeatureParams Validated(FeatureParams params) {
 
 }  // namespace
 
-const char* FeatureName(Feature feature) { return kBaseNames[static_cast<std::size_t>(feature)]; }
-
 void FeatureParams::Validate() const {
   if (rolling_window_trades < 1 || rolling_window_trades > 10000) {
     ThrowInvalidInput("features.rolling_window_trades must be between 1 and 10000");

@@ -49,9 +49,6 @@ enum class Feature : std::size_t {
 };
 inline constexpr std::size_t kBaseFeatureCount = 22;
 
-/// Name of a base feature ("lag_excess_bdays").
-const char* FeatureName(Feature feature);
-
 class FeatureBuilder {
  public:
   /// Validates `params`; throws InvalidInput on unknown categoricals or model features.

@@ -27,13 +27,6 @@ class RecordDecoder {
   /// Decodes every row of `raw` into `out` (cleared first); failing rows are appended to `errors`.
   void Decode(const RawBatch& raw, RecordBatch& out, std::vector<RowError>& errors) const;
 
-  /// Position of a logical field in the file, if present.
-  std::optional<std::size_t> ColumnOf(Field field) const { return columns_[static_cast<std::size_t>(field)]; }
-  /// Number of columns in the header.
-  std::size_t HeaderSize() const { return header_.size(); }
-  /// The header.
-  const std::vector<std::string>& Header() const { return header_; }
-
  private:
   RowError MakeError(const RawBatch& raw, std::size_t row_idx, RowErrorKind kind, std::string column,
                      std::string message) const;

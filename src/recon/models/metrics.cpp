@@ -1,6 +1,7 @@
 #include "recon/models/metrics.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <numeric>
 
 #include "recon/core/error.hpp"
@@ -26,6 +27,19 @@ void CheckInputs(const std::vector<double>& scores, const std::vector<int>& labe
 }
 
 }  // namespace
+
+double QuantileOfSorted(const std::vector<double>& sorted, double q) {
+  RECON_ASSERT(!sorted.empty());
+  const double position = q * static_cast<double>(sorted.size() - 1);
+  const auto lower = static_cast<std::size_t>(std::floor(position));
+  const std::size_t upper = std::min(lower + 1, sorted.size() - 1);
+  return sorted[lower] + (sorted[upper] - sorted[lower]) * (position - static_cast<double>(lower));
+}
+
+double Quantile(std::vector<double> values, double q) {
+  std::sort(values.begin(), values.end());
+  return QuantileOfSorted(values, q);
+}
 
 double RocAuc(const std::vector<double>& scores, const std::vector<int>& labels) {
   CheckInputs(scores, labels);

@@ -11,4 +11,10 @@ double RocAuc(const std::vector<double>& scores, const std::vector<int>& labels)
 /// sklearn.metrics.average_precision_score.
 double AveragePrecision(const std::vector<double>& scores, const std::vector<int>& labels);
 
+/// Quantile q in [0, 1] of already sorted values, interpolated linearly between order statistics (numpy's default).
+double QuantileOfSorted(const std::vector<double>& sorted, double q);
+
+/// Same, of unsorted values (sorts a copy).
+double Quantile(std::vector<double> values, double q);
+
 }  // namespace recon::models

@@ -4,18 +4,9 @@
 #include <cmath>
 
 #include "recon/core/error.hpp"
+#include "recon/models/metrics.hpp"
 
 namespace recon::models {
-namespace {
-
-double QuantileOfSorted(const std::vector<double>& sorted, double q) {
-  const double position = q * static_cast<double>(sorted.size() - 1);
-  const auto lower = static_cast<std::size_t>(std::floor(position));
-  const std::size_t upper = std::min(lower + 1, sorted.size() - 1);
-  return sorted[lower] + (sorted[upper] - sorted[lower]) * (position - static_cast<double>(lower));
-}
-
-}  // namespace
 
 Scaling ParseScaling(const std::string& text, const std::string& field) {
   if (text == "none") return Scaling::kNone;

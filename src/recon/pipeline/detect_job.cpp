@@ -87,9 +87,6 @@ DetectReport RunDetect(const Config& base_config, const DetectOptions& options, 
   report.output_path = options.output.empty() ? config.paths.output : options.output;
   report.rejects_path = options.rejects.empty() ? DefaultRejectsPath(report.output_path) : options.rejects;
   report.model_path = config.paths.model;
-  if (!options.algorithm.empty() && options.algorithm != "iforest" && options.algorithm != "lof") {
-    ThrowInvalidInput("--algo '" + options.algorithm + "' is not available; this build offers: iforest, lof");
-  }
 
   io::CsvReader reader(options.input, config.ingest);
   const io::RecordDecoder decoder(reader.Header(), config.columns, options.input);

@@ -16,21 +16,10 @@
 #include "recon/io/csv_reader.hpp"
 #include "recon/io/record_decoder.hpp"
 #include "recon/models/isolation_forest/isolation_forest.hpp"
+#include "recon/models/metrics.hpp"
 #include "recon/pipeline/featured_batch.hpp"
 
 namespace recon::pipeline {
-namespace {
-
-// Linear-interpolated quantile q in [0, 1] (numpy's default), on a copy.
-double Quantile(std::vector<double> values, double q) {
-  std::sort(values.begin(), values.end());
-  const double position = q * static_cast<double>(values.size() - 1);
-  const auto lower = static_cast<std::size_t>(std::floor(position));
-  const std::size_t upper = std::min(lower + 1, values.size() - 1);
-  return values[lower] + (values[upper] - values[lower]) * (position - static_cast<double>(lower));
-}
-
-}  // namespace
 
 std::string FingerprintFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -71,7 +60,7 @@ models::ModelBundle FitBundle(const Config& config, std::unique_ptr<features::Fe
   bundle.detector = std::move(detector);
   bundle.clusterer = std::move(clusterer);
   bundle.threshold =
-      config.detector.score_threshold.value_or(Quantile(sample_scores, 1.0 - config.detector.contamination));
+      config.detector.score_threshold.value_or(models::Quantile(sample_scores, 1.0 - config.detector.contamination));
   bundle.metadata.source = source;
   bundle.metadata.data_fingerprint = FingerprintFile(source);
   bundle.metadata.created_at = UtcNowIso8601();
