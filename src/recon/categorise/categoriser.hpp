@@ -1,7 +1,7 @@
 #pragma once
 // The seam for categorisation: batch-first, so deduplication, caching and parallelism live in one place and a
-// single trade is simply a batch of one. Implementations: LocalCategoriser (default, offline); an LLM-backed one
-// later, which falls back to the local one.
+// single trade is simply a batch of one. Implementations: LocalCategoriser (default, offline); LlmCategoriser
+// (llm/), which asks an LLM about what the local one is unsure of and falls back to it.
 #include <span>
 #include <string>
 #include <vector>
@@ -18,6 +18,9 @@ struct Categorisation {
   std::string summary;
   double confidence = 0.0;  ///< 0..1
   CategorySource source = CategorySource::kLocal;
+  /// What the local categoriser (numbers + comment) chose. Equal to `category` unless an LLM overruled it; the
+  /// resolver auto-resolves only what both agree on, so no text can talk a break into being closed.
+  Category local_category = Category::kUnknown;
 };
 
 std::string_view SourceName(CategorySource source);
@@ -25,8 +28,8 @@ std::string_view SourceName(CategorySource source);
 class Categoriser {
  public:
   virtual ~Categoriser() = default;
-  /// One categorisation per evidence, in input order.
-  virtual std::vector<Categorisation> Categorise(std::span<const AnomalyEvidence> evidence) const = 0;
+  /// One categorisation per evidence, in input order. Not const: an implementation may cache, count and call out.
+  virtual std::vector<Categorisation> Categorise(std::span<const AnomalyEvidence> evidence) = 0;
 };
 
 }  // namespace recon::categorise

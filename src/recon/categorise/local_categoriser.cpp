@@ -71,10 +71,11 @@ Categorisation LocalCategoriser::Combine(const AnomalyEvidence& evidence,
   result.severity = AssessSeverity(evidence, result.category, params_.severity);
   result.summary = SummariseResolution(evidence, result.category);
   result.source = CategorySource::kLocal;
+  result.local_category = result.category;
   return result;
 }
 
-std::vector<Categorisation> LocalCategoriser::Categorise(std::span<const AnomalyEvidence> evidence) const {
+std::vector<Categorisation> LocalCategoriser::CategoriseAll(std::span<const AnomalyEvidence> evidence) const {
   // Comments repeat heavily ("timing diff", blank, ...): the text model runs once per distinct comment.
   std::unordered_map<std::string_view, std::size_t> comment_slot;
   std::vector<std::string_view> distinct_comments;

@@ -36,7 +36,11 @@ class LocalCategoriser final : public Categoriser {
   /// Trains on exactly `examples` (tests, evaluation).
   LocalCategoriser(LocalCategoriserParams params, const std::vector<LabelledComment>& examples);
 
-  std::vector<Categorisation> Categorise(std::span<const AnomalyEvidence> evidence) const override;
+  std::vector<Categorisation> Categorise(std::span<const AnomalyEvidence> evidence) override {
+    return CategoriseAll(evidence);
+  }
+  /// One categorisation per evidence, in input order (the text model runs once per distinct comment).
+  std::vector<Categorisation> CategoriseAll(std::span<const AnomalyEvidence> evidence) const;
   /// Categorises one anomaly.
   Categorisation CategoriseOne(const AnomalyEvidence& evidence) const;
 

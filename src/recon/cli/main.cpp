@@ -9,6 +9,7 @@
 #include "recon/cli/terminal_progress.hpp"
 #include "recon/core/error.hpp"
 #include "recon/core/logger.hpp"
+#include "recon/pipeline/categorise_job.hpp"
 #include "recon/pipeline/config.hpp"
 #include "recon/pipeline/detect_job.hpp"
 #include "recon/pipeline/eval_job.hpp"
@@ -100,7 +101,19 @@ int main(int argc, char** argv) {
   detect_command->add_option("--rejects", detect.rejects, "rejected rows CSV (default: beside --out)");
   detect_command->add_flag("--all", detect.all_rows, "write every row with flagged 0/1, not only anomalies");
   detect_command->add_option("--algo", detect.algorithm, "detector: iforest | lof (must match a saved model)");
+  detect_command->add_flag("--llm", detect.use_llm, "ask the configured LLM (llm: section) about uncertain anomalies");
   detect_command->add_option("--config", common.config_path, "YAML config file");
+
+  recon::pipeline::CategoriseOptions categorise;
+  auto* categorise_command =
+      app.add_subcommand("categorise", "categorise one anomaly (comment + evidence) and print the verdict as JSON");
+  categorise_command->add_option("comment", categorise.comment, "the break's COMMENT text");
+  categorise_command->add_option("--evidence", categorise.evidence_json,
+                                 "JSON object of evidence: book_quantity, street_quantity, quantity_diff, book_price, "
+                                 "street_price, price_diff, book_amount, street_amount, amount_diff, currency, desk, "
+                                 "lag_excess_bdays, trade_id_repeat, economics_repeat, ...");
+  categorise_command->add_flag("--llm", categorise.use_llm, "ask the configured LLM when the local verdict is unsure");
+  categorise_command->add_option("--config", common.config_path, "YAML config file");
 
   std::string train_input;
   std::string train_model;
@@ -140,6 +153,12 @@ int main(int argc, char** argv) {
       if (!eval_scaling.empty()) config.detector.lof.scaling = recon::models::ParseScaling(eval_scaling, "--scaling");
       if (eval_neighbors != 0) config.detector.lof.n_neighbors = eval_neighbors;
       std::cout << recon::pipeline::RenderEval(recon::pipeline::RunEval(config, eval));
+      return 0;
+    }
+    if (categorise_command->parsed()) {
+      const auto config = ResolveConfig(common.config_path);
+      const auto logger = recon::Logger::Open(config.logging);
+      std::cout << recon::pipeline::RunCategorise(config, categorise, logger) << "\n";
       return 0;
     }
     if (config_command->parsed()) {

@@ -30,8 +30,9 @@ const std::vector<std::string>& BatchDetector::ResultColumns() {
 }
 
 BatchDetector::BatchDetector(const Config& config, const DetectOptions& options, models::ModelBundle& bundle,
-                             store::Store& store, AsyncStoreWriter& store_writer, std::int64_t run_id,
-                             const std::vector<std::string>& header, io::CsvWriter& output, DetectReport& report)
+                             store::Store& store, categorise::Categoriser& categoriser, AsyncStoreWriter& store_writer,
+                             std::int64_t run_id, const std::vector<std::string>& header, io::CsvWriter& output,
+                             DetectReport& report)
     : options_(options),
       bundle_(bundle),
       store_writer_(store_writer),
@@ -39,7 +40,7 @@ BatchDetector::BatchDetector(const Config& config, const DetectOptions& options,
       header_(header),
       output_(output),
       report_(report),
-      categoriser_(config.categoriser),
+      categoriser_(categoriser),
       resolver_(config.resolution, store),
       threads_(ResolveThreadCount(config.threads)) {
   const auto& builder = *bundle.features;
@@ -94,7 +95,8 @@ void BatchDetector::Process(FeaturedBatch& batch) {
     std::vector<resolve::ResolutionInput> inputs(flagged_rows.size());
     for (std::size_t idx = 0; idx < flagged_rows.size(); ++idx) {
       keys[idx] = natural_keys_.KeyOf(raw, records.RawRowIndex(flagged_rows[idx]));
-      inputs[idx] = {keys[idx], evidence[idx].quantity_diff, verdicts[idx].category, verdicts[idx].confidence};
+      inputs[idx] = {keys[idx], evidence[idx].quantity_diff, verdicts[idx].category, verdicts[idx].confidence,
+                     verdicts[idx].local_category};
     }
     resolutions = resolver_.Resolve(inputs);
   }

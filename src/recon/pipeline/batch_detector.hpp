@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "recon/categorise/local_categoriser.hpp"
+#include "recon/categorise/categoriser.hpp"
 #include "recon/io/csv_writer.hpp"
 #include "recon/models/model_bundle.hpp"
 #include "recon/pipeline/anomaly_rows.hpp"
@@ -25,8 +25,8 @@ class BatchDetector {
   static const std::vector<std::string>& ResultColumns();
 
   BatchDetector(const Config& config, const DetectOptions& options, models::ModelBundle& bundle, store::Store& store,
-                AsyncStoreWriter& store_writer, std::int64_t run_id, const std::vector<std::string>& header,
-                io::CsvWriter& output, DetectReport& report);
+                categorise::Categoriser& categoriser, AsyncStoreWriter& store_writer, std::int64_t run_id,
+                const std::vector<std::string>& header, io::CsvWriter& output, DetectReport& report);
 
   /// Scores and resolves one batch, writes its rows and queues its anomalies for the store.
   void Process(FeaturedBatch& batch);
@@ -45,7 +45,7 @@ class BatchDetector {
   const std::vector<std::string>& header_;
   io::CsvWriter& output_;
   DetectReport& report_;
-  const categorise::LocalCategoriser categoriser_;
+  categorise::Categoriser& categoriser_;
   resolve::Resolver resolver_;
   unsigned threads_;
   std::vector<std::string> model_names_;

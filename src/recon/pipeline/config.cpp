@@ -178,6 +178,28 @@ void ReadConfig(const YAML::Node& root, Config& config) {
         .Value("ticket_prefix", resolution.ticket_prefix)
         .Apply();
   });
+  top.Child("llm", [&](const YAML::Node& node, const std::string& path) {
+    auto& llm = config.llm;
+    Section(node, path)
+        .Value("enabled", llm.enabled)
+        .Value("base_url", llm.base_url)
+        .Value("model", llm.model)
+        .Value("api_key_env", llm.api_key_env)
+        .Value("timeout_ms", llm.timeout_ms)
+        .Value("max_concurrency", llm.max_concurrency)
+        .Value("requests_per_minute", llm.requests_per_minute)
+        .Value("tokens_per_minute", llm.tokens_per_minute)
+        .Value("max_retries", llm.max_retries)
+        .Value("backoff_initial_ms", llm.backoff_initial_ms)
+        .Value("backoff_max_ms", llm.backoff_max_ms)
+        .Value("breaker_failures", llm.breaker_failures)
+        .Value("breaker_cooldown_ms", llm.breaker_cooldown_ms)
+        .Value("min_local_confidence", llm.min_local_confidence)
+        .Value("summarise_from_severity", llm.summarise_from_severity)
+        .Value("max_comment_chars", llm.max_comment_chars)
+        .Value("max_output_tokens", llm.max_output_tokens)
+        .Apply();
+  });
   top.Apply();
 }
 
@@ -218,6 +240,7 @@ void Config::Validate() const {
   clustering.Validate();
   categoriser.Validate();
   resolution.Validate();
+  llm.Validate();
 }
 
 Config LoadConfig(const std::string& path) {
@@ -299,6 +322,27 @@ std::string DumpConfig(const Config& config) {
       << resolution.auto_resolve_timing << YAML::Key << "min_auto_resolve_confidence" << YAML::Value
       << resolution.min_auto_resolve_confidence << YAML::Key << "ticket_prefix" << YAML::Value
       << resolution.ticket_prefix << YAML::EndMap;
+  const auto& llm = config.llm;
+  out << YAML::Key << "llm" << YAML::Value << YAML::BeginMap;
+  const auto key = [&out](const char* name, const auto& value) { out << YAML::Key << name << YAML::Value << value; };
+  key("enabled", llm.enabled);
+  key("base_url", llm.base_url);
+  key("model", llm.model);
+  key("api_key_env", llm.api_key_env);
+  key("timeout_ms", llm.timeout_ms);
+  key("max_concurrency", llm.max_concurrency);
+  key("requests_per_minute", llm.requests_per_minute);
+  key("tokens_per_minute", llm.tokens_per_minute);
+  key("max_retries", llm.max_retries);
+  key("backoff_initial_ms", llm.backoff_initial_ms);
+  key("backoff_max_ms", llm.backoff_max_ms);
+  key("breaker_failures", llm.breaker_failures);
+  key("breaker_cooldown_ms", llm.breaker_cooldown_ms);
+  key("min_local_confidence", llm.min_local_confidence);
+  key("summarise_from_severity", llm.summarise_from_severity);
+  key("max_comment_chars", llm.max_comment_chars);
+  key("max_output_tokens", llm.max_output_tokens);
+  out << YAML::EndMap;
   out << YAML::EndMap;
   return std::string(out.c_str()) + "\n";
 }

@@ -11,6 +11,7 @@
 #include "recon/core/schema.hpp"
 #include "recon/features/feature_params.hpp"
 #include "recon/io/csv_reader.hpp"
+#include "recon/llm/llm_params.hpp"
 #include "recon/models/detector.hpp"
 #include "recon/models/isolation_forest/params.hpp"
 #include "recon/models/kmeans/params.hpp"
@@ -57,6 +58,7 @@ struct Config {
   ClusteringParams clustering;
   categorise::LocalCategoriserParams categoriser;
   resolve::ResolveParams resolution;
+  llm::LlmParams llm;
   int threads = 0;  ///< worker threads for scoring and clustering; 0 = all cores
   /// Validates every section; the error names the key.
   void Validate() const;

@@ -139,7 +139,9 @@ DetectReport RunDetect(const Config& base_config, const DetectOptions& options, 
 
   // A second connection: the writer thread's insert transactions must not interleave with ticket issuing here.
   AsyncStoreWriter store_writer(store::OpenSqliteStore(config.paths.store));
-  BatchDetector detector(config, options, bundle, *store, store_writer, run_id, reader.Header(), output, report);
+  RunCategoriser categoriser = MakeRunCategoriser(config, options.use_llm, *store, logger);
+  BatchDetector detector(config, options, bundle, *store, *categoriser.categoriser, store_writer, run_id,
+                         reader.Header(), output, report);
   std::uint64_t rows_valid = 0;
   try {
     while (true) {
@@ -183,6 +185,18 @@ DetectReport RunDetect(const Config& base_config, const DetectOptions& options, 
   }
   report.rows_rejected = rejects.Count();
   report.rows_read = rows_valid + report.rows_rejected;
+  if (categoriser.llm_stats != nullptr) {
+    report.llm = SnapshotLlm(*categoriser.llm_stats, config.llm.model);
+    logger.Info("llm.usage", {{"run_id", run_id},
+                              {"asked", report.llm.asked},
+                              {"cache_hits", report.llm.cache_hits},
+                              {"cache_misses", report.llm.cache_misses},
+                              {"calls", report.llm.calls},
+                              {"retries", report.llm.retries},
+                              {"fallbacks", report.llm.fallbacks},
+                              {"prompt_tokens", report.llm.prompt_tokens},
+                              {"completion_tokens", report.llm.completion_tokens}});
+  }
   report.rejects_by_kind = rejects.CountByKind();
   store->FinishRun(run_id, {report.rows_read, report.rows_rejected, report.flagged, report.stored_new, "ok"});
   report.total_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();

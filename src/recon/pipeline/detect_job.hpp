@@ -7,6 +7,7 @@
 #include <string>
 
 #include "recon/core/logger.hpp"
+#include "recon/pipeline/categoriser_factory.hpp"
 #include "recon/pipeline/config.hpp"
 #include "recon/pipeline/progress.hpp"
 #include "recon/pipeline/stage_timer.hpp"
@@ -20,6 +21,7 @@ struct DetectOptions {
   std::string rejects;    ///< rejects CSV; empty = beside the output, "<output stem>.rejects.csv"
   bool all_rows = false;  ///< write every row (flagged 0/1), not only the anomalies
   std::string algorithm;  ///< must match the model's detector when set
+  bool use_llm = false;   ///< ask the configured LLM about uncertain anomalies even if llm.enabled is false
 };
 
 struct DetectReport {
@@ -37,6 +39,7 @@ struct DetectReport {
   std::map<std::string, std::uint64_t> by_status;
   std::map<std::string, std::uint64_t> by_severity;
   std::map<std::string, std::uint64_t> rejects_by_kind;
+  LlmReport llm;
   StageTimes times;
   double total_seconds = 0.0;
 };

@@ -32,6 +32,21 @@ std::string RenderSummary(const DetectReport& report) {
     std::snprintf(line, sizeof line, "  model loaded from %s\n", report.model_path.c_str());
   }
   out << line;
+  if (report.llm.enabled) {
+    const LlmReport& llm = report.llm;
+    std::snprintf(line, sizeof line,
+                  "  llm (%s): %llu asked, cache %llu hits / %llu misses, %llu calls (%llu retries, %llu rate-limited), "
+                  "%llu fell back to local, tokens %llu in / %llu out\n",
+                  llm.model.c_str(), static_cast<unsigned long long>(llm.asked),
+                  static_cast<unsigned long long>(llm.cache_hits), static_cast<unsigned long long>(llm.cache_misses),
+                  static_cast<unsigned long long>(llm.calls), static_cast<unsigned long long>(llm.retries),
+                  static_cast<unsigned long long>(llm.rate_limited), static_cast<unsigned long long>(llm.fallbacks),
+                  static_cast<unsigned long long>(llm.prompt_tokens),
+                  static_cast<unsigned long long>(llm.completion_tokens));
+    out << line;
+  } else {
+    out << "  categoriser: local (no LLM configured)\n";
+  }
   counts("anomalies by category", report.by_category);
   counts("anomalies by status", report.by_status);
   counts("anomalies by severity", report.by_severity);

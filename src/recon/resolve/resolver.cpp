@@ -27,6 +27,7 @@ std::vector<Resolution> Resolver::Resolve(std::span<const ResolutionInput> anoma
     if (std::fabs(anomaly.quantity_diff) > params_.max_abs_quantity_diff) {
       resolutions[idx].status = kStatusRejectedQuantity;
     } else if (params_.auto_resolve_timing && anomaly.category == categorise::Category::kTimingIssue &&
+               anomaly.local_category == categorise::Category::kTimingIssue &&
                anomaly.confidence >= params_.min_auto_resolve_confidence) {
       resolutions[idx].status = kStatusAutoResolved;
       ticket_keys.push_back(anomaly.anomaly_key);

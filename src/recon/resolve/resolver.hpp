@@ -2,8 +2,9 @@
 // Validation, then resolution, of categorised anomalies:
 //  1. an anomaly whose |QUANTITY_DIFF| exceeds max_abs_quantity_diff is kept but marked
 //     "Rejected: exceeds quantity threshold" (too large to be a break: most likely a feed error to escalate);
-//  2. a Timing Issue whose category confidence reaches min_auto_resolve_confidence is "Auto-Resolved" with a
-//     ticket from the store's persistent sequence;
+//  2. a Timing Issue whose category confidence reaches min_auto_resolve_confidence, and which the local
+//     categoriser (rules on the numbers + comment model) also calls a Timing Issue, is "Auto-Resolved" with a
+//     ticket from the store's persistent sequence (an LLM's word alone never closes a break);
 //  3. everything else is "Pending User Review".
 // The decision is made here, on numbers and confidence, never on words from a categoriser's free text.
 #include <span>
@@ -35,6 +36,7 @@ struct ResolutionInput {
   double quantity_diff = 0.0;
   categorise::Category category = categorise::Category::kUnknown;
   double confidence = 0.0;
+  categorise::Category local_category = categorise::Category::kUnknown;  ///< the local categoriser's own pick
 };
 
 struct Resolution {

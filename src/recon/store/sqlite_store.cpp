@@ -13,7 +13,7 @@
 namespace recon::store {
 namespace {
 
-constexpr int kSchemaVersion = 1;
+constexpr int kSchemaVersion = 2;  // 2: llm_cache (created on open, so a version-1 store upgrades in place)
 constexpr std::size_t kRowsPerTransaction = 2048;
 
 constexpr const char* kSchema = R"SQL(
@@ -71,6 +71,15 @@ CREATE TABLE IF NOT EXISTS anomaly_audit (
   new_status TEXT NOT NULL,
   note TEXT
 );
+CREATE TABLE IF NOT EXISTS llm_cache (
+  key TEXT PRIMARY KEY,
+  category TEXT NOT NULL,
+  severity TEXT NOT NULL,
+  summary TEXT NOT NULL,
+  confidence REAL NOT NULL,
+  model TEXT NOT NULL,
+  created_at TEXT NOT NULL
+);
 )SQL";
 
 class Statement {
@@ -108,6 +117,7 @@ class Statement {
     sqlite3_clear_bindings(statement_);
   }
   std::int64_t Int(int column) const { return sqlite3_column_int64(statement_, column); }
+  double Double(int column) const { return sqlite3_column_double(statement_, column); }
   std::string Text(int column) const {
     const auto* text = sqlite3_column_text(statement_, column);
     return text ? reinterpret_cast<const char*>(text) : "";
@@ -283,6 +293,42 @@ class SqliteStore final : public Store {
     return query.Step() ? query.Text(0) : std::string();
   }
 
+  std::vector<std::optional<CachedVerdict>> FindCachedVerdicts(std::span<const std::string> keys) override {
+    std::vector<std::optional<CachedVerdict>> found(keys.size());
+    Statement query(db_, "SELECT category, severity, summary, confidence, model FROM llm_cache WHERE key = ?");
+    for (std::size_t idx = 0; idx < keys.size(); ++idx) {
+      query.Bind(1, keys[idx]);
+      if (query.Step()) {
+        found[idx] = CachedVerdict{keys[idx], query.Text(0), query.Text(1), query.Text(2), query.Double(3),
+                                   query.Text(4)};
+      }
+      query.Reset();
+    }
+    return found;
+  }
+
+  void SaveCachedVerdicts(std::span<const CachedVerdict> verdicts) override {
+    if (verdicts.empty()) return;
+    const std::string now = UtcNowIso8601();
+    Transaction transaction(*this);
+    Statement insert(db_,
+                     "INSERT INTO llm_cache(key, category, severity, summary, confidence, model, created_at) "
+                     "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(key) DO NOTHING");
+    for (const CachedVerdict& verdict : verdicts) {
+      insert.Bind(1, verdict.key)
+          .Bind(2, verdict.category)
+          .Bind(3, verdict.severity)
+          .Bind(4, verdict.summary)
+          .Bind(5, verdict.confidence)
+          .Bind(6, verdict.model)
+          .Bind(7, now);
+      insert.Step();
+      insert.Reset();
+    }
+    transaction.Commit();
+  }
+
+  std::uint64_t CountCachedVerdicts() override { return Count("SELECT COUNT(*) FROM llm_cache"); }
   std::uint64_t CountAnomalies() override { return Count("SELECT COUNT(*) FROM anomalies"); }
   std::uint64_t CountTickets() override { return Count("SELECT COUNT(*) FROM tickets"); }
   std::uint64_t CountRuns() override { return Count("SELECT COUNT(*) FROM runs"); }

@@ -4,6 +4,7 @@
 // default; a PostgreSQL implementation will share the same contract and test suite.
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -50,6 +51,16 @@ struct AnomalyRecord {
   std::string row_json;  ///< the input row as a JSON object of header -> text
 };
 
+/// An LLM answer kept for reuse, under the SHA-256 key of its question (llm/prompt.hpp).
+struct CachedVerdict {
+  std::string key;
+  std::string category;
+  std::string severity;
+  std::string summary;
+  double confidence = 0.0;
+  std::string model;
+};
+
 class Store {
  public:
   virtual ~Store() = default;
@@ -63,6 +74,11 @@ class Store {
   virtual std::vector<std::string> IssueTickets(std::span<const std::string> anomaly_keys, std::string_view prefix) = 0;
   /// How run `run_id` ended ("ok", "failed: ..."); empty while it runs or when there is no such run.
   virtual std::string RunStatus(std::int64_t run_id) = 0;
+  /// The cached verdict of each key (nullopt where none is stored).
+  virtual std::vector<std::optional<CachedVerdict>> FindCachedVerdicts(std::span<const std::string> keys) = 0;
+  /// Stores verdicts; a key already present keeps its first answer.
+  virtual void SaveCachedVerdicts(std::span<const CachedVerdict> verdicts) = 0;
+  virtual std::uint64_t CountCachedVerdicts() = 0;
   virtual std::uint64_t CountAnomalies() = 0;
   virtual std::uint64_t CountTickets() = 0;
   virtual std::uint64_t CountRuns() = 0;

@@ -87,7 +87,7 @@ TEST(LocalCategoriserTest, ResultsCarrySeveritySummaryConfidenceAndSource) {
   auto e = Matched(100, 50);
   e.amount_diff = 0.02;
   e.comment = "rounding diff";
-  const auto results = categoriser.Categorise(std::vector<AnomalyEvidence>{e, e});
+  const auto results = categoriser.CategoriseAll(std::vector<AnomalyEvidence>{e, e});
   ASSERT_EQ(results.size(), 2u);
   EXPECT_EQ(results[0].category, Category::kRoundingError);
   EXPECT_EQ(results[0].severity, Severity::kLow);
