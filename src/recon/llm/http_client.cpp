@@ -42,6 +42,11 @@ std::size_t ReadHeader(char* data, std::size_t size, std::size_t count, void* us
   return size * count;
 }
 
+int CheckCancelled(void* user, curl_off_t /*dltotal*/, curl_off_t /*dlnow*/, curl_off_t /*ultotal*/,
+                   curl_off_t /*ulnow*/) {
+  return static_cast<const Cancellation*>(user)->Cancelled() ? 1 : 0;
+}
+
 struct HeaderList {
   curl_slist* list = nullptr;
   ~HeaderList() { curl_slist_free_all(list); }
@@ -58,7 +63,7 @@ HttpClient::HttpClient() {
 HttpClient::~HttpClient() { curl_easy_cleanup(static_cast<CURL*>(handle_)); }
 
 HttpResponse HttpClient::PostJson(const std::string& url, const std::vector<std::string>& headers,
-                                  const std::string& body, int timeout_ms) {
+                                  const std::string& body, int timeout_ms, const Cancellation* cancellation) {
   CURL* curl = static_cast<CURL*>(handle_);
   curl_easy_reset(curl);
   HttpResponse response;
@@ -78,6 +83,11 @@ HttpResponse HttpClient::PostJson(const std::string& url, const std::vector<std:
   curl_easy_setopt(curl, CURLOPT_HEADERDATA, &response);
   curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, error_buffer);
   curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
+  if (cancellation != nullptr) {
+    curl_easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, CheckCancelled);
+    curl_easy_setopt(curl, CURLOPT_XFERINFODATA, cancellation);
+    curl_easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
+  }
   const CURLcode code = curl_easy_perform(curl);
   if (code != CURLE_OK) {
     response.status = 0;

@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "recon/core/cancellation.hpp"
+
 namespace recon::llm {
 
 struct HttpResponse {
@@ -23,9 +25,10 @@ class HttpClient {
   HttpClient(const HttpClient&) = delete;
   HttpClient& operator=(const HttpClient&) = delete;
 
-  /// POSTs `body` as application/json with the given extra headers ("Name: value").
+  /// POSTs `body` as application/json with the given extra headers ("Name: value"). A transfer in progress is
+  /// abandoned soon after `cancellation` (optional) is cancelled.
   HttpResponse PostJson(const std::string& url, const std::vector<std::string>& headers, const std::string& body,
-                        int timeout_ms);
+                        int timeout_ms, const Cancellation* cancellation = nullptr);
 
  private:
   void* handle_;  // CURL*, kept opaque so callers do not include curl.h

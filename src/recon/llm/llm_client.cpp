@@ -65,7 +65,12 @@ std::optional<LlmAnswer> LlmClient::Ask(const std::string& request_body, std::ui
       return std::nullopt;
     }
     ++stats.calls;
-    const HttpResponse response = http_.PostJson(url_, headers_, request_body, params_.timeout_ms);
+    const HttpResponse response =
+        http_.PostJson(url_, headers_, request_body, params_.timeout_ms, &shared_.cancellation);
+    if (shared_.cancellation.Cancelled()) {
+      problem = kCancelled;
+      return std::nullopt;
+    }
     if (response.status == 200) {
       const ParsedCompletion parsed = ParseCompletion(response.body);
       stats.prompt_tokens += parsed.usage.prompt_tokens;
