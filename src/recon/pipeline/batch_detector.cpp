@@ -24,8 +24,10 @@ std::string FormatScore(double score) {
 }  // namespace
 
 const std::vector<std::string>& BatchDetector::ResultColumns() {
-  static const std::vector<std::string> kColumns = {"anomaly_score", "flagged", "cluster",   "category",   "severity",
-                                                    "summary",       "status",  "ticket_id", "explanation"};
+  // category_source (local, llm, cache) comes last so the documented column order stays intact.
+  static const std::vector<std::string> kColumns = {"anomaly_score", "flagged", "cluster",     "category",
+                                                    "severity",      "summary", "status",      "ticket_id",
+                                                    "explanation",   "category_source"};
   return kColumns;
 }
 
@@ -159,11 +161,11 @@ void BatchDetector::WriteRows(const io::RawBatch& raw, const io::RecordBatch& re
     if (is_flagged) {
       const store::AnomalyRecord& record = stored[next_flagged++];
       for (const std::string* value : {&record.category, &record.severity, &record.summary, &record.status,
-                                       &record.ticket_id, &record.explanation}) {
+                                       &record.ticket_id, &record.explanation, &record.category_source}) {
         output_.Field(*value);
       }
     } else {
-      for (int empty = 0; empty < 6; ++empty) output_.Field("");
+      for (int empty = 0; empty < 7; ++empty) output_.Field("");
     }
     output_.EndRow();
   }
