@@ -5,10 +5,12 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <map>
 #include <set>
 
 #include "recon/models/metrics.hpp"
 #include "support/csv_table.hpp"
+#include "support/fake_llm_server.hpp"
 #include "support/temp_dir.hpp"
 
 namespace recon {
@@ -124,6 +126,52 @@ TEST_F(DetectEndToEnd, BadInputGivesClearErrorsAndExitCodes) {
   result = RunShell(dir, Recon() + " --config bad.yaml detect empty.csv");
   EXPECT_EQ(result.exit_code, 2);
   EXPECT_NE(result.output.find("detector.trees"), std::string::npos) << result.output;
+}
+
+std::uint64_t CountWhere(const std::string& db, const std::string& table, const std::string& where) {
+  testing::TempDir scratch;
+  const auto result =
+      RunShell(scratch, "sqlite3 '" + db + "' \"SELECT COUNT(*) FROM " + table + " WHERE " + where + "\"");
+  return std::stoull(result.output);
+}
+
+TEST_F(DetectEndToEnd, WithAnLlmOnlyTheUncertainResidueIsAskedAndARerunAsksNothing) {
+  testing::TempDir dir;
+  testing::FakeLlmServer server;
+  const std::string input = data_dir_->File("trades.csv");
+  server.Control({{"oracle", input}});  // answers each trade's true category
+  dir.Write("llm.yaml", "llm:\n  base_url: " + server.BaseUrl() + "\n  model: fake\n  api_key_env: RECON_TEST_KEY\n");
+  const std::string detect = "RECON_TEST_KEY=secret-123 " + Recon() + " --config llm.yaml detect '" + input + "' --llm";
+  const auto first = RunShell(dir, detect + " --out first.csv");
+  ASSERT_EQ(first.exit_code, 0) << first.output;
+  EXPECT_NE(first.output.find("llm (fake):"), std::string::npos) << first.output;
+
+  const auto table = testing::ReadCsvTable(dir.File("first.csv"));
+  std::map<std::string, std::size_t> sources;
+  for (const auto& row : table.rows) ++sources[row[table.Column("category_source")]];
+  const auto requests = server.Requests();
+  const std::size_t calls = requests.size();
+  std::printf("LLM e2e: %zu anomalies, %zu answered by the LLM, %zu calls\n", table.rows.size(), sources["llm"], calls);
+  EXPECT_GT(sources["llm"], 0u);
+  EXPECT_GT(sources["local"], sources["llm"]);  // local first: the LLM only sees the uncertain residue
+  EXPECT_GT(calls, 0u);
+  EXPECT_LE(calls, table.rows.size() / 5) << "the issue's target: calls for at most 20% of flagged anomalies";
+  EXPECT_EQ(requests[0]["authorization"], "Bearer secret-123");
+  for (const auto& entry : std::filesystem::directory_iterator(dir.File("var/log"))) {
+    EXPECT_EQ(testing::ReadFile(entry.path().string()).find("secret-123"), std::string::npos) << entry.path();
+  }
+  const std::string db = dir.File("var/recon.db");
+  EXPECT_EQ(CountRows(db, "llm_cache"), calls);  // every question asked once, every answer kept
+  EXPECT_EQ(CountWhere(db, "anomalies", "category_source = 'llm'"), sources["llm"]);
+
+  const auto second = RunShell(dir, detect + " --out second.csv");
+  ASSERT_EQ(second.exit_code, 0) << second.output;
+  EXPECT_EQ(server.Requests().size(), calls) << "a rerun is answered from the cache";
+  const auto again = testing::ReadCsvTable(dir.File("second.csv"));
+  std::map<std::string, std::size_t> again_sources;
+  for (const auto& row : again.rows) ++again_sources[row[again.Column("category_source")]];
+  EXPECT_EQ(again_sources["cache"], sources["llm"]);
+  EXPECT_EQ(again_sources["llm"], 0u);
 }
 
 TEST_F(DetectEndToEnd, TrainThenDetectUsesTheSavedModel) {
