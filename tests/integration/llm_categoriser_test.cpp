@@ -103,6 +103,32 @@ TEST_F(LlmCategoriserTest, OnlyUncertainAnomaliesAreAskedAndEachResultNamesItsSo
   EXPECT_EQ(categoriser->Stats().completion_tokens, 40u);
 }
 
+TEST_F(LlmCategoriserTest, SevereConfidentAnomaliesCanGetTheLlmsSummaryButKeepTheirLocalCategory) {
+  AnomalyEvidence severe = Break(1);
+  severe.book_amount = 50'000'000;  // a critical amount at risk
+  severe.street_amount = 40'000'000;
+  severe.amount_diff = 10'000'000;
+  severe.comment = "price mismatch: broker filled at a different price";
+  const categorise::LocalCategoriser local{categorise::LocalCategoriserParams{}};
+  const auto local_verdict = local.CategoriseOne(severe);
+  ASSERT_GE(local_verdict.severity, categorise::Severity::kHigh);
+  LlmParams params = Params();
+  params.min_local_confidence = 0.0;  // no anomaly is uncertain
+  auto quiet = Make(params);
+  EXPECT_EQ(quiet->Categorise(std::vector<AnomalyEvidence>{severe})[0].summary, local_verdict.summary);
+  EXPECT_EQ(server_.Requests().size(), 0u);
+
+  params.summarise_from_severity = "high";
+  params.model = "summary-model";  // a separate cache entry from any earlier answer
+  auto summarising = Make(params);
+  const auto result = summarising->Categorise(std::vector<AnomalyEvidence>{severe})[0];
+  EXPECT_EQ(server_.Requests().size(), 1u);
+  EXPECT_EQ(result.summary, "Prices differ between book and street; confirm the execution price with the broker.");
+  EXPECT_EQ(result.category, local_verdict.category);
+  EXPECT_EQ(result.severity, local_verdict.severity);
+  EXPECT_EQ(result.source, CategorySource::kLocal);  // the category is still the local one's
+}
+
 TEST_F(LlmCategoriserTest, IdenticalQuestionsAreAskedOnceAndTheCacheSurvivesARestart) {
   std::vector<AnomalyEvidence> evidence;
   for (int idx = 0; idx < 6; ++idx) {
