@@ -7,11 +7,11 @@ set -euo pipefail
 
 packages=(
   g++ cmake ninja-build ccache pkg-config git python3 sqlite3
-  libyaml-cpp-dev libspdlog-dev libfmt-dev libcli11-dev nlohmann-json3-dev libsqlite3-dev libssl-dev libnanoflann-dev libcurl4-openssl-dev
+  libyaml-cpp-dev libspdlog-dev libfmt-dev libcli11-dev nlohmann-json3-dev libsqlite3-dev libssl-dev libnanoflann-dev libcurl4-openssl-dev libboost-dev
   libgtest-dev libgmock-dev libbenchmark-dev
 )
 if [[ "${1:-}" == "--bench" ]]; then
-  packages+=(python3-sklearn python3-pandas python3-yaml time)
+  packages+=(python3-sklearn python3-pandas python3-yaml time wrk python3-fastapi python3-uvicorn python3-websockets)
 fi
 
 missing=()

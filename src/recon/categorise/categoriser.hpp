@@ -30,6 +30,8 @@ class Categoriser {
   virtual ~Categoriser() = default;
   /// One categorisation per evidence, in input order. Not const: an implementation may cache, count and call out.
   virtual std::vector<Categorisation> Categorise(std::span<const AnomalyEvidence> evidence) = 0;
+  /// Stops outstanding external calls (shutdown); their anomalies keep a local verdict. Local ones: nothing to do.
+  virtual void Cancel() {}
 };
 
 }  // namespace recon::categorise

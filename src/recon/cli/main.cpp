@@ -14,6 +14,8 @@
 #include "recon/pipeline/detect_job.hpp"
 #include "recon/pipeline/eval_job.hpp"
 #include "recon/pipeline/trainer.hpp"
+#include "recon/server/server.hpp"
+#include "recon/service/scoring_service.hpp"
 
 namespace {
 
@@ -84,6 +86,24 @@ int RunTrain(const CommonOptions& common, const std::string& input, std::string 
   return 0;
 }
 
+int RunServe(const CommonOptions& common, bool use_llm, int port) {
+  auto config = ResolveConfig(common.config_path);
+  if (port >= 0) config.server.port = port;
+  config.Validate();
+  const auto logger = recon::Logger::Open(config.logging);
+  recon::service::ScoringService service(config, logger, use_llm);
+  recon::server::Server server(config, logger, service,
+                               recon::server::ApiKeys::FromEnvironment(config.server.api_keys_env));
+  server.Start();
+  // One line for people and scripts (with server.port 0 this is how the port is learnt).
+  std::printf("recon serve: listening on http://%s:%u (model %s)\n", config.server.host.c_str(), server.Port(),
+              service.Ready() ? "loaded" : "missing: degraded");
+  std::fflush(stdout);
+  server.RunUntilSignalled();
+  if (!common.quiet) std::printf("recon serve: stopped\n");
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -137,6 +157,13 @@ int main(int argc, char** argv) {
   eval_command->add_option("--n-neighbors", eval_neighbors, "LOF k");
   eval_command->add_option("--config", common.config_path, "YAML config file");
 
+  bool serve_llm = false;
+  int serve_port = -1;
+  auto* serve_command = app.add_subcommand("serve", "serve the REST and WebSocket API (server: section)");
+  serve_command->add_flag("--llm", serve_llm, "ask the configured LLM about uncertain anomalies");
+  serve_command->add_option("--port", serve_port, "port (default: server.port; 0 = any free port)");
+  serve_command->add_option("--config", common.config_path, "YAML config file");
+
   auto* config_command = app.add_subcommand("config", "print the effective configuration as YAML");
   config_command->add_option("--config", common.config_path, "YAML config file");
 
@@ -155,6 +182,7 @@ int main(int argc, char** argv) {
       std::cout << recon::pipeline::RenderEval(recon::pipeline::RunEval(config, eval));
       return 0;
     }
+    if (serve_command->parsed()) return RunServe(common, serve_llm, serve_port);
     if (categorise_command->parsed()) {
       const auto config = ResolveConfig(common.config_path);
       const auto logger = recon::Logger::Open(config.logging);

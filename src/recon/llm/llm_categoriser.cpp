@@ -94,7 +94,11 @@ std::vector<Categorisation> LlmCategoriser::Categorise(std::span<const AnomalyEv
 
   std::vector<std::string> keys;
   for (const Question& question : questions) keys.push_back(question.key);
-  const auto cached = cache_.FindCachedVerdicts(keys);
+  std::vector<std::optional<store::CachedVerdict>> cached;
+  {
+    std::lock_guard lock(cache_mutex_);
+    cached = cache_.FindCachedVerdicts(keys);
+  }
   for (std::size_t q_idx = 0; q_idx < questions.size(); ++q_idx) {
     if (!cached[q_idx]) continue;
     const auto category = categorise::ParseCategory(cached[q_idx]->category);
@@ -122,7 +126,10 @@ std::vector<Categorisation> LlmCategoriser::Categorise(std::span<const AnomalyEv
                      std::string(categorise::SeverityName(question.answer->severity)), question.answer->summary,
                      question.answer->confidence, params_.model});
   }
-  cache_.SaveCachedVerdicts(fresh);
+  {
+    std::lock_guard lock(cache_mutex_);
+    cache_.SaveCachedVerdicts(fresh);
+  }
 
   for (const auto& [anomaly, q_idx] : routed) {
     const Question& question = questions[q_idx];

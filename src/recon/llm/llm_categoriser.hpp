@@ -5,7 +5,9 @@
 // are reused, and the rest are asked by a bounded pool of workers, results kept in input order. Whatever the LLM
 // cannot answer (down, rate-limited beyond the retries, invalid twice, breaker open, cancelled) keeps the local
 // verdict, so a batch never fails because of the LLM. Each result records its source: llm, cache or local.
+// Thread-safe: the service categorises concurrent requests; cache reads and writes share one lock.
 #include <memory>
+#include <mutex>
 #include <string>
 
 #include "recon/categorise/categoriser.hpp"
@@ -26,7 +28,7 @@ class LlmCategoriser final : public categorise::Categoriser {
   /// Counters since construction.
   const LlmStats& Stats() const { return shared_.stats; }
   /// Stops asking: waiting and sleeping workers return at once and their anomalies keep the local verdict.
-  void Cancel();
+  void Cancel() override;
 
  private:
   struct Question;
@@ -36,6 +38,7 @@ class LlmCategoriser final : public categorise::Categoriser {
   LlmParams params_;
   std::unique_ptr<categorise::LocalCategoriser> local_;
   store::Store& cache_;
+  std::mutex cache_mutex_;  // one store connection: its transactions must not interleave
   std::string api_key_;
   const Logger& logger_;
   LlmShared shared_;

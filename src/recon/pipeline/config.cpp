@@ -200,10 +200,40 @@ void ReadConfig(const YAML::Node& root, Config& config) {
         .Value("max_output_tokens", llm.max_output_tokens)
         .Apply();
   });
+  top.Child("server", [&](const YAML::Node& node, const std::string& path) {
+    auto& server = config.server;
+    Section(node, path)
+        .Value("host", server.host)
+        .Value("port", server.port)
+        .Value("threads", server.threads)
+        .Value("body_limit_bytes", server.body_limit_bytes)
+        .Value("read_timeout_ms", server.read_timeout_ms)
+        .Value("api_keys_env", server.api_keys_env)
+        .Value("ws_max_queued_messages", server.ws_max_queued_messages)
+        .Value("max_batch_trades", server.max_batch_trades)
+        .Value("train_data", server.train_data)
+        .Value("shutdown_grace_ms", server.shutdown_grace_ms)
+        .Apply();
+  });
   top.Apply();
 }
 
 }  // namespace
+
+void ServerParams::Validate() const {
+  if (host.empty()) ThrowInvalidInput("server.host must not be empty");
+  if (port < 0 || port > 65535) ThrowInvalidInput("server.port must be between 0 and 65535");
+  if (threads < 0 || threads > 1024) ThrowInvalidInput("server.threads must be between 0 (all cores) and 1024");
+  if (body_limit_bytes < 1024 || body_limit_bytes > (1ULL << 30)) {
+    ThrowInvalidInput("server.body_limit_bytes must be between 1024 and 1073741824");
+  }
+  if (read_timeout_ms < 100) ThrowInvalidInput("server.read_timeout_ms must be at least 100");
+  if (ws_max_queued_messages < 1) ThrowInvalidInput("server.ws_max_queued_messages must be at least 1");
+  if (max_batch_trades < 1 || max_batch_trades > 1000000) {
+    ThrowInvalidInput("server.max_batch_trades must be between 1 and 1000000");
+  }
+  if (shutdown_grace_ms < 0) ThrowInvalidInput("server.shutdown_grace_ms must be >= 0");
+}
 
 void DetectorParams::Validate() const {
   if (algorithm != "iforest" && algorithm != "lof") {
@@ -241,6 +271,7 @@ void Config::Validate() const {
   categoriser.Validate();
   resolution.Validate();
   llm.Validate();
+  server.Validate();
 }
 
 Config LoadConfig(const std::string& path) {
@@ -342,6 +373,19 @@ std::string DumpConfig(const Config& config) {
   key("summarise_from_severity", llm.summarise_from_severity);
   key("max_comment_chars", llm.max_comment_chars);
   key("max_output_tokens", llm.max_output_tokens);
+  out << YAML::EndMap;
+  const auto& server = config.server;
+  out << YAML::Key << "server" << YAML::Value << YAML::BeginMap;
+  key("host", server.host);
+  key("port", server.port);
+  key("threads", server.threads);
+  key("body_limit_bytes", server.body_limit_bytes);
+  key("read_timeout_ms", server.read_timeout_ms);
+  key("api_keys_env", server.api_keys_env);
+  key("ws_max_queued_messages", server.ws_max_queued_messages);
+  key("max_batch_trades", server.max_batch_trades);
+  key("train_data", server.train_data);
+  key("shutdown_grace_ms", server.shutdown_grace_ms);
   out << YAML::EndMap;
   out << YAML::EndMap;
   return std::string(out.c_str()) + "\n";

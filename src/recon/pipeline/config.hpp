@@ -48,6 +48,21 @@ struct ClusteringParams {
   void Validate() const;
 };
 
+/// `recon serve` (section `server:`).
+struct ServerParams {
+  std::string host = "127.0.0.1";         ///< bind address; anything but loopback requires API keys
+  int port = 8000;                        ///< 0 = any free port (printed at start-up)
+  int threads = 0;                        ///< I/O threads; 0 = all cores
+  std::size_t body_limit_bytes = 8 << 20;  ///< larger request bodies get 413
+  int read_timeout_ms = 30000;            ///< a request (or WebSocket message) must arrive within this
+  std::string api_keys_env = "RECON_API_KEYS";  ///< env var with comma-separated API keys (Bearer)
+  std::size_t ws_max_queued_messages = 1024;    ///< a subscriber further behind than this is disconnected
+  std::size_t max_batch_trades = 10000;         ///< trades per /batch_anomaly/ request
+  std::string train_data;       ///< CSV to train on at start-up when the model is missing ("" = start degraded)
+  int shutdown_grace_ms = 10000;  ///< how long in-flight requests may take to finish on SIGTERM
+  void Validate() const;
+};
+
 struct Config {
   PathParams paths;
   LoggingParams logging;
@@ -59,6 +74,7 @@ struct Config {
   categorise::LocalCategoriserParams categoriser;
   resolve::ResolveParams resolution;
   llm::LlmParams llm;
+  ServerParams server;
   int threads = 0;  ///< worker threads for scoring and clustering; 0 = all cores
   /// Validates every section; the error names the key.
   void Validate() const;

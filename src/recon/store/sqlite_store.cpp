@@ -56,6 +56,7 @@ CREATE TABLE IF NOT EXISTS anomalies (
 );
 CREATE INDEX IF NOT EXISTS anomalies_status ON anomalies(status);
 CREATE INDEX IF NOT EXISTS anomalies_category ON anomalies(category);
+CREATE INDEX IF NOT EXISTS audit_key ON anomaly_audit(anomaly_key);
 CREATE TABLE IF NOT EXISTS tickets (
   id INTEGER PRIMARY KEY AUTOINCREMENT,
   anomaly_key TEXT NOT NULL UNIQUE,
@@ -328,12 +329,113 @@ class SqliteStore final : public Store {
     transaction.Commit();
   }
 
+  std::pair<std::vector<StoredAnomaly>, std::uint64_t> ListAnomalies(const AnomalyFilter& filter) override {
+    // Each condition is neutral when its parameter is empty, so one prepared statement serves every filter.
+    constexpr const char* kWhere =
+        " WHERE (?1 = '' OR status = ?1) AND (?2 = '' OR category = ?2) AND (?3 = '' OR desk = ?3)"
+        " AND (?4 = '' OR trade_date >= ?4) AND (?5 = '' OR trade_date <= ?5)";
+    auto bind_filter = [&filter](Statement& statement) {
+      statement.Bind(1, filter.status)
+          .Bind(2, filter.category)
+          .Bind(3, filter.desk)
+          .Bind(4, filter.trade_date_from)
+          .Bind(5, filter.trade_date_to);
+    };
+    Statement count(db_, (std::string("SELECT COUNT(*) FROM anomalies") + kWhere).c_str());
+    bind_filter(count);
+    const std::uint64_t total = count.Step() ? static_cast<std::uint64_t>(count.Int(0)) : 0;
+    Statement query(db_, (std::string(kSelectAnomaly) + kWhere + " ORDER BY id DESC LIMIT ?6 OFFSET ?7").c_str());
+    bind_filter(query);
+    query.Bind(6, static_cast<std::int64_t>(filter.limit)).Bind(7, static_cast<std::int64_t>(filter.offset));
+    std::vector<StoredAnomaly> anomalies;
+    while (query.Step()) anomalies.push_back(ReadAnomaly(query));
+    return {std::move(anomalies), total};
+  }
+
+  std::optional<StoredAnomaly> GetAnomaly(std::int64_t id) override {
+    Statement query(db_, (std::string(kSelectAnomaly) + " WHERE id = ?").c_str());
+    query.Bind(1, id);
+    if (!query.Step()) return std::nullopt;
+    return ReadAnomaly(query);
+  }
+
+  std::optional<std::int64_t> FindAnomalyId(std::string_view natural_key) override {
+    Statement query(db_, "SELECT id FROM anomalies WHERE natural_key = ?");
+    query.Bind(1, natural_key);
+    if (!query.Step()) return std::nullopt;
+    return query.Int(0);
+  }
+
+  std::optional<StoredAnomaly> RecordFeedback(std::int64_t id, std::string_view new_status, std::string_view reviewer,
+                                              std::string_view note) override {
+    Transaction transaction(*this);
+    Statement find(db_, "SELECT natural_key, status FROM anomalies WHERE id = ?");
+    find.Bind(1, id);
+    if (!find.Step()) return std::nullopt;
+    const std::string key = find.Text(0);
+    const std::string old_status = find.Text(1);
+    const std::string now = UtcNowIso8601();
+    Statement update(db_, "UPDATE anomalies SET status = ?, updated_at = ? WHERE id = ?");
+    update.Bind(1, new_status).Bind(2, now).Bind(3, id);
+    update.Step();
+    Statement audit(db_,
+                    "INSERT INTO anomaly_audit(anomaly_key, at, actor, old_status, new_status, note) "
+                    "VALUES (?, ?, ?, ?, ?, ?)");
+    audit.Bind(1, key).Bind(2, now).Bind(3, reviewer).Bind(4, old_status).Bind(5, new_status).Bind(6, note);
+    audit.Step();
+    transaction.Commit();
+    return GetAnomaly(id);
+  }
+
+  std::vector<AuditEntry> AuditTrail(std::int64_t id) override {
+    Statement query(db_,
+                    "SELECT a.at, a.actor, COALESCE(a.old_status, ''), a.new_status, COALESCE(a.note, '') "
+                    "FROM anomaly_audit a JOIN anomalies n ON n.natural_key = a.anomaly_key WHERE n.id = ? "
+                    "ORDER BY a.id");
+    query.Bind(1, id);
+    std::vector<AuditEntry> trail;
+    while (query.Step()) trail.push_back({query.Text(0), query.Text(1), query.Text(2), query.Text(3), query.Text(4)});
+    return trail;
+  }
+
   std::uint64_t CountCachedVerdicts() override { return Count("SELECT COUNT(*) FROM llm_cache"); }
   std::uint64_t CountAnomalies() override { return Count("SELECT COUNT(*) FROM anomalies"); }
   std::uint64_t CountTickets() override { return Count("SELECT COUNT(*) FROM tickets"); }
   std::uint64_t CountRuns() override { return Count("SELECT COUNT(*) FROM runs"); }
 
  private:
+  static constexpr const char* kSelectAnomaly =
+      "SELECT id, natural_key, first_run_id, source, line, trade_id, trade_date, desk, score, cluster, category, "
+      "category_source, confidence, severity, summary, status, COALESCE(ticket_id, ''), explanation, row_json, "
+      "created_at, updated_at FROM anomalies";
+
+  static StoredAnomaly ReadAnomaly(const Statement& row) {
+    StoredAnomaly stored;
+    stored.id = row.Int(0);
+    AnomalyRecord& record = stored.record;
+    record.natural_key = row.Text(1);
+    record.run_id = row.Int(2);
+    record.source = row.Text(3);
+    record.line = static_cast<std::uint64_t>(row.Int(4));
+    record.trade_id = row.Text(5);
+    record.trade_date = row.Text(6);
+    record.desk = row.Text(7);
+    record.score = row.Double(8);
+    record.cluster = static_cast<int>(row.Int(9));
+    record.category = row.Text(10);
+    record.category_source = row.Text(11);
+    record.confidence = row.Double(12);
+    record.severity = row.Text(13);
+    record.summary = row.Text(14);
+    record.status = row.Text(15);
+    record.ticket_id = row.Text(16);
+    record.explanation = row.Text(17);
+    record.row_json = row.Text(18);
+    stored.created_at = row.Text(19);
+    stored.updated_at = row.Text(20);
+    return stored;
+  }
+
   class Transaction {
    public:
     explicit Transaction(SqliteStore& store) : store_(store) { Begin(); }

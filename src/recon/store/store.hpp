@@ -7,6 +7,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <utility>
 #include <string_view>
 #include <vector>
 
@@ -61,6 +62,34 @@ struct CachedVerdict {
   std::string model;
 };
 
+/// Which stored anomalies to list (empty strings match everything; dates are ISO yyyy-mm-dd, inclusive).
+struct AnomalyFilter {
+  std::string status;
+  std::string category;
+  std::string desk;
+  std::string trade_date_from;
+  std::string trade_date_to;
+  std::size_t limit = 50;
+  std::size_t offset = 0;
+};
+
+/// An anomaly as stored, with its row id and timestamps.
+struct StoredAnomaly {
+  std::int64_t id = 0;
+  AnomalyRecord record;
+  std::string created_at;
+  std::string updated_at;
+};
+
+/// One line of an anomaly's audit trail.
+struct AuditEntry {
+  std::string at;
+  std::string actor;
+  std::string old_status;
+  std::string new_status;
+  std::string note;
+};
+
 class Store {
  public:
   virtual ~Store() = default;
@@ -74,6 +103,17 @@ class Store {
   virtual std::vector<std::string> IssueTickets(std::span<const std::string> anomaly_keys, std::string_view prefix) = 0;
   /// How run `run_id` ended ("ok", "failed: ..."); empty while it runs or when there is no such run.
   virtual std::string RunStatus(std::int64_t run_id) = 0;
+  /// Anomalies matching `filter`, newest first, and how many match in all (for pagination).
+  virtual std::pair<std::vector<StoredAnomaly>, std::uint64_t> ListAnomalies(const AnomalyFilter& filter) = 0;
+  virtual std::optional<StoredAnomaly> GetAnomaly(std::int64_t id) = 0;
+  /// Row id of the anomaly with `natural_key`, when stored.
+  virtual std::optional<std::int64_t> FindAnomalyId(std::string_view natural_key) = 0;
+  /// A reviewer's decision: sets the status and appends an audit row (actor, old and new status, note) in one
+  /// transaction. Returns the updated anomaly, or nullopt when there is no such id.
+  virtual std::optional<StoredAnomaly> RecordFeedback(std::int64_t id, std::string_view new_status,
+                                                      std::string_view reviewer, std::string_view note) = 0;
+  /// The audit trail of an anomaly, oldest first.
+  virtual std::vector<AuditEntry> AuditTrail(std::int64_t id) = 0;
   /// The cached verdict of each key (nullopt where none is stored).
   virtual std::vector<std::optional<CachedVerdict>> FindCachedVerdicts(std::span<const std::string> keys) = 0;
   /// Stores verdicts; a key already present keeps its first answer.

@@ -1,0 +1,75 @@
+#pragma once
+// The HTTP API: one route table (routes.cpp reads like the API index) and one error funnel. Handle never throws:
+// a recon::Error becomes a status and a JSON body by its kind, anything else a 500 with a generic message.
+#include <functional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "recon/pipeline/config.hpp"
+#include "recon/server/api_keys.hpp"
+#include "recon/server/http_types.hpp"
+#include "recon/server/metrics.hpp"
+#include "recon/service/scoring_service.hpp"
+
+namespace recon::server {
+
+class Api {
+ public:
+  Api(service::ScoringService& service, const pipeline::Config& config, ApiKeys keys, const Logger& logger);
+
+  /// Answers one request (routing, auth, errors, metrics).
+  Response Handle(const Request& request);
+  /// Whether a request may open a WebSocket (same keys; `api_key` query parameter accepted too).
+  bool AuthorisedUpgrade(const Request& request) const;
+  /// Whether the route of `request` does work worth taking off the I/O thread (scoring, store queries).
+  static bool IsHeavy(const Request& request);
+
+  Metrics& GetMetrics() { return metrics_; }
+  service::ScoringService& Service() { return service_; }
+
+ private:
+  using PathParams = std::vector<std::string>;  // path placeholders, in order
+  struct Route {
+    http::verb method;
+    std::vector<std::string> segments;  // "{id}" matches a positive integer
+    std::string name;
+    Response (Api::*handler)(const Request&, const PathParams&);
+    bool needs_auth;
+  };
+  Response Dispatch(const Request& request, std::string& route_name);
+
+  Response Health(const Request& request, const PathParams& params);
+  Response Realtime(const Request& request, const PathParams& params);
+  Response Batch(const Request& request, const PathParams& params);
+  Response ListAnomalies(const Request& request, const PathParams& params);
+  Response GetAnomaly(const Request& request, const PathParams& params);
+  Response Feedback(const Request& request, const PathParams& params);
+  Response MetricsText(const Request& request, const PathParams& params);
+  Response OpenApi(const Request& request, const PathParams& params);
+  Response Docs(const Request& request, const PathParams& params);
+
+  service::ScoringService& service_;
+  const pipeline::Config& config_;
+  ApiKeys keys_;
+  const Logger& logger_;
+  std::vector<Route> routes_;
+  Metrics metrics_;
+};
+
+/// The OpenAPI 3.1 document of every endpoint and schema (the trade schema follows the configured columns).
+nlohmann::json OpenApiDocument(const ColumnMapping& columns);
+/// A readable HTML page of the document (/docs), self-contained (no CDN: the service may run offline).
+std::string DocsPage();
+
+/// Splits "/a/b?x=1&y=2" into the path and decoded query parameters.
+struct Target {
+  std::string path;
+  std::vector<std::pair<std::string, std::string>> query;
+  /// The value of `name`, or "" when absent.
+  std::string Query(std::string_view name) const;
+};
+Target ParseTarget(std::string_view target);
+
+}  // namespace recon::server

@@ -1,0 +1,281 @@
+// The endpoint handlers of the HTTP API.
+#include <cctype>
+#include <charconv>
+#include <map>
+
+#include "recon/categorise/category.hpp"
+#include "recon/core/date.hpp"
+#include "recon/core/error.hpp"
+#include "recon/server/api.hpp"
+#include "recon/server/responses.hpp"
+
+namespace recon::server {
+namespace {
+
+using nlohmann::json;
+
+constexpr std::size_t kMaxPageSize = 500;
+
+std::string PercentDecode(std::string_view text) {
+  std::string out;
+  for (std::size_t idx = 0; idx < text.size(); ++idx) {
+    if (text[idx] == '+') {
+      out += ' ';
+    } else if (text[idx] == '%' && idx + 2 < text.size() && std::isxdigit(static_cast<unsigned char>(text[idx + 1])) &&
+               std::isxdigit(static_cast<unsigned char>(text[idx + 2]))) {
+      out += static_cast<char>(std::stoi(std::string(text.substr(idx + 1, 2)), nullptr, 16));
+      idx += 2;
+    } else {
+      out += text[idx];
+    }
+  }
+  return out;
+}
+
+// The body as JSON, or a 400 naming where parsing failed.
+std::optional<json> ParseBody(const Request& request, Response& failure) {
+  try {
+    return json::parse(request.body());
+  } catch (const json::parse_error& error) {
+    failure = JsonResponse(request, http::status::bad_request,
+                           {{"detail", "malformed JSON at byte " + std::to_string(error.byte) + ": " +
+                                           std::string(error.what()).substr(0, 200)}});
+    return std::nullopt;
+  }
+}
+
+json AnomalyJson(const store::StoredAnomaly& stored) {
+  const auto& record = stored.record;
+  json row = json::parse(record.row_json, nullptr, false);
+  return {{"id", stored.id},
+          {"trade_id", record.trade_id},
+          {"trade_date", record.trade_date},
+          {"desk", record.desk},
+          {"source", record.source},
+          {"line", record.line},
+          {"anomaly_score", record.score},
+          {"cluster", record.cluster},
+          {"category", record.category},
+          {"category_source", record.category_source},
+          {"confidence", record.confidence},
+          {"severity", record.severity},
+          {"summary", record.summary},
+          {"status", record.status},
+          {"ticket_id", record.ticket_id.empty() ? json(nullptr) : json(record.ticket_id)},
+          {"explanation", record.explanation},
+          {"row", row.is_discarded() ? json(nullptr) : row},
+          {"created_at", stored.created_at},
+          {"updated_at", stored.updated_at}};
+}
+
+json AuditJson(const std::vector<store::AuditEntry>& trail) {
+  json out = json::array();
+  for (const auto& entry : trail) {
+    out.push_back({{"at", entry.at},
+                   {"actor", entry.actor},
+                   {"old_status", entry.old_status.empty() ? json(nullptr) : json(entry.old_status)},
+                   {"new_status", entry.new_status},
+                   {"note", entry.note}});
+  }
+  return out;
+}
+
+std::int64_t IdOf(const std::string& text) {
+  std::int64_t id = 0;
+  std::from_chars(text.data(), text.data() + text.size(), id);
+  return id;
+}
+
+}  // namespace
+
+std::string Target::Query(std::string_view name) const {
+  for (const auto& [key, value] : query) {
+    if (key == name) return value;
+  }
+  return "";
+}
+
+Target ParseTarget(std::string_view target) {
+  Target parsed;
+  const std::size_t question = target.find('?');
+  parsed.path = PercentDecode(target.substr(0, question));
+  if (question == std::string_view::npos) return parsed;
+  std::string_view rest = target.substr(question + 1);
+  while (!rest.empty()) {
+    const std::size_t amp = rest.find('&');
+    const std::string_view pair = rest.substr(0, amp);
+    const std::size_t equals = pair.find('=');
+    parsed.query.emplace_back(PercentDecode(pair.substr(0, equals)),
+                              equals == std::string_view::npos ? "" : PercentDecode(pair.substr(equals + 1)));
+    if (amp == std::string_view::npos) break;
+    rest.remove_prefix(amp + 1);
+  }
+  return parsed;
+}
+
+Response Api::Health(const Request& request, const PathParams& /*params*/) {
+  json store_state;
+  try {
+    store_state = service_.StoreState();
+    store_state["state"] = "ok";
+  } catch (const Error& error) {
+    store_state = {{"state", "unavailable"}, {"error", error.what()}};
+  }
+  json body{{"status", service_.Ready() ? "ok" : "degraded"},
+            {"version", RECON_VERSION},
+            {"model", service_.ModelInfo()},
+            {"store", store_state},
+            {"categoriser", service_.LlmStats() != nullptr ? "local + llm" : "local"}};
+  if (!service_.Ready()) body["degraded_reason"] = service_.DegradedReason();
+  return JsonResponse(request, http::status::ok, body);
+}
+
+Response Api::Realtime(const Request& request, const PathParams& /*params*/) {
+  Response failure;
+  const auto body = ParseBody(request, failure);
+  if (!body) return failure;
+  const std::vector<const json*> trades = {&*body};
+  if (auto problems = service_.Validate(trades, false); !problems.empty()) return ValidationResponse(request, problems);
+  const auto verdicts = service_.Score(trades, "api:realtime");
+  return JsonResponse(request, http::status::ok, service::ToJson(verdicts.front()));
+}
+
+Response Api::Batch(const Request& request, const PathParams& /*params*/) {
+  Response failure;
+  const auto body = ParseBody(request, failure);
+  if (!body) return failure;
+  const json* list = &*body;
+  if (body->is_object() && body->contains("trades")) list = &(*body)["trades"];
+  if (!list->is_array()) {
+    return ValidationResponse(request, {{"body", "must be a JSON array of trades (or {\"trades\": [...]})"}});
+  }
+  if (list->empty()) return JsonResponse(request, http::status::bad_request, {{"detail", "empty batch"}});
+  if (list->size() > config_.server.max_batch_trades) {
+    return JsonResponse(request, http::status::payload_too_large,
+                        {{"detail", "a batch holds at most " + std::to_string(config_.server.max_batch_trades) +
+                                        " trades (server.max_batch_trades), got " + std::to_string(list->size())}});
+  }
+  std::vector<const json*> trades;
+  for (const json& trade : *list) trades.push_back(&trade);
+  if (auto problems = service_.Validate(trades, true); !problems.empty()) return ValidationResponse(request, problems);
+  const auto verdicts = service_.Score(trades, "api:batch");
+  json results = json::array();
+  std::map<std::string, std::uint64_t> by_category;
+  std::map<std::string, std::uint64_t> by_status;
+  std::size_t flagged = 0;
+  for (const auto& verdict : verdicts) {
+    results.push_back(service::ToJson(verdict));
+    if (!verdict.flagged) continue;
+    ++flagged;
+    ++by_category[verdict.category];
+    ++by_status[verdict.status];
+  }
+  return JsonResponse(request, http::status::ok,
+                      {{"n_trades", verdicts.size()},
+                       {"n_flagged", flagged},
+                       {"n_auto_resolved", by_status.contains(std::string(resolve::kStatusAutoResolved))
+                                               ? by_status.at(std::string(resolve::kStatusAutoResolved))
+                                               : 0},
+                       {"by_category", by_category},
+                       {"by_status", by_status},
+                       {"results", results}});
+}
+
+Response Api::ListAnomalies(const Request& request, const PathParams& /*params*/) {
+  const Target target = ParseTarget(View(request.target()));
+  store::AnomalyFilter filter;
+  filter.status = target.Query("status");
+  filter.category = target.Query("category");
+  filter.desk = target.Query("desk");
+  filter.trade_date_from = target.Query("from");
+  filter.trade_date_to = target.Query("to");
+  std::vector<service::FieldProblem> problems;
+  auto read_count = [&](const char* name, std::size_t fallback, std::size_t max) {
+    const std::string text = target.Query(name);
+    if (text.empty()) return fallback;
+    std::size_t value = 0;
+    const auto [end, code] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (code != std::errc() || end != text.data() + text.size() || value > max) {
+      problems.push_back({name, "must be an integer between 0 and " + std::to_string(max)});
+    }
+    return value;
+  };
+  filter.limit = read_count("limit", 50, kMaxPageSize);
+  filter.offset = read_count("offset", 0, 1ULL << 40);
+  for (const char* name : {"from", "to"}) {
+    const std::string date = target.Query(name);
+    if (!date.empty() && !ParseIsoDate(date)) problems.push_back({name, "must be a date as YYYY-MM-DD"});
+  }
+  const std::string category = target.Query("category");
+  if (!category.empty() && !categorise::ParseCategory(category)) {
+    problems.push_back({"category", "must be one of the buckets (e.g. Timing Issue)"});
+  }
+  if (!problems.empty()) return ValidationResponse(request, problems);
+  const auto [anomalies, total] = service_.ListAnomalies(filter);
+  json items = json::array();
+  for (const auto& stored : anomalies) items.push_back(AnomalyJson(stored));
+  return JsonResponse(request, http::status::ok,
+                      {{"total", total}, {"limit", filter.limit}, {"offset", filter.offset}, {"items", items}});
+}
+
+Response Api::GetAnomaly(const Request& request, const PathParams& params) {
+  const std::int64_t id = IdOf(params[0]);
+  const auto stored = service_.GetAnomaly(id);
+  if (!stored) return JsonResponse(request, http::status::not_found, {{"detail", "no anomaly " + params[0]}});
+  json body = AnomalyJson(*stored);
+  body["audit"] = AuditJson(service_.AuditTrail(id));
+  return JsonResponse(request, http::status::ok, body);
+}
+
+Response Api::Feedback(const Request& request, const PathParams& params) {
+  Response failure;
+  const auto body = ParseBody(request, failure);
+  if (!body) return failure;
+  static const std::map<std::string, std::string> kStatuses = {
+      {"resolved", "Resolved"}, {"rejected", "Rejected"}, {"reopened", std::string(resolve::kStatusPendingReview)}};
+  std::vector<service::FieldProblem> problems;
+  if (!body->is_object()) {
+    return ValidationResponse(request, {{"body", "must be a JSON object {status, reviewer, note}"}});
+  }
+  const json& status = body->value("status", json());
+  const json& reviewer = body->value("reviewer", json());
+  const json& note = body->value("note", json(""));
+  const json& category = body->value("category", json());
+  if (!status.is_string() || !kStatuses.contains(status.get<std::string>())) {
+    problems.push_back({"status", "must be one of resolved, rejected, reopened"});
+  }
+  if (!reviewer.is_string() || reviewer.get<std::string>().empty() || reviewer.get<std::string>().size() > 200) {
+    problems.push_back({"reviewer", "field required: a non-empty string of at most 200 characters"});
+  }
+  if (!note.is_string() || note.get<std::string>().size() > 4000) {
+    problems.push_back({"note", "must be a string of at most 4000 characters"});
+  }
+  if (!category.is_null() && (!category.is_string() || !categorise::ParseCategory(category.get<std::string>()))) {
+    problems.push_back({"category", "must be one of the buckets when given (the reviewer's correction)"});
+  }
+  if (!problems.empty()) return ValidationResponse(request, problems);
+  std::string audit_note = note.get<std::string>();
+  // A category correction is kept in the audit trail, where the local categoriser's corpus can be grown from.
+  if (category.is_string()) audit_note = "category: " + category.get<std::string>() + (audit_note.empty() ? "" : "; ") + audit_note;
+  const std::int64_t id = IdOf(params[0]);
+  const auto updated =
+      service_.RecordFeedback(id, kStatuses.at(status.get<std::string>()), reviewer.get<std::string>(), audit_note);
+  if (!updated) return JsonResponse(request, http::status::not_found, {{"detail", "no anomaly " + params[0]}});
+  json response = AnomalyJson(*updated);
+  response["audit"] = AuditJson(service_.AuditTrail(id));
+  return JsonResponse(request, http::status::ok, response);
+}
+
+Response Api::MetricsText(const Request& request, const PathParams& /*params*/) {
+  return TextResponse(request, http::status::ok, metrics_.Render(service_), "text/plain; version=0.0.4");
+}
+
+Response Api::OpenApi(const Request& request, const PathParams& /*params*/) {
+  return JsonResponse(request, http::status::ok, OpenApiDocument(config_.columns));
+}
+
+Response Api::Docs(const Request& request, const PathParams& /*params*/) {
+  return TextResponse(request, http::status::ok, DocsPage(), "text/html; charset=utf-8");
+}
+
+}  // namespace recon::server

@@ -1,0 +1,116 @@
+// The route table and the error funnel of the HTTP API.
+#include <chrono>
+
+#include "recon/core/error.hpp"
+#include "recon/server/api.hpp"
+#include "recon/server/responses.hpp"
+
+namespace recon::server {
+
+namespace {
+
+std::vector<std::string> Segments(std::string_view path) {
+  std::vector<std::string> segments;
+  std::size_t start = 0;
+  while (start < path.size()) {
+    const std::size_t slash = path.find('/', start);
+    const std::size_t end = slash == std::string_view::npos ? path.size() : slash;
+    if (end > start) segments.emplace_back(path.substr(start, end - start));
+    start = end + 1;
+  }
+  return segments;  // "/realtime_anomaly/" and "/realtime_anomaly" are the same route
+}
+
+bool IsId(const std::string& text) {
+  return !text.empty() && text.size() <= 18 && text.find_first_not_of("0123456789") == std::string::npos;
+}
+
+}  // namespace
+
+Api::Api(service::ScoringService& service, const pipeline::Config& config, ApiKeys keys, const Logger& logger)
+    : service_(service),
+      config_(config),
+      keys_(std::move(keys)),
+      logger_(logger),
+      routes_{
+          {http::verb::get, {"health"}, "health", &Api::Health, false},
+          {http::verb::post, {"realtime_anomaly"}, "realtime_anomaly", &Api::Realtime, true},
+          {http::verb::post, {"batch_anomaly"}, "batch_anomaly", &Api::Batch, true},
+          {http::verb::get, {"anomalies"}, "anomalies", &Api::ListAnomalies, true},
+          {http::verb::get, {"anomalies", "{id}"}, "anomaly", &Api::GetAnomaly, true},
+          {http::verb::post, {"anomalies", "{id}", "feedback"}, "feedback", &Api::Feedback, true},
+          {http::verb::get, {"metrics"}, "metrics", &Api::MetricsText, true},
+          {http::verb::get, {"openapi.json"}, "openapi", &Api::OpenApi, false},
+          {http::verb::get, {"docs"}, "docs", &Api::Docs, false},
+      },
+      metrics_([this] {
+        std::vector<std::string> names;
+        for (const Route& route : routes_) names.push_back(route.name);
+        names.push_back("ws");
+        return names;
+      }()) {}
+
+bool Api::IsHeavy(const Request& request) {
+  const std::string path = ParseTarget(View(request.target())).path;
+  return request.method() == http::verb::post || path.rfind("/anomalies", 0) == 0;
+}
+
+bool Api::AuthorisedUpgrade(const Request& request) const {
+  if (keys_.Accepts(View(request[http::field::authorization]))) return true;
+  const std::string key = ParseTarget(View(request.target())).Query("api_key");
+  return !key.empty() && keys_.AcceptsKey(key);
+}
+
+Response Api::Dispatch(const Request& request, std::string& route_name) {
+  const Target target = ParseTarget(View(request.target()));
+  const auto segments = Segments(target.path);
+  bool path_matched = false;
+  for (const Route& route : routes_) {
+    if (route.segments.size() != segments.size()) continue;
+    PathParams params;
+    bool matches = true;
+    for (std::size_t idx = 0; idx < segments.size() && matches; ++idx) {
+      if (route.segments[idx] == "{id}") {
+        matches = IsId(segments[idx]);
+        if (matches) params.push_back(segments[idx]);
+      } else {
+        matches = route.segments[idx] == segments[idx];
+      }
+    }
+    if (!matches) continue;
+    path_matched = true;
+    if (route.method != request.method()) continue;
+    route_name = route.name;
+    if (route.needs_auth && !keys_.Accepts(View(request[http::field::authorization]))) {
+      Response response = JsonResponse(request, http::status::unauthorized,
+                                       {{"detail", "missing or invalid API key (Authorization: Bearer <key>)"}});
+      response.set(http::field::www_authenticate, "Bearer");
+      return response;
+    }
+    return (this->*route.handler)(request, params);
+  }
+  if (path_matched) return JsonResponse(request, http::status::method_not_allowed, {{"detail", "method not allowed"}});
+  return JsonResponse(request, http::status::not_found, {{"detail", "not found: " + target.path}});
+}
+
+Response Api::Handle(const Request& request) {
+  const auto started = std::chrono::steady_clock::now();
+  std::string route_name = "other";
+  Response response;
+  try {
+    response = Dispatch(request, route_name);
+  } catch (const Error& error) {
+    response = ErrorResponse(request, error);
+    if (response.result_int() >= 500) {
+      logger_.Error("http.error", {{"route", route_name}, {"kind", ErrorKindName(error.Kind())}, {"error", error.what()}});
+    }
+  } catch (const std::exception& error) {
+    logger_.Error("http.internal", {{"route", route_name}, {"error", error.what()}});
+    response = JsonResponse(request, http::status::internal_server_error, {{"detail", "internal error"}});
+  }
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  metrics_.Record(metrics_.RouteIndex(route_name), response.result_int(), seconds);
+  return response;
+}
+
+}  // namespace recon::server

@@ -1,0 +1,99 @@
+#include "recon/server/server.hpp"
+
+#include <boost/asio/signal_set.hpp>
+#include <chrono>
+#include <condition_variable>
+
+#include "recon/core/error.hpp"
+#include "recon/core/parallel.hpp"
+#include "recon/server/listener.hpp"
+#include "recon/server/server_state.hpp"
+
+namespace recon::server {
+
+namespace asio = boost::asio;
+
+namespace {
+
+unsigned ThreadsOf(int configured) { return ResolveThreadCount(configured); }
+
+}  // namespace
+
+Server::Server(const pipeline::Config& config, const Logger& logger, service::ScoringService& service, ApiKeys keys)
+    : config_(config),
+      logger_(logger),
+      service_(service),
+      api_(service, config, keys, logger),
+      ioc_(static_cast<int>(ThreadsOf(config.server.threads))),
+      work_pool_(ThreadsOf(config.server.threads)) {
+  if (!IsLoopback(config.server.host) && !keys.Enabled()) {
+    ThrowInvalidInput("server.host is " + config.server.host + ", not loopback: set API keys in $" +
+                      config.server.api_keys_env + " (comma-separated) before exposing the service");
+  }
+  state_ = std::make_unique<ServerState>(
+      ServerState{api_, hub_, work_pool_, registry_, stopping_, config.server, logger});
+  service_.SetAnomalyListener([this](const nlohmann::json& event) {
+    nlohmann::json message = event;
+    message["type"] = "anomaly";
+    hub_.Broadcast(std::make_shared<const std::string>(
+        message.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)));
+  });
+}
+
+Server::~Server() { Stop(); }
+
+void Server::Start() {
+  boost::system::error_code error;
+  const auto address = asio::ip::make_address(config_.server.host, error);
+  if (error) ThrowInvalidInput("server.host '" + config_.server.host + "' is not an IP address");
+  listener_ = std::make_shared<Listener>(
+      ioc_, asio::ip::tcp::endpoint(address, static_cast<unsigned short>(config_.server.port)), *state_);
+  listener_->Run();
+  const unsigned threads = ThreadsOf(config_.server.threads);
+  for (unsigned idx = 0; idx < threads; ++idx) threads_.emplace_back([this] { ioc_.run(); });
+  logger_.Info("server.started", {{"host", config_.server.host}, {"port", Port()}, {"threads", threads}});
+}
+
+unsigned short Server::Port() const { return listener_ ? listener_->Port() : 0; }
+
+void Server::Stop() {
+  if (stopped_ || !listener_) return;
+  stopped_ = true;
+  stopping_ = true;
+  listener_->Stop();
+  registry_.CloseAll();
+  // In-flight requests finish and close their connections; wait for them, up to the grace period.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(config_.server.shutdown_grace_ms);
+  while (registry_.Live() > 0 && std::chrono::steady_clock::now() < deadline) {
+    registry_.CloseAll();  // connections that were mid-request when first asked are idle now
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  const std::size_t abandoned = registry_.Live();
+  work_pool_.join();
+  ioc_.stop();
+  for (auto& thread : threads_) thread.join();
+  threads_.clear();
+  service_.Shutdown();
+  logger_.Info("server.stopped", {{"abandoned_connections", abandoned}});
+}
+
+void Server::RunUntilSignalled() {
+  std::mutex mutex;
+  std::condition_variable signalled;
+  bool received = false;
+  asio::signal_set signals(ioc_, SIGINT, SIGTERM);
+  signals.async_wait([&](const boost::system::error_code& error, int signal_number) {
+    if (error) return;
+    logger_.Info("server.signal", {{"signal", signal_number}});
+    std::lock_guard lock(mutex);
+    received = true;
+    signalled.notify_all();
+  });
+  {
+    std::unique_lock lock(mutex);
+    signalled.wait(lock, [&] { return received; });
+  }
+  Stop();
+}
+
+}  // namespace recon::server

@@ -1,0 +1,47 @@
+#pragma once
+// One WebSocket connection on /ws. Each text message is a trade (answered with its verdict, in order) or a
+// command: {"subscribe": "anomalies"} joins the live feed of every stored anomaly, {"unsubscribe": "anomalies"}
+// leaves it. A bad message gets an error message and the connection stays up. Outgoing messages queue on the
+// connection's strand; a client that lets more than server.ws_max_queued_messages pile up is disconnected with a
+// close reason, so a slow dashboard cannot make the server's memory grow without bound.
+#include <deque>
+#include <memory>
+#include <string>
+
+#include <boost/beast/core.hpp>
+#include <boost/beast/websocket.hpp>
+
+#include "recon/server/server_state.hpp"
+
+namespace recon::server {
+
+class WsSession : public Closable, public FeedSubscriber, public std::enable_shared_from_this<WsSession> {
+ public:
+  WsSession(boost::beast::tcp_stream&& stream, ServerState& state);
+  ~WsSession() override;
+  /// Completes the upgrade `request` asked for.
+  void Run(Request request);
+  void RequestClose() override;
+  void Deliver(std::shared_ptr<const std::string> message) override;
+
+ private:
+  void OnAccept(boost::beast::error_code error);
+  void DoRead();
+  void OnRead(boost::beast::error_code error, std::size_t bytes);
+  std::string Answer(const std::string& text);
+  void Enqueue(std::shared_ptr<const std::string> message);
+  void DoWrite();
+  void OnWrite(boost::beast::error_code error, std::size_t bytes);
+  void CloseWith(boost::beast::websocket::close_code code, const std::string& reason);
+  void StartClose();
+
+  boost::beast::websocket::stream<boost::beast::tcp_stream> ws_;
+  boost::beast::flat_buffer buffer_;
+  ServerState& state_;
+  std::deque<std::shared_ptr<const std::string>> queue_;
+  bool writing_ = false;
+  bool closing_ = false;
+  boost::beast::websocket::close_reason close_reason_;
+};
+
+}  // namespace recon::server

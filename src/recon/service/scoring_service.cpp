@@ -1,0 +1,263 @@
+#include "recon/service/scoring_service.hpp"
+
+#include <filesystem>
+
+#include "recon/core/date.hpp"
+#include "recon/core/error.hpp"
+#include "recon/core/parallel.hpp"
+#include "recon/core/sha256.hpp"
+#include "recon/pipeline/anomaly_rows.hpp"
+#include "recon/pipeline/trainer.hpp"
+
+namespace recon::service {
+namespace {
+
+using nlohmann::json;
+
+constexpr std::size_t kExplainTopFeatures = 3;
+constexpr std::size_t kParallelFromRows = 4096;  // smaller batches are scored on the calling thread
+
+// Idempotency for API input: the same trade posted twice is one anomaly.
+std::string ApiNaturalKey(const std::string& row_json) {
+  Sha256 hasher;
+  hasher.Update("api\x1f");
+  hasher.Update(row_json);
+  const auto digest = hasher.Finish();
+  return ToHex(digest.data(), digest.size());
+}
+
+}  // namespace
+
+json ToJson(const TradeVerdict& verdict) {
+  json out{{"trade_id", verdict.trade_id},
+           {"anomaly_score", verdict.score},
+           {"flagged", verdict.flagged},
+           {"cluster", verdict.cluster},
+           {"status", verdict.status}};
+  if (!verdict.flagged) {
+    for (const char* key : {"category", "severity", "summary", "ticket_id", "category_source", "anomaly_id"}) {
+      out[key] = nullptr;
+    }
+    out["explanation"] = json::array();
+    return out;
+  }
+  out["explanation"] = verdict.explanation;
+  out["category"] = verdict.category;
+  out["severity"] = verdict.severity;
+  out["summary"] = verdict.summary;
+  out["confidence"] = verdict.confidence;
+  out["category_source"] = verdict.category_source;
+  out["ticket_id"] = verdict.ticket_id.empty() ? json(nullptr) : json(verdict.ticket_id);
+  out["anomaly_id"] = verdict.anomaly_id ? json(*verdict.anomaly_id) : json(nullptr);
+  return out;
+}
+
+ScoringService::ScoringService(const pipeline::Config& config, const Logger& logger, bool use_llm)
+    : config_(config), logger_(logger) {
+  store_ = store::OpenSqliteStore(config.paths.store);
+  std::error_code error;
+  if (std::filesystem::exists(config.paths.model, error)) {
+    bundle_ = models::ModelBundle::Load(config.paths.model);
+    logger.Info("model.loaded", {{"path", config.paths.model}});
+  } else if (!config.server.train_data.empty()) {
+    logger.Info("model.missing", {{"path", config.paths.model}, {"action", "training on " + config.server.train_data}});
+    pipeline::TrainingReport report;
+    bundle_ = pipeline::TrainBundle(config, config.server.train_data, logger, nullptr, nullptr, report);
+    bundle_->Save(config.paths.model);
+  } else {
+    degraded_reason_ = "no model at '" + config.paths.model +
+                       "'; train one with 'recon train FILE' or set server.train_data, then restart";
+    logger.Warn("service.degraded", {{"reason", degraded_reason_}});
+  }
+  if (bundle_) {
+    bundle_->features->ResetHistory();
+    model_fingerprint_ = pipeline::FingerprintBundle(*bundle_);
+    for (const std::size_t col_idx : bundle_->features->ModelColumns()) {
+      model_names_.push_back(bundle_->features->Names()[col_idx]);
+    }
+  }
+  // The categoriser keeps its LLM cache on a connection of its own: its transactions must not interleave with
+  // the resolver's on this one.
+  cache_store_ = store::OpenSqliteStore(config.paths.store);
+  categoriser_ = pipeline::MakeRunCategoriser(config, use_llm, *cache_store_, logger);
+  resolver_ = std::make_unique<resolve::Resolver>(config.resolution, *store_);
+  run_id_ = store_->BeginRun({"api", "", model_fingerprint_, "serve"});
+}
+
+ScoringService::~ScoringService() { Shutdown(); }
+
+void ScoringService::Shutdown() {
+  std::lock_guard lock(store_mutex_);
+  if (shut_down_) return;
+  shut_down_ = true;
+  categoriser_.categoriser->Cancel();
+  try {
+    store_->FinishRun(run_id_, {counters_.trades_scored, 0, counters_.anomalies_flagged, counters_.anomalies_stored,
+                                "ok"});
+  } catch (const Error& failure) {
+    logger_.Error("service.shutdown", {{"error", failure.what()}});
+  }
+}
+
+json ScoringService::ModelInfo() const {
+  if (!bundle_) return nullptr;
+  const auto& meta = bundle_->metadata;
+  return {{"fingerprint", model_fingerprint_},         {"detector", bundle_->detector->Name()},
+          {"format_version", models::ModelBundle::kFormatVersion},
+          {"trained_on", meta.source},                 {"created_at", meta.created_at},
+          {"recon_version", meta.recon_version},       {"threshold", bundle_->threshold}};
+}
+
+std::vector<FieldProblem> ScoringService::Validate(const std::vector<const json*>& trades, bool indexed) const {
+  std::vector<FieldProblem> problems;
+  io::RecordBatch scratch;
+  scratch.Resize(1);
+  for (std::size_t idx = 0; idx < trades.size(); ++idx) {
+    const std::string where = indexed ? "trades[" + std::to_string(idx) + "]." : "";
+    ParseTrade(*trades[idx], config_.columns, where, scratch, 0, problems);
+  }
+  return problems;
+}
+
+void ScoringService::SetAnomalyListener(std::function<void(const json&)> listener) { listener_ = std::move(listener); }
+
+std::vector<TradeVerdict> ScoringService::Score(const std::vector<const json*>& trades, std::string_view source) {
+  if (!bundle_) ThrowUnavailable("the model is not loaded: " + degraded_reason_);
+  const std::size_t count = trades.size();
+  io::RecordBatch records;
+  records.Resize(count);
+  std::vector<FieldProblem> problems;
+  std::vector<std::string> row_json(count);
+  for (std::size_t idx = 0; idx < count; ++idx) {
+    if (!ParseTrade(*trades[idx], config_.columns, "", records, idx, problems)) {
+      ThrowInvalidInput("trade " + std::to_string(idx) + ": " + problems.front().field + " " + problems.front().problem);
+    }
+    records.SetOrigin(idx, 0, static_cast<std::uint32_t>(idx));
+    row_json[idx] = trades[idx]->dump(-1, ' ', false, json::error_handler_t::replace);
+  }
+  const unsigned threads = count >= kParallelFromRows ? ResolveThreadCount(config_.threads) : 1;
+
+  std::vector<TradeVerdict> verdicts(count);
+  features::FeatureMatrix all_features;
+  features::FeatureMatrix model_input;
+  std::vector<double> scores;
+  std::vector<std::int32_t> clusters;
+  std::vector<std::size_t> flagged;
+  std::vector<categorise::AnomalyEvidence> evidence;
+  {
+    std::lock_guard lock(model_mutex_);  // the feature history must advance in arrival order
+    all_features = bundle_->features->Transform(records);
+    model_input = all_features.Select(bundle_->features->ModelColumns());
+  }
+  scores = bundle_->detector->Score(model_input, threads);
+  clusters = bundle_->clusterer->Assign(model_input, threads);
+  for (std::size_t idx = 0; idx < count; ++idx) {
+    TradeVerdict& verdict = verdicts[idx];
+    verdict.trade_id = std::string(records.Text(Field::kTradeId, idx));
+    verdict.score = scores[idx];
+    verdict.cluster = clusters[idx];
+    verdict.flagged = scores[idx] > bundle_->threshold;
+    if (!verdict.flagged) continue;
+    flagged.push_back(idx);
+    categorise::AnomalyEvidence item = pipeline::BuildEvidence(records, idx, all_features.Row(idx));
+    const float* model_row = model_input.Row(idx);
+    const auto contributions = bundle_->detector->Explain(model_row);
+    item.explanation = pipeline::FormatExplanation(contributions, model_names_, model_row, kExplainTopFeatures);
+    for (std::size_t rank = 0; rank < contributions.size() && rank < kExplainTopFeatures; ++rank) {
+      verdict.explanation.push_back({{"feature", model_names_[contributions[rank].column]},
+                                     {"value", model_row[contributions[rank].column]},
+                                     {"share", contributions[rank].share}});
+    }
+    item.cluster = clusters[idx];
+    item.score = scores[idx];
+    evidence.push_back(std::move(item));
+  }
+  counters_.trades_scored += count;
+  counters_.anomalies_flagged += flagged.size();
+  if (flagged.empty()) return verdicts;
+
+  const auto categorised = categoriser_.categoriser->Categorise(evidence);
+  std::vector<std::string> keys(flagged.size());
+  std::vector<resolve::ResolutionInput> inputs(flagged.size());
+  for (std::size_t slot = 0; slot < flagged.size(); ++slot) {
+    keys[slot] = ApiNaturalKey(row_json[flagged[slot]]);
+    inputs[slot] = {keys[slot], evidence[slot].quantity_diff, categorised[slot].category, categorised[slot].confidence,
+                    categorised[slot].local_category};
+  }
+  std::vector<json> stored_events;
+  {
+    std::lock_guard lock(store_mutex_);
+    const auto resolutions = resolver_->Resolve(inputs);
+    std::vector<store::AnomalyRecord> records_out(flagged.size());
+    for (std::size_t slot = 0; slot < flagged.size(); ++slot) {
+      const std::size_t idx = flagged[slot];
+      TradeVerdict& verdict = verdicts[idx];
+      const auto& verdict_in = categorised[slot];
+      verdict.category = categorise::CategoryName(verdict_in.category);
+      verdict.severity = categorise::SeverityName(verdict_in.severity);
+      verdict.summary = verdict_in.summary;
+      verdict.confidence = verdict_in.confidence;
+      verdict.category_source = categorise::SourceName(verdict_in.source);
+      verdict.status = resolutions[slot].status;
+      verdict.ticket_id = resolutions[slot].ticket_id;
+      store::AnomalyRecord& record = records_out[slot];
+      record.natural_key = keys[slot];
+      record.run_id = run_id_;
+      record.source = std::string(source);
+      record.trade_id = verdict.trade_id;
+      record.trade_date = FormatIsoDate(records.Date(Field::kTradeDate, idx));
+      record.desk = std::string(records.Text(Field::kDesk, idx));
+      record.score = verdict.score;
+      record.cluster = verdict.cluster;
+      record.category = verdict.category;
+      record.category_source = verdict.category_source;
+      record.confidence = verdict.confidence;
+      record.severity = verdict.severity;
+      record.summary = verdict.summary;
+      record.status = verdict.status;
+      record.ticket_id = verdict.ticket_id;
+      record.explanation = evidence[slot].explanation;
+      record.row_json = row_json[idx];
+    }
+    counters_.anomalies_stored += store_->InsertAnomalies(records_out);
+    for (std::size_t slot = 0; slot < flagged.size(); ++slot) {
+      TradeVerdict& verdict = verdicts[flagged[slot]];
+      verdict.anomaly_id = store_->FindAnomalyId(keys[slot]);
+      if (listener_) stored_events.push_back(ToJson(verdict));
+    }
+  }
+  for (const json& event : stored_events) listener_(event);
+  return verdicts;
+}
+
+std::pair<std::vector<store::StoredAnomaly>, std::uint64_t> ScoringService::ListAnomalies(
+    const store::AnomalyFilter& filter) {
+  std::lock_guard lock(store_mutex_);
+  return store_->ListAnomalies(filter);
+}
+
+std::optional<store::StoredAnomaly> ScoringService::GetAnomaly(std::int64_t id) {
+  std::lock_guard lock(store_mutex_);
+  return store_->GetAnomaly(id);
+}
+
+std::vector<store::AuditEntry> ScoringService::AuditTrail(std::int64_t id) {
+  std::lock_guard lock(store_mutex_);
+  return store_->AuditTrail(id);
+}
+
+std::optional<store::StoredAnomaly> ScoringService::RecordFeedback(std::int64_t id, std::string_view status,
+                                                                   std::string_view reviewer, std::string_view note) {
+  std::lock_guard lock(store_mutex_);
+  return store_->RecordFeedback(id, status, reviewer, note);
+}
+
+json ScoringService::StoreState() {
+  std::lock_guard lock(store_mutex_);
+  return {{"backend", "sqlite"},
+          {"path", config_.paths.store},
+          {"anomalies", store_->CountAnomalies()},
+          {"tickets", store_->CountTickets()}};
+}
+
+}  // namespace recon::service

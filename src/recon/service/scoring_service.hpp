@@ -1,0 +1,109 @@
+#pragma once
+// The pipeline for trades arriving one at a time or in small batches (REST and WebSocket): the same feature
+// builder, detector, clusterer, categoriser and resolver as `recon detect`, fed in arrival order. Feature history
+// (per-desk windows, lag profiles, recent keys) advances under one lock, so a trade scored here gets what it would
+// get in a batch after the same history. Categorisation (possibly an LLM call) runs outside that lock; store
+// writes are serialised on their own lock, since SQLite transactions cannot interleave on one connection.
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "recon/categorise/categoriser.hpp"
+#include "recon/core/logger.hpp"
+#include "recon/models/model_bundle.hpp"
+#include "recon/pipeline/categoriser_factory.hpp"
+#include "recon/pipeline/config.hpp"
+#include "recon/resolve/resolver.hpp"
+#include "recon/service/trade_json.hpp"
+#include "recon/store/store.hpp"
+
+namespace recon::service {
+
+/// The verdict on one trade.
+struct TradeVerdict {
+  std::string trade_id;
+  double score = 0.0;
+  bool flagged = false;
+  int cluster = -1;
+  nlohmann::json explanation = nlohmann::json::array();  ///< [{feature, value, share}], flagged trades only
+  std::string category;
+  std::string severity;
+  std::string summary;
+  std::string status = "Normal";
+  std::string ticket_id;
+  std::string category_source;
+  double confidence = 0.0;
+  std::optional<std::int64_t> anomaly_id;  ///< the stored anomaly, for /anomalies/{id} and feedback
+};
+nlohmann::json ToJson(const TradeVerdict& verdict);
+
+/// Counters for /health and /metrics.
+struct ServiceCounters {
+  std::atomic<std::uint64_t> trades_scored{0};
+  std::atomic<std::uint64_t> anomalies_flagged{0};
+  std::atomic<std::uint64_t> anomalies_stored{0};
+};
+
+class ScoringService {
+ public:
+  /// Opens the store, loads the model bundle (or trains it from server.train_data when missing and saves it).
+  /// Without a model the service is degraded: Ready() is false and scoring throws Unavailable.
+  ScoringService(const pipeline::Config& config, const Logger& logger, bool use_llm = false);
+  ~ScoringService();
+
+  bool Ready() const { return bundle_.has_value(); }
+  /// Why the service is degraded ("" when ready).
+  const std::string& DegradedReason() const { return degraded_reason_; }
+  /// SHA-256 of the loaded model bundle ("" when degraded), with its training metadata.
+  const std::string& ModelFingerprint() const { return model_fingerprint_; }
+  nlohmann::json ModelInfo() const;
+
+  /// Scores `trades` (already validated JSON objects) in order; stores, tickets and reports the anomalies.
+  /// Throws Unavailable when degraded.
+  std::vector<TradeVerdict> Score(const std::vector<const nlohmann::json*>& trades, std::string_view source);
+  /// Validates trade objects into problems (empty when every trade is well-formed). `prefix` per trade index.
+  std::vector<FieldProblem> Validate(const std::vector<const nlohmann::json*>& trades, bool indexed) const;
+
+  /// Called for every stored anomaly, from the scoring thread (the WebSocket live feed).
+  void SetAnomalyListener(std::function<void(const nlohmann::json&)> listener);
+
+  // Review API, serialised with store writes.
+  std::pair<std::vector<store::StoredAnomaly>, std::uint64_t> ListAnomalies(const store::AnomalyFilter& filter);
+  std::optional<store::StoredAnomaly> GetAnomaly(std::int64_t id);
+  std::vector<store::AuditEntry> AuditTrail(std::int64_t id);
+  std::optional<store::StoredAnomaly> RecordFeedback(std::int64_t id, std::string_view status,
+                                                     std::string_view reviewer, std::string_view note);
+  /// Store row counts for /health; throws Unavailable when the store cannot be read.
+  nlohmann::json StoreState();
+
+  const ServiceCounters& Counters() const { return counters_; }
+  /// LLM counters when an LLM is configured, else null.
+  const llm::LlmStats* LlmStats() const { return categoriser_.llm_stats; }
+  /// Stops LLM calls in flight and records the serving run as finished.
+  void Shutdown();
+
+ private:
+  const pipeline::Config& config_;
+  const Logger& logger_;
+  std::unique_ptr<store::Store> store_;
+  std::unique_ptr<store::Store> cache_store_;  // the LLM cache's own connection
+  std::mutex store_mutex_;
+  std::optional<models::ModelBundle> bundle_;
+  std::mutex model_mutex_;  // feature history and the clusterer/detector scratch
+  std::string degraded_reason_;
+  std::string model_fingerprint_;
+  std::vector<std::string> model_names_;
+  pipeline::RunCategoriser categoriser_;
+  std::unique_ptr<resolve::Resolver> resolver_;
+  std::int64_t run_id_ = 0;
+  ServiceCounters counters_;
+  std::function<void(const nlohmann::json&)> listener_;
+  bool shut_down_ = false;
+};
+
+}  // namespace recon::service
