@@ -49,6 +49,7 @@ void Server::Start() {
   listener_ = std::make_shared<Listener>(
       ioc_, asio::ip::tcp::endpoint(address, static_cast<unsigned short>(config_.server.port)), *state_);
   listener_->Run();
+  work_guard_.emplace(ioc_.get_executor());
   const unsigned threads = ThreadsOf(config_.server.threads);
   for (unsigned idx = 0; idx < threads; ++idx) threads_.emplace_back([this] { ioc_.run(); });
   logger_.Info("server.started", {{"host", config_.server.host}, {"port", Port()}, {"threads", threads}});
@@ -70,6 +71,7 @@ void Server::Stop() {
   }
   const std::size_t abandoned = registry_.Live();
   work_pool_.join();
+  work_guard_.reset();
   ioc_.stop();
   for (auto& thread : threads_) thread.join();
   threads_.clear();

@@ -5,9 +5,11 @@
 // connections and WebSockets (close code 1001), then records the serving run in the store.
 #include <atomic>
 #include <memory>
+#include <optional>
 #include <thread>
 #include <vector>
 
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/thread_pool.hpp>
 
@@ -44,6 +46,8 @@ class Server {
   service::ScoringService& service_;
   Api api_;
   boost::asio::io_context ioc_;
+  // Keeps the I/O threads running while a request is on the work pool and no socket operation is pending.
+  std::optional<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> work_guard_;
   boost::asio::thread_pool work_pool_;
   WsHub hub_;
   SessionRegistry registry_;

@@ -56,7 +56,6 @@ CREATE TABLE IF NOT EXISTS anomalies (
 );
 CREATE INDEX IF NOT EXISTS anomalies_status ON anomalies(status);
 CREATE INDEX IF NOT EXISTS anomalies_category ON anomalies(category);
-CREATE INDEX IF NOT EXISTS audit_key ON anomaly_audit(anomaly_key);
 CREATE TABLE IF NOT EXISTS tickets (
   id INTEGER PRIMARY KEY AUTOINCREMENT,
   anomaly_key TEXT NOT NULL UNIQUE,
@@ -72,6 +71,7 @@ CREATE TABLE IF NOT EXISTS anomaly_audit (
   new_status TEXT NOT NULL,
   note TEXT
 );
+CREATE INDEX IF NOT EXISTS audit_key ON anomaly_audit(anomaly_key);
 CREATE TABLE IF NOT EXISTS llm_cache (
   key TEXT PRIMARY KEY,
   category TEXT NOT NULL,
