@@ -23,8 +23,9 @@ class Api {
   Response Handle(const Request& request);
   /// Whether a request may open a WebSocket (same keys; `api_key` query parameter accepted too).
   bool AuthorisedUpgrade(const Request& request) const;
-  /// Whether the route of `request` does work worth taking off the I/O thread (scoring, store queries).
-  static bool IsHeavy(const Request& request);
+  /// Whether `request` should run on the work pool rather than the I/O thread: batches, and single trades when an
+  /// LLM may be called (seconds). A single trade scored locally takes microseconds: a thread hop would cost more.
+  bool RunsOnWorkPool(const Request& request) const;
 
   Metrics& GetMetrics() { return metrics_; }
   service::ScoringService& Service() { return service_; }

@@ -67,7 +67,7 @@ void HttpSession::OnRead(beast::error_code error, std::size_t /*bytes*/) {
     return;
   }
   busy_ = true;
-  if (!Api::IsHeavy(request)) return Write(state_.api.Handle(request));
+  if (!state_.api.RunsOnWorkPool(request)) return Write(state_.api.Handle(request));
   // Scoring and store queries run on the work pool, so a slow one (an LLM call) never stalls the I/O threads.
   asio::post(state_.work_pool, [self = shared_from_this(), request = std::move(request)]() mutable {
     Response response = self->state_.api.Handle(request);

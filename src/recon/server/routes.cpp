@@ -50,9 +50,11 @@ Api::Api(service::ScoringService& service, const pipeline::Config& config, ApiKe
         return names;
       }()) {}
 
-bool Api::IsHeavy(const Request& request) {
+bool Api::RunsOnWorkPool(const Request& request) const {
+  if (request.method() != http::verb::post) return false;
   const std::string path = ParseTarget(View(request.target())).path;
-  return request.method() == http::verb::post || path.rfind("/anomalies", 0) == 0;
+  if (path.rfind("/batch_anomaly", 0) == 0) return true;
+  return service_.LlmStats() != nullptr && path.rfind("/realtime_anomaly", 0) == 0;
 }
 
 bool Api::AuthorisedUpgrade(const Request& request) const {

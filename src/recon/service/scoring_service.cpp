@@ -1,5 +1,6 @@
 #include "recon/service/scoring_service.hpp"
 
+#include <chrono>
 #include <filesystem>
 
 #include "recon/core/date.hpp"
@@ -176,37 +177,68 @@ std::vector<TradeVerdict> ScoringService::Score(const std::vector<const json*>& 
   counters_.anomalies_flagged += flagged.size();
   if (flagged.empty()) return verdicts;
 
-  const auto categorised = categoriser_.categoriser->Categorise(evidence);
+  // A trade posted again (a client retry, a replayed stream) is answered from the store: its anomaly keeps the
+  // verdict, ticket and any reviewer decision it has, and costs a read instead of a write.
   std::vector<std::string> keys(flagged.size());
-  std::vector<resolve::ResolutionInput> inputs(flagged.size());
+  std::vector<std::optional<store::StoredAnomaly>> known(flagged.size());
+  {
+    std::lock_guard lock(store_mutex_);
+    for (std::size_t slot = 0; slot < flagged.size(); ++slot) {
+      keys[slot] = ApiNaturalKey(row_json[flagged[slot]]);
+      if (const auto id = store_->FindAnomalyId(keys[slot])) known[slot] = store_->GetAnomaly(*id);
+    }
+  }
+  std::vector<std::size_t> fresh;  // slots of anomalies not stored yet
+  std::vector<categorise::AnomalyEvidence> fresh_evidence;
   for (std::size_t slot = 0; slot < flagged.size(); ++slot) {
-    keys[slot] = ApiNaturalKey(row_json[flagged[slot]]);
-    inputs[slot] = {keys[slot], evidence[slot].quantity_diff, categorised[slot].category, categorised[slot].confidence,
-                    categorised[slot].local_category};
+    if (known[slot]) {
+      const store::AnomalyRecord& record = known[slot]->record;
+      TradeVerdict& verdict = verdicts[flagged[slot]];
+      verdict.category = record.category;
+      verdict.severity = record.severity;
+      verdict.summary = record.summary;
+      verdict.confidence = record.confidence;
+      verdict.category_source = record.category_source;
+      verdict.status = record.status;
+      verdict.ticket_id = record.ticket_id;
+      verdict.anomaly_id = known[slot]->id;
+    } else {
+      fresh.push_back(slot);
+      fresh_evidence.push_back(evidence[slot]);
+    }
+  }
+  if (fresh.empty()) return verdicts;
+
+  const auto categorised = categoriser_.categoriser->Categorise(fresh_evidence);
+  std::vector<resolve::ResolutionInput> inputs(fresh.size());
+  for (std::size_t idx = 0; idx < fresh.size(); ++idx) {
+    inputs[idx] = {keys[fresh[idx]], fresh_evidence[idx].quantity_diff, categorised[idx].category,
+                   categorised[idx].confidence, categorised[idx].local_category};
   }
   std::vector<json> stored_events;
   {
     std::lock_guard lock(store_mutex_);
     const auto resolutions = resolver_->Resolve(inputs);
-    std::vector<store::AnomalyRecord> records_out(flagged.size());
-    for (std::size_t slot = 0; slot < flagged.size(); ++slot) {
-      const std::size_t idx = flagged[slot];
-      TradeVerdict& verdict = verdicts[idx];
-      const auto& verdict_in = categorised[slot];
+    std::vector<store::AnomalyRecord> records_out(fresh.size());
+    for (std::size_t idx = 0; idx < fresh.size(); ++idx) {
+      const std::size_t slot = fresh[idx];
+      const std::size_t row = flagged[slot];
+      TradeVerdict& verdict = verdicts[row];
+      const auto& verdict_in = categorised[idx];
       verdict.category = categorise::CategoryName(verdict_in.category);
       verdict.severity = categorise::SeverityName(verdict_in.severity);
       verdict.summary = verdict_in.summary;
       verdict.confidence = verdict_in.confidence;
       verdict.category_source = categorise::SourceName(verdict_in.source);
-      verdict.status = resolutions[slot].status;
-      verdict.ticket_id = resolutions[slot].ticket_id;
-      store::AnomalyRecord& record = records_out[slot];
+      verdict.status = resolutions[idx].status;
+      verdict.ticket_id = resolutions[idx].ticket_id;
+      store::AnomalyRecord& record = records_out[idx];
       record.natural_key = keys[slot];
       record.run_id = run_id_;
       record.source = std::string(source);
       record.trade_id = verdict.trade_id;
-      record.trade_date = FormatIsoDate(records.Date(Field::kTradeDate, idx));
-      record.desk = std::string(records.Text(Field::kDesk, idx));
+      record.trade_date = FormatIsoDate(records.Date(Field::kTradeDate, row));
+      record.desk = std::string(records.Text(Field::kDesk, row));
       record.score = verdict.score;
       record.cluster = verdict.cluster;
       record.category = verdict.category;
@@ -217,12 +249,12 @@ std::vector<TradeVerdict> ScoringService::Score(const std::vector<const json*>& 
       record.status = verdict.status;
       record.ticket_id = verdict.ticket_id;
       record.explanation = evidence[slot].explanation;
-      record.row_json = row_json[idx];
+      record.row_json = row_json[row];
     }
     counters_.anomalies_stored += store_->InsertAnomalies(records_out);
-    for (std::size_t slot = 0; slot < flagged.size(); ++slot) {
-      TradeVerdict& verdict = verdicts[flagged[slot]];
-      verdict.anomaly_id = store_->FindAnomalyId(keys[slot]);
+    for (std::size_t idx = 0; idx < fresh.size(); ++idx) {
+      TradeVerdict& verdict = verdicts[flagged[fresh[idx]]];
+      verdict.anomaly_id = store_->FindAnomalyId(keys[fresh[idx]]);
       if (listener_) stored_events.push_back(ToJson(verdict));
     }
   }
@@ -253,11 +285,26 @@ std::optional<store::StoredAnomaly> ScoringService::RecordFeedback(std::int64_t 
 }
 
 json ScoringService::StoreState() {
-  std::lock_guard lock(store_mutex_);
+  // Health checks can come thousands of times a second: the store is probed (one indexed read) at most once per
+  // second, and a failed probe is reported until a later one succeeds.
+  const auto now = std::chrono::steady_clock::now();
+  {
+    std::lock_guard lock(health_mutex_);
+    if (now - store_probed_at_ > std::chrono::seconds(1)) {
+      store_probed_at_ = now;
+      try {
+        std::lock_guard store_lock(store_mutex_);
+        store_->FindAnomalyId("");
+        store_error_.clear();
+      } catch (const Error& error) {
+        store_error_ = error.what();
+      }
+    }
+    if (!store_error_.empty()) ThrowUnavailable(store_error_);
+  }
   return {{"backend", "sqlite"},
           {"path", config_.paths.store},
-          {"anomalies", store_->CountAnomalies()},
-          {"tickets", store_->CountTickets()}};
+          {"anomalies_stored_since_start", counters_.anomalies_stored.load()}};
 }
 
 }  // namespace recon::service

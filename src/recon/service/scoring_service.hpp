@@ -4,6 +4,7 @@
 // (per-desk windows, lag profiles, recent keys) advances under one lock, so a trade scored here gets what it would
 // get in a batch after the same history. Categorisation (possibly an LLM call) runs outside that lock; store
 // writes are serialised on their own lock, since SQLite transactions cannot interleave on one connection.
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -78,7 +79,7 @@ class ScoringService {
   std::vector<store::AuditEntry> AuditTrail(std::int64_t id);
   std::optional<store::StoredAnomaly> RecordFeedback(std::int64_t id, std::string_view status,
                                                      std::string_view reviewer, std::string_view note);
-  /// Store row counts for /health; throws Unavailable when the store cannot be read.
+  /// Store state for /health (probed at most once a second); throws Unavailable when the store cannot be read.
   nlohmann::json StoreState();
 
   const ServiceCounters& Counters() const { return counters_; }
@@ -103,6 +104,9 @@ class ScoringService {
   std::int64_t run_id_ = 0;
   ServiceCounters counters_;
   std::function<void(const nlohmann::json&)> listener_;
+  std::mutex health_mutex_;
+  std::chrono::steady_clock::time_point store_probed_at_{};
+  std::string store_error_;
   bool shut_down_ = false;
 };
 

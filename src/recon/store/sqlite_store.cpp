@@ -5,6 +5,7 @@
 #include <ctime>
 #include <filesystem>
 #include <thread>
+#include <unordered_map>
 
 #include "recon/core/date.hpp"
 #include "recon/core/error.hpp"
@@ -164,7 +165,10 @@ class SqliteStore final : public Store {
     Execute("PRAGMA user_version = " + std::to_string(kSchemaVersion));
     Execute("COMMIT");
   }
-  ~SqliteStore() override { sqlite3_close(db_); }
+  ~SqliteStore() override {
+    prepared_.clear();
+    sqlite3_close(db_);
+  }
 
   // Another connection (the run's background writer, or another process) holds the write lock. SQLite's own
   // busy timeout sleeps in steps of up to 100 ms; this polls every 0.2-2 ms so a short transaction elsewhere costs
@@ -206,15 +210,16 @@ class SqliteStore final : public Store {
     if (anomalies.empty()) return 0;
     const std::string now = UtcNowIso8601();
     Transaction transaction(*this);
-    Statement insert(
-        db_,
+    Statement& insert = Prepared(
         "INSERT INTO anomalies(natural_key, first_run_id, source, line, trade_id, trade_date, desk, score, "
         "cluster, category, category_source, confidence, severity, summary, status, ticket_id, explanation, "
         "row_json, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) "
         "ON CONFLICT(natural_key) DO NOTHING");
-    Statement audit(db_,
-                    "INSERT INTO anomaly_audit(anomaly_key, at, actor, old_status, new_status, note) "
-                    "VALUES (?, ?, 'recon', NULL, ?, 'detected')");
+    Statement& audit = Prepared(
+        "INSERT INTO anomaly_audit(anomaly_key, at, actor, old_status, new_status, note) "
+        "VALUES (?, ?, 'recon', NULL, ?, 'detected')");
+    ResetOnExit reset_insert{insert};
+    ResetOnExit reset_audit{audit};
     std::size_t inserted = 0;
     std::size_t in_transaction = 0;
     for (const AnomalyRecord& record : anomalies) {
@@ -353,14 +358,16 @@ class SqliteStore final : public Store {
   }
 
   std::optional<StoredAnomaly> GetAnomaly(std::int64_t id) override {
-    Statement query(db_, (std::string(kSelectAnomaly) + " WHERE id = ?").c_str());
+    Statement& query = Prepared(std::string(kSelectAnomaly) + " WHERE id = ?");
+    ResetOnExit reset{query};
     query.Bind(1, id);
     if (!query.Step()) return std::nullopt;
     return ReadAnomaly(query);
   }
 
   std::optional<std::int64_t> FindAnomalyId(std::string_view natural_key) override {
-    Statement query(db_, "SELECT id FROM anomalies WHERE natural_key = ?");
+    Statement& query = Prepared("SELECT id FROM anomalies WHERE natural_key = ?");
+    ResetOnExit reset{query};
     query.Bind(1, natural_key);
     if (!query.Step()) return std::nullopt;
     return query.Int(0);
@@ -470,8 +477,21 @@ class SqliteStore final : public Store {
     return count.Step() ? static_cast<std::uint64_t>(count.Int(0)) : 0;
   }
 
+  // Statements on the service's per-request path are prepared once per connection (parsing SQL costs more than
+  // running these one-row queries). Each use resets the statement afterwards.
+  Statement& Prepared(const std::string& sql) {
+    auto found = prepared_.find(sql);
+    if (found == prepared_.end()) found = prepared_.emplace(sql, std::make_unique<Statement>(db_, sql.c_str())).first;
+    return *found->second;
+  }
+  struct ResetOnExit {
+    Statement& statement;
+    ~ResetOnExit() { statement.Reset(); }
+  };
+
   std::string path_;
   sqlite3* db_ = nullptr;
+  std::unordered_map<std::string, std::unique_ptr<Statement>> prepared_;  // finalized before sqlite3_close
 };
 
 }  // namespace
