@@ -72,13 +72,16 @@ def wrk(url, duration, body=None, connections=32, threads=2, workdir="."):
         cmd += ["-s", script]
     out = subprocess.run(cmd + [url], check=True, capture_output=True, text=True).stdout
 
-    def ms(token):
-        value = float(re.match(r"([\d.]+)", token).group(1))
-        return value / 1000 if token.endswith("us") else value * 1000 if token.endswith("s") and not token.endswith("ms") else value
+    def ms(percent):
+        match = re.search(percent + r"%\s+([\d.]+)(us|ms|s|m)\b", out)
+        if not match:
+            return float("nan")
+        value, unit = float(match.group(1)), match.group(2)
+        return value * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}[unit]
 
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
-    p50 = ms(re.search(r"50%\s+(\S+)", out).group(1))
-    p99 = ms(re.search(r"99%\s+(\S+)", out).group(1))
+    p50 = ms("50")
+    p99 = ms("99")
     non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     return {"rps": rps, "p50_ms": p50, "p99_ms": p99, "non2xx": int(non2xx.group(1)) if non2xx else 0}
 
