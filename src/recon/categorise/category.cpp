@@ -27,4 +27,11 @@ std::string_view SeverityName(Severity severity) {
   return "low";
 }
 
+std::optional<Severity> ParseSeverity(std::string_view name) {
+  for (const auto severity : {Severity::kLow, Severity::kMedium, Severity::kHigh, Severity::kCritical}) {
+    if (SeverityName(severity) == name) return severity;
+  }
+  return std::nullopt;
+}
+
 }  // namespace recon::categorise

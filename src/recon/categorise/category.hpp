@@ -27,5 +27,7 @@ std::optional<Category> ParseCategory(std::string_view name);
 /// How urgently a reviewer should look.
 enum class Severity { kLow, kMedium, kHigh, kCritical };
 std::string_view SeverityName(Severity severity);
+/// Inverse of SeverityName ("low".."critical"); empty for anything else.
+std::optional<Severity> ParseSeverity(std::string_view name);
 
 }  // namespace recon::categorise

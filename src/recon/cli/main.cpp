@@ -13,6 +13,7 @@
 #include "recon/pipeline/config.hpp"
 #include "recon/pipeline/detect_job.hpp"
 #include "recon/pipeline/eval_job.hpp"
+#include "recon/pipeline/outbox_job.hpp"
 #include "recon/pipeline/trainer.hpp"
 #include "recon/server/server.hpp"
 #include "recon/service/scoring_service.hpp"
@@ -164,6 +165,15 @@ int main(int argc, char** argv) {
   serve_command->add_option("--port", serve_port, "port (default: server.port; 0 = any free port)");
   serve_command->add_option("--config", common.config_path, "YAML config file");
 
+  recon::pipeline::OutboxOptions outbox;
+  auto* outbox_command = app.add_subcommand("outbox", "the e-mail outbox: list | send | retry | purge");
+  outbox_command->add_option("action", outbox.action, "list | send (attempt due mails now) | retry (failed ones) | purge")
+      ->required()
+      ->check(CLI::IsMember({"list", "send", "retry", "purge"}));
+  outbox_command->add_option("--state", outbox.state, "list: pending | sent | failed");
+  outbox_command->add_flag("--failed", outbox.include_failed, "purge: delete failed mails too, not only sent ones");
+  outbox_command->add_option("--config", common.config_path, "YAML config file");
+
   auto* config_command = app.add_subcommand("config", "print the effective configuration as YAML");
   config_command->add_option("--config", common.config_path, "YAML config file");
 
@@ -183,6 +193,12 @@ int main(int argc, char** argv) {
       return 0;
     }
     if (serve_command->parsed()) return RunServe(common, serve_llm, serve_port);
+    if (outbox_command->parsed()) {
+      const auto config = ResolveConfig(common.config_path);
+      const auto logger = recon::Logger::Open(config.logging);
+      std::cout << recon::pipeline::RunOutbox(config, outbox, logger);
+      return 0;
+    }
     if (categorise_command->parsed()) {
       const auto config = ResolveConfig(common.config_path);
       const auto logger = recon::Logger::Open(config.logging);

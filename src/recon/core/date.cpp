@@ -76,8 +76,10 @@ std::string FormatIsoDate(std::int32_t days) {
   return buffer;
 }
 
-std::string UtcNowIso8601() {
-  const std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+std::string UtcNowIso8601() { return UtcIso8601(std::chrono::system_clock::now()); }
+
+std::string UtcIso8601(std::chrono::system_clock::time_point when) {
+  const std::time_t now = std::chrono::system_clock::to_time_t(when);
   std::tm utc{};
   gmtime_r(&now, &utc);
   char buffer[32];

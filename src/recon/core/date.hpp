@@ -1,5 +1,6 @@
 #pragma once
 // Dates as signed day counts since 1970-01-01 (proleptic Gregorian), the representation every column uses.
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -25,6 +26,8 @@ int Month(std::int32_t days);
 
 /// The current UTC time as `YYYY-MM-DDTHH:MM:SSZ` (timestamps in the store and model metadata).
 std::string UtcNowIso8601();
+/// `when` as "YYYY-MM-DDTHH:MM:SSZ" (UTC, whole seconds): such strings sort in time order.
+std::string UtcIso8601(std::chrono::system_clock::time_point when);
 
 /// Business days (Mon-Fri) from `from` to `to`: positive when `to` is later, 0 for the same day.
 std::int32_t BusinessDaysBetween(std::int32_t from, std::int32_t to);

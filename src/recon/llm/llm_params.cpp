@@ -14,14 +14,6 @@ void RequireRange(const char* key, long long value, long long low, long long hig
 
 }  // namespace
 
-std::optional<categorise::Severity> ParseSeverity(std::string_view name) {
-  for (const auto severity : {categorise::Severity::kLow, categorise::Severity::kMedium, categorise::Severity::kHigh,
-                              categorise::Severity::kCritical}) {
-    if (categorise::SeverityName(severity) == name) return severity;
-  }
-  return std::nullopt;
-}
-
 void LlmParams::Validate() const {
   if (base_url.rfind("http://", 0) != 0 && base_url.rfind("https://", 0) != 0) {
     ThrowInvalidInput("llm.base_url must start with http:// or https://, got '" + base_url + "'");

@@ -29,7 +29,6 @@ struct LlmParams {
   void Validate() const;
 };
 
-/// "low".."critical" parsed; nullopt for anything else.
-std::optional<categorise::Severity> ParseSeverity(std::string_view name);
+using categorise::ParseSeverity;
 
 }  // namespace recon::llm

@@ -44,7 +44,8 @@ BatchDetector::BatchDetector(const Config& config, const DetectOptions& options,
       report_(report),
       categoriser_(categoriser),
       resolver_(config.resolution, store),
-      threads_(ResolveThreadCount(config.threads)) {
+      threads_(ResolveThreadCount(config.threads)),
+      top_(config.email.top_anomalies) {
   const auto& builder = *bundle.features;
   for (const std::size_t col_idx : builder.ModelColumns()) model_names_.push_back(builder.Names()[col_idx]);
 }
@@ -126,6 +127,8 @@ void BatchDetector::Process(FeaturedBatch& batch) {
     record.ticket_id = resolutions[idx].ticket_id;
     record.explanation = evidence[idx].explanation;
     record.row_json = RowJson(raw, records.RawRowIndex(row_idx), header_);
+    top_.Offer({record.trade_id, record.desk, record.category, record.severity, record.status, record.score,
+                evidence[idx].amount_diff, evidence[idx].comment, record.summary});
     ++report_.by_category[record.category];
     ++report_.by_status[record.status];
     ++report_.by_severity[record.severity];
@@ -140,6 +143,7 @@ void BatchDetector::Process(FeaturedBatch& batch) {
 }
 
 void BatchDetector::Flush() {
+  report_.top_anomalies = top_.Sorted();
   ScopedStage stage(report_.times, "store (wait)");
   store_writer_.Submit(std::move(pending_));
   pending_.clear();

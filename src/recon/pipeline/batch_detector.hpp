@@ -51,6 +51,7 @@ class BatchDetector {
   std::vector<std::string> model_names_;
   NaturalKeys natural_keys_;
   std::vector<store::AnomalyRecord> pending_;
+  report::TopAnomalies top_;
 };
 
 }  // namespace recon::pipeline

@@ -200,6 +200,28 @@ void ReadConfig(const YAML::Node& root, Config& config) {
         .Value("max_output_tokens", llm.max_output_tokens)
         .Apply();
   });
+  top.Child("email", [&](const YAML::Node& node, const std::string& path) {
+    auto& email = config.email;
+    Section(node, path)
+        .Value("smtp_host", email.smtp_host)
+        .Value("smtp_port", email.smtp_port)
+        .Value("security", email.security)
+        .Value("username", email.username)
+        .Value("password_env", email.password_env)
+        .Value("ca_file", email.ca_file)
+        .Value("from", email.from)
+        .Value("to", email.to)
+        .Value("cc", email.cc)
+        .Value("max_attachment_bytes", email.max_attachment_bytes)
+        .Value("timeout_ms", email.timeout_ms)
+        .Value("max_attempts", email.max_attempts)
+        .Value("backoff_initial_ms", email.backoff_initial_ms)
+        .Value("backoff_max_ms", email.backoff_max_ms)
+        .Value("realtime_min_severity", email.realtime_min_severity)
+        .Value("digest_interval_ms", email.digest_interval_ms)
+        .Value("top_anomalies", email.top_anomalies)
+        .Apply();
+  });
   top.Child("server", [&](const YAML::Node& node, const std::string& path) {
     auto& server = config.server;
     Section(node, path)
@@ -272,6 +294,7 @@ void Config::Validate() const {
   resolution.Validate();
   llm.Validate();
   server.Validate();
+  email.Validate();
 }
 
 Config LoadConfig(const std::string& path) {
@@ -373,6 +396,26 @@ std::string DumpConfig(const Config& config) {
   key("summarise_from_severity", llm.summarise_from_severity);
   key("max_comment_chars", llm.max_comment_chars);
   key("max_output_tokens", llm.max_output_tokens);
+  out << YAML::EndMap;
+  const auto& email = config.email;
+  out << YAML::Key << "email" << YAML::Value << YAML::BeginMap;
+  key("smtp_host", email.smtp_host);
+  key("smtp_port", email.smtp_port);
+  key("security", email.security);
+  key("username", email.username);
+  key("password_env", email.password_env);
+  key("ca_file", email.ca_file);
+  key("from", email.from);
+  out << YAML::Key << "to" << YAML::Value << YAML::Flow << email.to;
+  out << YAML::Key << "cc" << YAML::Value << YAML::Flow << email.cc;
+  key("max_attachment_bytes", email.max_attachment_bytes);
+  key("timeout_ms", email.timeout_ms);
+  key("max_attempts", email.max_attempts);
+  key("backoff_initial_ms", email.backoff_initial_ms);
+  key("backoff_max_ms", email.backoff_max_ms);
+  key("realtime_min_severity", email.realtime_min_severity);
+  key("digest_interval_ms", email.digest_interval_ms);
+  key("top_anomalies", email.top_anomalies);
   out << YAML::EndMap;
   const auto& server = config.server;
   out << YAML::Key << "server" << YAML::Value << YAML::BeginMap;

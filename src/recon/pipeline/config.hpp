@@ -12,6 +12,7 @@
 #include "recon/features/feature_params.hpp"
 #include "recon/io/csv_reader.hpp"
 #include "recon/llm/llm_params.hpp"
+#include "recon/report/email_params.hpp"
 #include "recon/models/detector.hpp"
 #include "recon/models/isolation_forest/params.hpp"
 #include "recon/models/kmeans/params.hpp"
@@ -75,6 +76,7 @@ struct Config {
   resolve::ResolveParams resolution;
   llm::LlmParams llm;
   ServerParams server;
+  report::EmailParams email;
   int threads = 0;  ///< worker threads for scoring and clustering; 0 = all cores
   /// Validates every section; the error names the key.
   void Validate() const;

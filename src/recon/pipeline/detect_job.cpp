@@ -9,6 +9,7 @@
 
 #include "recon/core/error.hpp"
 #include "recon/io/csv_reader.hpp"
+#include "recon/report/outbox_sender.hpp"
 #include "recon/io/csv_writer.hpp"
 #include "recon/io/record_decoder.hpp"
 #include "recon/io/rejects_writer.hpp"
@@ -72,6 +73,33 @@ models::ModelBundle TrainFromLeadingRows(const Config& config, const std::string
                                 {"inertia", bundle.clusterer->Inertia()},
                                 {"seconds", report.training.seconds}});
   return bundle;
+}
+
+}  // namespace
+
+namespace {
+
+// The run's report goes to the outbox, then out at once when SMTP is configured. Never fails the run: the
+// anomalies are already written and stored; the outcome is reported in the summary instead.
+std::string QueueRunReport(const Config& config, const DetectReport& run, std::int64_t run_id, store::Store& store,
+                           const Logger& logger) {
+  report::ReportContent content;
+  content.kind = "batch";
+  content.source = std::filesystem::path(run.input).filename().string();
+  content.rows = run.rows_read;
+  content.flagged = run.flagged;
+  content.by_category = run.by_category;
+  content.by_status = run.by_status;
+  content.by_severity = run.by_severity;
+  content.top = run.top_anomalies;
+  content.attachment_path = std::filesystem::absolute(run.output_path).string();
+  content.identity = config.paths.store + "#run-" + std::to_string(run_id);
+  const std::int64_t outbox_id = store.EnqueueMail(report::BuildReportMail(content, config.email));
+  if (!config.email.Configured()) return "report #" + std::to_string(outbox_id) + " kept in the outbox (email.smtp_host not set)";
+  const auto drained = report::DrainOutbox(store, config.email, logger);
+  if (drained.sent > 0 && drained.retrying == 0 && drained.gave_up == 0) return "report #" + std::to_string(outbox_id) + " sent";
+  return "report #" + std::to_string(outbox_id) + " queued; last send failed (" + drained.last_error +
+         "); 'recon outbox send' retries";
 }
 
 }  // namespace
@@ -199,6 +227,12 @@ DetectReport RunDetect(const Config& base_config, const DetectOptions& options, 
   }
   report.rejects_by_kind = rejects.CountByKind();
   store->FinishRun(run_id, {report.rows_read, report.rows_rejected, report.flagged, report.stored_new, "ok"});
+  try {
+    report.email_status = QueueRunReport(config, report, run_id, *store, logger);
+  } catch (const Error& failure) {
+    report.email_status = std::string("could not queue the report: ") + failure.what();
+    logger.Error("mail.queue_failed", {{"run_id", run_id}, {"error", failure.what()}});
+  }
   report.total_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   logger.Info("run.finished", {{"run_id", run_id},
                                {"rows_read", report.rows_read},

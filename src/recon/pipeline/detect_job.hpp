@@ -9,6 +9,7 @@
 #include "recon/core/logger.hpp"
 #include "recon/pipeline/categoriser_factory.hpp"
 #include "recon/pipeline/config.hpp"
+#include "recon/report/mail_builder.hpp"
 #include "recon/pipeline/progress.hpp"
 #include "recon/pipeline/stage_timer.hpp"
 #include "recon/pipeline/trainer.hpp"
@@ -40,6 +41,8 @@ struct DetectReport {
   std::map<std::string, std::uint64_t> by_severity;
   std::map<std::string, std::uint64_t> rejects_by_kind;
   LlmReport llm;
+  std::vector<report::TopAnomaly> top_anomalies;  ///< highest scores, for the e-mail report
+  std::string email_status;  ///< what happened to the report e-mail (queued, sent, kept in the outbox, ...)
   StageTimes times;
   double total_seconds = 0.0;
 };

@@ -55,6 +55,7 @@ std::string RenderSummary(const DetectReport& report) {
     out << "  rejects written to " << report.rejects_path << "\n";
   }
   out << "  anomalies written to " << report.output_path << "\n";
+  if (!report.email_status.empty()) out << "  email: " << report.email_status << "\n";
   out << "  time:";
   for (const auto& [stage, seconds] : report.times.Stages()) {
     std::snprintf(line, sizeof line, " %s %.3fs,", stage.c_str(), seconds);

@@ -14,7 +14,7 @@
 namespace recon::store {
 namespace {
 
-constexpr int kSchemaVersion = 2;  // 2: llm_cache (created on open, so a version-1 store upgrades in place)
+constexpr int kSchemaVersion = 3;  // 2: llm_cache; 3: outbox (tables created on open: older stores upgrade in place)
 constexpr std::size_t kRowsPerTransaction = 2048;
 
 constexpr const char* kSchema = R"SQL(
@@ -73,6 +73,28 @@ CREATE TABLE IF NOT EXISTS anomaly_audit (
   note TEXT
 );
 CREATE INDEX IF NOT EXISTS audit_key ON anomaly_audit(anomaly_key);
+CREATE TABLE IF NOT EXISTS outbox (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  message_id TEXT NOT NULL UNIQUE,
+  kind TEXT NOT NULL,
+  subject TEXT NOT NULL,
+  body_text TEXT NOT NULL,
+  body_html TEXT NOT NULL,
+  attachment_path TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  state TEXT NOT NULL,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at TEXT NOT NULL,
+  last_error TEXT NOT NULL DEFAULT '',
+  sent_at TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX IF NOT EXISTS outbox_due ON outbox(state, next_attempt_at);
+CREATE TABLE IF NOT EXISTS outbox_attempts (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  outbox_id INTEGER NOT NULL REFERENCES outbox(id) ON DELETE CASCADE,
+  at TEXT NOT NULL,
+  error TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS llm_cache (
   key TEXT PRIMARY KEY,
   category TEXT NOT NULL,
@@ -405,12 +427,116 @@ class SqliteStore final : public Store {
     return trail;
   }
 
+  std::int64_t EnqueueMail(const OutboxMail& mail) override {
+    Statement insert(db_,
+                     "INSERT INTO outbox(message_id, kind, subject, body_text, body_html, attachment_path, created_at, "
+                     "state, next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', ?) "
+                     "ON CONFLICT(message_id) DO NOTHING");
+    const std::string now = UtcNowIso8601();
+    insert.Bind(1, mail.message_id)
+        .Bind(2, mail.kind)
+        .Bind(3, mail.subject)
+        .Bind(4, mail.text)
+        .Bind(5, mail.html)
+        .Bind(6, mail.attachment_path)
+        .Bind(7, now)
+        .Bind(8, now);
+    insert.Step();
+    Statement find(db_, "SELECT id FROM outbox WHERE message_id = ?");
+    find.Bind(1, mail.message_id);
+    return find.Step() ? find.Int(0) : 0;
+  }
+
+  std::vector<OutboxMail> DueMail(std::string_view now, std::size_t limit) override {
+    Statement query(db_, (std::string(kSelectMail) +
+                          " WHERE state = 'pending' AND next_attempt_at <= ? ORDER BY id LIMIT ?").c_str());
+    query.Bind(1, now).Bind(2, static_cast<std::int64_t>(limit));
+    std::vector<OutboxMail> mails;
+    while (query.Step()) mails.push_back(ReadMail(query));
+    return mails;
+  }
+
+  void RecordMailAttempt(std::int64_t id, std::string_view error, std::string_view next_attempt_at,
+                         bool give_up) override {
+    Transaction transaction(*this);
+    const std::string now = UtcNowIso8601();
+    Statement attempt(db_, "INSERT INTO outbox_attempts(outbox_id, at, error) VALUES (?, ?, ?)");
+    attempt.Bind(1, id).Bind(2, now).Bind(3, error);
+    attempt.Step();
+    Statement update(db_,
+                     "UPDATE outbox SET attempts = attempts + 1, last_error = ?, state = ?, next_attempt_at = ?, "
+                     "sent_at = ? WHERE id = ?");
+    const bool sent = error.empty();
+    update.Bind(1, error)
+        .Bind(2, std::string_view(sent ? "sent" : give_up ? "failed" : "pending"))
+        .Bind(3, next_attempt_at)
+        .Bind(4, std::string_view(sent ? now : ""))
+        .Bind(5, id);
+    update.Step();
+    transaction.Commit();
+  }
+
+  std::vector<OutboxMail> ListMail(std::string_view state) override {
+    Statement query(db_, (std::string(kSelectMail) + " WHERE (? = '' OR state = ?) ORDER BY id DESC").c_str());
+    query.Bind(1, state).Bind(2, state);
+    std::vector<OutboxMail> mails;
+    while (query.Step()) mails.push_back(ReadMail(query));
+    return mails;
+  }
+
+  std::vector<MailAttempt> MailAttempts(std::int64_t id) override {
+    Statement query(db_, "SELECT at, error FROM outbox_attempts WHERE outbox_id = ? ORDER BY id");
+    query.Bind(1, id);
+    std::vector<MailAttempt> attempts;
+    while (query.Step()) attempts.push_back({query.Text(0), query.Text(1)});
+    return attempts;
+  }
+
+  std::size_t RetryFailedMail(std::string_view now) override {
+    Statement update(db_, "UPDATE outbox SET state = 'pending', next_attempt_at = ? WHERE state = 'failed'");
+    update.Bind(1, now);
+    update.Step();
+    return static_cast<std::size_t>(sqlite3_changes(db_));
+  }
+
+  std::size_t PurgeMail(bool include_failed) override {
+    Transaction transaction(*this);
+    const char* which = include_failed ? "state IN ('sent', 'failed')" : "state = 'sent'";
+    Execute(std::string("DELETE FROM outbox_attempts WHERE outbox_id IN (SELECT id FROM outbox WHERE ") + which + ")");
+    Execute(std::string("DELETE FROM outbox WHERE ") + which);
+    const auto purged = static_cast<std::size_t>(sqlite3_changes(db_));
+    transaction.Commit();
+    return purged;
+  }
+
   std::uint64_t CountCachedVerdicts() override { return Count("SELECT COUNT(*) FROM llm_cache"); }
   std::uint64_t CountAnomalies() override { return Count("SELECT COUNT(*) FROM anomalies"); }
   std::uint64_t CountTickets() override { return Count("SELECT COUNT(*) FROM tickets"); }
   std::uint64_t CountRuns() override { return Count("SELECT COUNT(*) FROM runs"); }
 
  private:
+  static constexpr const char* kSelectMail =
+      "SELECT id, message_id, kind, subject, body_text, body_html, attachment_path, created_at, state, attempts, "
+      "next_attempt_at, last_error, sent_at FROM outbox";
+
+  static OutboxMail ReadMail(const Statement& row) {
+    OutboxMail mail;
+    mail.id = row.Int(0);
+    mail.message_id = row.Text(1);
+    mail.kind = row.Text(2);
+    mail.subject = row.Text(3);
+    mail.text = row.Text(4);
+    mail.html = row.Text(5);
+    mail.attachment_path = row.Text(6);
+    mail.created_at = row.Text(7);
+    mail.state = row.Text(8);
+    mail.attempts = static_cast<int>(row.Int(9));
+    mail.next_attempt_at = row.Text(10);
+    mail.last_error = row.Text(11);
+    mail.sent_at = row.Text(12);
+    return mail;
+  }
+
   static constexpr const char* kSelectAnomaly =
       "SELECT id, natural_key, first_run_id, source, line, trade_id, trade_date, desk, score, cluster, category, "
       "category_source, confidence, severity, summary, status, COALESCE(ticket_id, ''), explanation, row_json, "
