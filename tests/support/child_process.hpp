@@ -1,0 +1,62 @@
+#pragma once
+// Runs a helper (a fake server) as a child process for a test, reads the "PORT <n>" line it prints when ready, and
+// kills and reaps it in the destructor.
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+extern char** environ;
+
+namespace recon::testing {
+
+class ChildProcess {
+ public:
+  explicit ChildProcess(std::vector<std::string> argv) {
+    int out_pipe[2];
+    if (::pipe(out_pipe) != 0) throw std::runtime_error("pipe failed");
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_adddup2(&actions, out_pipe[1], STDOUT_FILENO);
+    posix_spawn_file_actions_addclose(&actions, out_pipe[0]);
+    std::vector<char*> args;
+    for (std::string& arg : argv) args.push_back(arg.data());
+    args.push_back(nullptr);
+    const int spawned = posix_spawn(&pid_, args[0], &actions, nullptr, args.data(), environ);
+    posix_spawn_file_actions_destroy(&actions);
+    ::close(out_pipe[1]);
+    if (spawned != 0) throw std::runtime_error("could not start " + argv[0]);
+    FILE* out = ::fdopen(out_pipe[0], "r");
+    char line[128] = {};
+    const bool ready = out != nullptr && std::fgets(line, sizeof line, out) != nullptr &&
+                       std::sscanf(line, "PORT %d", &port_) == 1;
+    if (out != nullptr) std::fclose(out);
+    if (!ready) {
+      Stop();
+      throw std::runtime_error(argv[1] + " did not report its port");
+    }
+  }
+  ~ChildProcess() { Stop(); }
+  ChildProcess(const ChildProcess&) = delete;
+  ChildProcess& operator=(const ChildProcess&) = delete;
+
+  int Port() const { return port_; }
+  void Stop() {
+    if (pid_ == 0) return;
+    ::kill(pid_, SIGTERM);
+    int status = 0;
+    ::waitpid(pid_, &status, 0);
+    pid_ = 0;
+  }
+
+ private:
+  pid_t pid_ = 0;
+  int port_ = 0;
+};
+
+}  // namespace recon::testing
