@@ -13,6 +13,7 @@
 
 #include "recon/pipeline/trainer.hpp"
 #include "support/beast_client.hpp"
+#include "support/child_process.hpp"
 #include "support/fake_llm_server.hpp"
 #include "support/temp_dir.hpp"
 
@@ -373,6 +374,55 @@ TEST_F(ServerTest, StopLetsARequestInFlightFinishAndRefusesNewOnes) {
   EXPECT_EQ(in_flight_status, 200);
   EXPECT_EQ(llm.Requests().size(), 1u);
   EXPECT_THROW(HttpConnection{port}, boost::system::system_error);
+}
+
+TEST_F(ServerTest, ABatchSendsOneReportAndABurstOfRealtimeAnomaliesOneDigest) {
+  std::filesystem::create_directories(dir_.File("inbox"));
+  testing::ChildProcess smtp({RECON_PYTHON, std::string(RECON_SOURCE_DIR) + "/tests/tools/fake_smtp_server.py",
+                              "--out", dir_.File("inbox"), "--port", "0"});
+  config_.email.smtp_host = "127.0.0.1";
+  config_.email.smtp_port = smtp.Port();
+  config_.email.security = "none";  // the TLS paths are covered by email_test
+  config_.email.to = {"ops@bank.example"};
+  config_.email.digest_interval_ms = 1000;
+  config_.email.realtime_min_severity = "low";
+  config_.paths.output = dir_.File("out/anomalies.csv");
+  Start();
+  auto wait_for_mails = [&](std::size_t count) {
+    for (int tries = 0; tries < 100; ++tries) {
+      std::size_t found = 0;
+      for (const auto& entry : std::filesystem::directory_iterator(dir_.File("inbox"))) {
+        found += entry.path().extension() == ".json";
+      }
+      if (found >= count) return found;
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    return std::size_t{0};
+  };
+  HttpConnection client(Port());
+  const json batch = json::array({NormalTrade("B1"), AnomalousTrade("B2", 1500), NormalTrade("B3"),
+                                  AnomalousTrade("B4", 2500)});
+  ASSERT_EQ(client.Post("/batch_anomaly/", batch.dump()).status, 200);
+  ASSERT_EQ(wait_for_mails(1), 1u);
+  const json report = json::parse(testing::ReadFile(dir_.File("inbox/msg-0.json")));
+  EXPECT_NE(report["subject"].get<std::string>().find("2 anomalies"), std::string::npos) << report;
+  EXPECT_NE(report["subject"].get<std::string>().find("POST /batch_anomaly/"), std::string::npos) << report;
+  const std::string attachment = testing::ReadFile(dir_.File("inbox/msg-0.att-batch-" + std::to_string(::getpid()) +
+                                                             "-1.csv"));
+  EXPECT_NE(attachment.find("B2"), std::string::npos);
+  EXPECT_NE(attachment.find("B4"), std::string::npos);
+  EXPECT_EQ(attachment.find("B1"), std::string::npos);
+
+  for (int idx = 0; idx < 3; ++idx) {  // a burst
+    ASSERT_EQ(client.Post("/realtime_anomaly/", AnomalousTrade("R" + std::to_string(idx), 3000 + idx).dump()).status,
+              200);
+  }
+  ASSERT_EQ(wait_for_mails(2), 2u);
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  EXPECT_EQ(wait_for_mails(2), 2u) << "one digest for the burst, not one mail per anomaly";
+  const json digest = json::parse(testing::ReadFile(dir_.File("inbox/msg-1.json")));
+  EXPECT_NE(digest["subject"].get<std::string>().find("3 anomalies"), std::string::npos) << digest;
+  EXPECT_NE(digest["subject"].get<std::string>().find("real-time"), std::string::npos) << digest;
 }
 
 // The real signal path: `recon serve` as a process, SIGTERM while a request is in flight.

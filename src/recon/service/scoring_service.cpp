@@ -83,6 +83,8 @@ ScoringService::ScoringService(const pipeline::Config& config, const Logger& log
   categoriser_ = pipeline::MakeRunCategoriser(config, use_llm, *cache_store_, logger);
   resolver_ = std::make_unique<resolve::Resolver>(config.resolution, *store_);
   run_id_ = store_->BeginRun({"api", "", model_fingerprint_, "serve"});
+  mailer_ = std::make_unique<ReportMailer>(config, logger);
+  mailer_->Start();
 }
 
 ScoringService::~ScoringService() { Shutdown(); }
@@ -92,6 +94,7 @@ void ScoringService::Shutdown() {
   if (shut_down_) return;
   shut_down_ = true;
   categoriser_.categoriser->Cancel();
+  if (mailer_) mailer_->Stop();  // queues the pending digest, last delivery attempt
   try {
     store_->FinishRun(run_id_, {counters_.trades_scored, 0, counters_.anomalies_flagged, counters_.anomalies_stored,
                                 "ok"});
@@ -175,7 +178,28 @@ std::vector<TradeVerdict> ScoringService::Score(const std::vector<const json*>& 
   }
   counters_.trades_scored += count;
   counters_.anomalies_flagged += flagged.size();
-  if (flagged.empty()) return verdicts;
+  std::vector<std::size_t> fresh;  // slots of anomalies not stored yet
+  // E-mail: one report per API batch (every anomaly in it); severe new real-time anomalies into the digest.
+  auto notify_mailer = [&] {
+    const bool batch = source == "api:batch";
+    std::vector<report::TopAnomaly> rows;
+    auto add = [&](std::size_t slot) {
+      const TradeVerdict& verdict = verdicts[flagged[slot]];
+      rows.push_back({verdict.trade_id, evidence[slot].desk, verdict.category, verdict.severity, verdict.status,
+                      verdict.score, evidence[slot].amount_diff, evidence[slot].comment, verdict.summary});
+    };
+    if (batch) {
+      for (std::size_t slot = 0; slot < flagged.size(); ++slot) add(slot);
+      mailer_->BatchScored(count, rows);
+    } else {
+      for (const std::size_t slot : fresh) add(slot);
+      if (!rows.empty()) mailer_->RealtimeAnomalies(rows);
+    }
+  };
+  if (flagged.empty()) {
+    notify_mailer();
+    return verdicts;
+  }
 
   // A trade posted again (a client retry, a replayed stream) is answered from the store: its anomaly keeps the
   // verdict, ticket and any reviewer decision it has, and costs a read instead of a write.
@@ -188,7 +212,6 @@ std::vector<TradeVerdict> ScoringService::Score(const std::vector<const json*>& 
       if (const auto id = store_->FindAnomalyId(keys[slot])) known[slot] = store_->GetAnomaly(*id);
     }
   }
-  std::vector<std::size_t> fresh;  // slots of anomalies not stored yet
   std::vector<categorise::AnomalyEvidence> fresh_evidence;
   for (std::size_t slot = 0; slot < flagged.size(); ++slot) {
     if (known[slot]) {
@@ -207,7 +230,10 @@ std::vector<TradeVerdict> ScoringService::Score(const std::vector<const json*>& 
       fresh_evidence.push_back(evidence[slot]);
     }
   }
-  if (fresh.empty()) return verdicts;
+  if (fresh.empty()) {
+    notify_mailer();
+    return verdicts;
+  }
 
   const auto categorised = categoriser_.categoriser->Categorise(fresh_evidence);
   std::vector<resolve::ResolutionInput> inputs(fresh.size());
@@ -259,6 +285,7 @@ std::vector<TradeVerdict> ScoringService::Score(const std::vector<const json*>& 
     }
   }
   for (const json& event : stored_events) listener_(event);
+  notify_mailer();
   return verdicts;
 }
 

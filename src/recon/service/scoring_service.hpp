@@ -20,6 +20,7 @@
 #include "recon/pipeline/categoriser_factory.hpp"
 #include "recon/pipeline/config.hpp"
 #include "recon/resolve/resolver.hpp"
+#include "recon/service/report_mailer.hpp"
 #include "recon/service/trade_json.hpp"
 #include "recon/store/store.hpp"
 
@@ -83,6 +84,8 @@ class ScoringService {
   nlohmann::json StoreState();
 
   const ServiceCounters& Counters() const { return counters_; }
+  /// E-mail reports queued since start.
+  std::uint64_t ReportsQueued() const { return mailer_ ? mailer_->Queued() : 0; }
   /// LLM counters when an LLM is configured, else null.
   const llm::LlmStats* LlmStats() const { return categoriser_.llm_stats; }
   /// Stops LLM calls in flight and records the serving run as finished.
@@ -103,6 +106,7 @@ class ScoringService {
   std::unique_ptr<resolve::Resolver> resolver_;
   std::int64_t run_id_ = 0;
   ServiceCounters counters_;
+  std::unique_ptr<ReportMailer> mailer_;
   std::function<void(const nlohmann::json&)> listener_;
   std::mutex health_mutex_;
   std::chrono::steady_clock::time_point store_probed_at_{};
