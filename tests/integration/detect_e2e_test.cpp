@@ -174,6 +174,30 @@ TEST_F(DetectEndToEnd, WithAnLlmOnlyTheUncertainResidueIsAskedAndARerunAsksNothi
   EXPECT_EQ(again_sources["llm"], 0u);
 }
 
+TEST_F(DetectEndToEnd, WithoutSmtpTheRunReportWaitsInTheOutbox) {
+  testing::TempDir dir;
+  const std::string input = data_dir_->File("trades.csv");
+  auto result = RunShell(dir, Recon() + " detect '" + input + "' --out out.csv");
+  ASSERT_EQ(result.exit_code, 0) << result.output;
+  EXPECT_NE(result.output.find("email: report #1 kept in the outbox (email.smtp_host not set)"), std::string::npos)
+      << result.output;
+  result = RunShell(dir, Recon() + " outbox list");
+  EXPECT_EQ(result.exit_code, 0);
+  EXPECT_NE(result.output.find("#1 pending"), std::string::npos) << result.output;
+  EXPECT_NE(result.output.find("anomalies"), std::string::npos) << result.output;
+  result = RunShell(dir, Recon() + " outbox send");
+  EXPECT_NE(result.output.find("smtp_host is not set"), std::string::npos) << result.output;
+  result = RunShell(dir, Recon() + " outbox purge");
+  EXPECT_NE(result.output.find("0 mail(s) deleted"), std::string::npos) << result.output;  // pending mail is kept
+  result = RunShell(dir, Recon() + " outbox bogus");
+  EXPECT_EQ(result.exit_code, 2);
+  // A config with a malformed address is refused before any work, naming the key.
+  dir.Write("bad_mail.yaml", "email:\n  smtp_host: mail.example\n  to: [\"ops@bank.example\\r\\nBcc: x@y\"]\n");
+  result = RunShell(dir, Recon() + " --config bad_mail.yaml detect '" + input + "'");
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_NE(result.output.find("email.to holds an invalid address"), std::string::npos) << result.output;
+}
+
 TEST_F(DetectEndToEnd, TrainThenDetectUsesTheSavedModel) {
   testing::TempDir dir;
   const std::string input = data_dir_->File("trades.csv");

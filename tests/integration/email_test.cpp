@@ -201,6 +201,15 @@ TEST_F(EmailTest, WithoutSmtpReportsStayInTheOutbox) {
   EXPECT_EQ(store_->ListMail("").size(), 1u);
 }
 
+TEST_F(EmailTest, ALargeCsvIsNotAttachedButNamed) {
+  params_.max_attachment_bytes = 16;  // the CSV above is larger
+  const auto mail = BuildReportMail(Content("run-7"), params_);
+  EXPECT_TRUE(mail.attachment_path.empty());
+  EXPECT_NE(mail.text.find("is not attached; it is at " + dir_.File("anomalies.csv")), std::string::npos) << mail.text;
+  params_.max_attachment_bytes = 1 << 20;
+  EXPECT_EQ(BuildReportMail(Content("run-7"), params_).attachment_path, dir_.File("anomalies.csv"));
+}
+
 TEST(MailSafetyTest, HeaderTextAndAddresses) {
   EXPECT_EQ(SafeHeaderText("a\r\nBcc: x@y\tz"), "a Bcc: x@y z");
   EXPECT_EQ(SafeHeaderText("d\xC3\xA9j\xC3\xA0"), "=?UTF-8?B?ZMOpasOg?=");
