@@ -135,8 +135,9 @@ Response Api::Realtime(const Request& request, const PathParams& /*params*/) {
   const auto body = ParseBody(request, failure);
   if (!body) return failure;
   const std::vector<const json*> trades = {&*body};
-  if (auto problems = service_.Validate(trades, false); !problems.empty()) return ValidationResponse(request, problems);
-  const auto verdicts = service_.Score(trades, "api:realtime");
+  std::vector<service::FieldProblem> problems;
+  const auto verdicts = service_.Score(trades, "api:realtime", false, problems);
+  if (!problems.empty()) return ValidationResponse(request, problems);
   return JsonResponse(request, http::status::ok, service::ToJson(verdicts.front()));
 }
 
@@ -157,8 +158,9 @@ Response Api::Batch(const Request& request, const PathParams& /*params*/) {
   }
   std::vector<const json*> trades;
   for (const json& trade : *list) trades.push_back(&trade);
-  if (auto problems = service_.Validate(trades, true); !problems.empty()) return ValidationResponse(request, problems);
-  const auto verdicts = service_.Score(trades, "api:batch");
+  std::vector<service::FieldProblem> problems;
+  const auto verdicts = service_.Score(trades, "api:batch", true, problems);
+  if (!problems.empty()) return ValidationResponse(request, problems);
   json results = json::array();
   std::map<std::string, std::uint64_t> by_category;
   std::map<std::string, std::uint64_t> by_status;

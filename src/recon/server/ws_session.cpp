@@ -90,14 +90,15 @@ std::string WsSession::Answer(const std::string& text) {
     return json{{"type", subscribe ? "subscribed" : "unsubscribed"}, {"feed", "anomalies"}}.dump();
   }
   const std::vector<const json*> trades = {&message};
-  const auto problems = state_.api.Service().Validate(trades, false);
-  if (!problems.empty()) {
-    json detail = json::array();
-    for (const auto& problem : problems) detail.push_back({{"field", problem.field}, {"problem", problem.problem}});
-    return ErrorMessage("invalid trade", detail);
-  }
   try {
-    json result = service::ToJson(state_.api.Service().Score(trades, "api:ws").front());
+    std::vector<service::FieldProblem> problems;
+    const auto verdicts = state_.api.Service().Score(trades, "api:ws", false, problems);
+    if (!problems.empty()) {
+      json detail = json::array();
+      for (const auto& problem : problems) detail.push_back({{"field", problem.field}, {"problem", problem.problem}});
+      return ErrorMessage("invalid trade", detail);
+    }
+    json result = service::ToJson(verdicts.front());
     result["type"] = "result";
     return result.dump(-1, ' ', false, json::error_handler_t::replace);
   } catch (const Error& failure) {

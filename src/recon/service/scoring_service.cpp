@@ -112,31 +112,22 @@ json ScoringService::ModelInfo() const {
           {"recon_version", meta.recon_version},       {"threshold", bundle_->threshold}};
 }
 
-std::vector<FieldProblem> ScoringService::Validate(const std::vector<const json*>& trades, bool indexed) const {
-  std::vector<FieldProblem> problems;
-  io::RecordBatch scratch;
-  scratch.Resize(1);
-  for (std::size_t idx = 0; idx < trades.size(); ++idx) {
-    const std::string where = indexed ? "trades[" + std::to_string(idx) + "]." : "";
-    ParseTrade(*trades[idx], config_.columns, where, scratch, 0, problems);
-  }
-  return problems;
-}
-
 void ScoringService::SetAnomalyListener(std::function<void(const json&)> listener) { listener_ = std::move(listener); }
 
-std::vector<TradeVerdict> ScoringService::Score(const std::vector<const json*>& trades, std::string_view source) {
-  if (!bundle_) ThrowUnavailable("the model is not loaded: " + degraded_reason_);
+std::vector<TradeVerdict> ScoringService::Score(const std::vector<const json*>& trades, std::string_view source,
+                                                bool indexed, std::vector<FieldProblem>& problems) {
   const std::size_t count = trades.size();
   io::RecordBatch records;
   records.Resize(count);
-  std::vector<FieldProblem> problems;
+  for (std::size_t idx = 0; idx < count; ++idx) {
+    const std::string where = indexed ? "trades[" + std::to_string(idx) + "]." : "";
+    ParseTrade(*trades[idx], config_.columns, where, records, idx, problems);
+    records.SetOrigin(idx, 0, static_cast<std::uint32_t>(idx));
+  }
+  if (!problems.empty()) return {};
+  if (!bundle_) ThrowUnavailable("the model is not loaded: " + degraded_reason_);
   std::vector<std::string> row_json(count);
   for (std::size_t idx = 0; idx < count; ++idx) {
-    if (!ParseTrade(*trades[idx], config_.columns, "", records, idx, problems)) {
-      ThrowInvalidInput("trade " + std::to_string(idx) + ": " + problems.front().field + " " + problems.front().problem);
-    }
-    records.SetOrigin(idx, 0, static_cast<std::uint32_t>(idx));
     row_json[idx] = trades[idx]->dump(-1, ' ', false, json::error_handler_t::replace);
   }
   const unsigned threads = count >= kParallelFromRows ? ResolveThreadCount(config_.threads) : 1;
@@ -209,7 +200,7 @@ std::vector<TradeVerdict> ScoringService::Score(const std::vector<const json*>& 
     std::lock_guard lock(store_mutex_);
     for (std::size_t slot = 0; slot < flagged.size(); ++slot) {
       keys[slot] = ApiNaturalKey(row_json[flagged[slot]]);
-      if (const auto id = store_->FindAnomalyId(keys[slot])) known[slot] = store_->GetAnomaly(*id);
+      known[slot] = store_->FindAnomalyVerdict(keys[slot]);
     }
   }
   std::vector<categorise::AnomalyEvidence> fresh_evidence;

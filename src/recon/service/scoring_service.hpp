@@ -65,11 +65,11 @@ class ScoringService {
   const std::string& ModelFingerprint() const { return model_fingerprint_; }
   nlohmann::json ModelInfo() const;
 
-  /// Scores `trades` (already validated JSON objects) in order; stores, tickets and reports the anomalies.
-  /// Throws Unavailable when degraded.
-  std::vector<TradeVerdict> Score(const std::vector<const nlohmann::json*>& trades, std::string_view source);
-  /// Validates trade objects into problems (empty when every trade is well-formed). `prefix` per trade index.
-  std::vector<FieldProblem> Validate(const std::vector<const nlohmann::json*>& trades, bool indexed) const;
+  /// Scores `trades` (JSON objects) in order; stores, tickets and reports the anomalies. When any trade is
+  /// malformed, nothing is scored: the result is empty and `problems` lists every bad field (named
+  /// "trades[i].FIELD" when `indexed`). Throws Unavailable when degraded.
+  std::vector<TradeVerdict> Score(const std::vector<const nlohmann::json*>& trades, std::string_view source,
+                                  bool indexed, std::vector<FieldProblem>& problems);
 
   /// Called for every stored anomaly, from the scoring thread (the WebSocket live feed).
   void SetAnomalyListener(std::function<void(const nlohmann::json&)> listener);

@@ -387,6 +387,26 @@ class SqliteStore final : public Store {
     return ReadAnomaly(query);
   }
 
+  std::optional<StoredAnomaly> FindAnomalyVerdict(std::string_view natural_key) override {
+    Statement& query = Prepared(
+        "SELECT id, category, category_source, confidence, severity, summary, status, COALESCE(ticket_id, '') "
+        "FROM anomalies WHERE natural_key = ?");
+    ResetOnExit reset{query};
+    query.Bind(1, natural_key);
+    if (!query.Step()) return std::nullopt;
+    StoredAnomaly stored;
+    stored.id = query.Int(0);
+    stored.record.natural_key = std::string(natural_key);
+    stored.record.category = query.Text(1);
+    stored.record.category_source = query.Text(2);
+    stored.record.confidence = query.Double(3);
+    stored.record.severity = query.Text(4);
+    stored.record.summary = query.Text(5);
+    stored.record.status = query.Text(6);
+    stored.record.ticket_id = query.Text(7);
+    return stored;
+  }
+
   std::optional<std::int64_t> FindAnomalyId(std::string_view natural_key) override {
     Statement& query = Prepared("SELECT id FROM anomalies WHERE natural_key = ?");
     ResetOnExit reset{query};

@@ -129,6 +129,9 @@ class Store {
   /// Anomalies matching `filter`, newest first, and how many match in all (for pagination).
   virtual std::pair<std::vector<StoredAnomaly>, std::uint64_t> ListAnomalies(const AnomalyFilter& filter) = 0;
   virtual std::optional<StoredAnomaly> GetAnomaly(std::int64_t id) = 0;
+  /// The verdict of the anomaly with `natural_key` (id, category, source, confidence, severity, summary, status,
+  /// ticket; not its row or explanation), when stored: the service's check for a trade posted again.
+  virtual std::optional<StoredAnomaly> FindAnomalyVerdict(std::string_view natural_key) = 0;
   /// Row id of the anomaly with `natural_key`, when stored.
   virtual std::optional<std::int64_t> FindAnomalyId(std::string_view natural_key) = 0;
   /// A reviewer's decision: sets the status and appends an audit row (actor, old and new status, note) in one
