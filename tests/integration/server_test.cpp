@@ -384,7 +384,7 @@ TEST_F(ServerTest, ABatchSendsOneReportAndABurstOfRealtimeAnomaliesOneDigest) {
   config_.email.smtp_port = smtp.Port();
   config_.email.security = "none";  // the TLS paths are covered by email_test
   config_.email.to = {"ops@bank.example"};
-  config_.email.digest_interval_ms = 1000;
+  config_.email.digest_interval_ms = 2000;  // the burst below takes milliseconds: one digest
   config_.email.realtime_min_severity = "low";
   config_.paths.output = dir_.File("out/anomalies.csv");
   Start();
@@ -418,7 +418,7 @@ TEST_F(ServerTest, ABatchSendsOneReportAndABurstOfRealtimeAnomaliesOneDigest) {
               200);
   }
   ASSERT_EQ(wait_for_mails(2), 2u);
-  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  std::this_thread::sleep_for(std::chrono::milliseconds(2500));  // a second digest would have been sent by now
   EXPECT_EQ(wait_for_mails(2), 2u) << "one digest for the burst, not one mail per anomaly";
   const json digest = json::parse(testing::ReadFile(dir_.File("inbox/msg-1.json")));
   EXPECT_NE(digest["subject"].get<std::string>().find("3 anomalies"), std::string::npos) << digest;
