@@ -197,11 +197,12 @@ std::vector<TradeVerdict> ScoringService::Score(const std::vector<const json*>& 
   std::vector<std::string> keys(flagged.size());
   std::vector<std::optional<store::StoredAnomaly>> known(flagged.size());
   {
-    std::lock_guard lock(store_mutex_);
+    std::unique_ptr<store::Store> reader = TakeReader();
     for (std::size_t slot = 0; slot < flagged.size(); ++slot) {
       keys[slot] = ApiNaturalKey(row_json[flagged[slot]]);
-      known[slot] = store_->FindAnomalyVerdict(keys[slot]);
+      known[slot] = reader->FindAnomalyVerdict(keys[slot]);
     }
+    ReturnReader(std::move(reader));
   }
   std::vector<categorise::AnomalyEvidence> fresh_evidence;
   for (std::size_t slot = 0; slot < flagged.size(); ++slot) {
@@ -278,6 +279,23 @@ std::vector<TradeVerdict> ScoringService::Score(const std::vector<const json*>& 
   for (const json& event : stored_events) listener_(event);
   notify_mailer();
   return verdicts;
+}
+
+std::unique_ptr<store::Store> ScoringService::TakeReader() {
+  {
+    std::lock_guard lock(readers_mutex_);
+    if (!idle_readers_.empty()) {
+      std::unique_ptr<store::Store> reader = std::move(idle_readers_.back());
+      idle_readers_.pop_back();
+      return reader;
+    }
+  }
+  return store::OpenSqliteStore(config_.paths.store);  // at most one per concurrent request, kept for reuse
+}
+
+void ScoringService::ReturnReader(std::unique_ptr<store::Store> reader) {
+  std::lock_guard lock(readers_mutex_);
+  idle_readers_.push_back(std::move(reader));
 }
 
 std::pair<std::vector<store::StoredAnomaly>, std::uint64_t> ScoringService::ListAnomalies(

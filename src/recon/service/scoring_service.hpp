@@ -96,6 +96,12 @@ class ScoringService {
   const Logger& logger_;
   std::unique_ptr<store::Store> store_;
   std::unique_ptr<store::Store> cache_store_;  // the LLM cache's own connection
+  // Read connections for the per-request "stored already?" check: SQLite in WAL mode serves readers in parallel
+  // with each other and with the writer, which one shared connection (and its lock) would serialise.
+  std::mutex readers_mutex_;
+  std::vector<std::unique_ptr<store::Store>> idle_readers_;
+  std::unique_ptr<store::Store> TakeReader();
+  void ReturnReader(std::unique_ptr<store::Store> reader);
   std::mutex store_mutex_;
   std::optional<models::ModelBundle> bundle_;
   std::mutex model_mutex_;  // feature history and the clusterer/detector scratch
