@@ -43,6 +43,11 @@ class FakeLlmServer {
   ~FakeLlmServer() {
     ::kill(pid_, SIGTERM);
     int status = 0;
+    for (int waited_ms = 0; waited_ms < 2000; waited_ms += 10) {  // then SIGKILL: a test never hangs on a helper
+      if (::waitpid(pid_, &status, WNOHANG) == pid_) return;
+      ::usleep(10000);
+    }
+    ::kill(pid_, SIGKILL);
     ::waitpid(pid_, &status, 0);
   }
   FakeLlmServer(const FakeLlmServer&) = delete;
