@@ -4,29 +4,18 @@
 #include <cstdio>
 #include <filesystem>
 
+#include <openssl/evp.h>
+
 #include "recon/core/sha256.hpp"
 
 namespace recon::report {
 namespace {
 
 std::string Base64(std::string_view bytes) {
-  static constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  std::size_t idx = 0;
-  for (; idx + 2 < bytes.size(); idx += 3) {
-    const auto chunk = (static_cast<std::uint32_t>(static_cast<unsigned char>(bytes[idx])) << 16) |
-                       (static_cast<std::uint32_t>(static_cast<unsigned char>(bytes[idx + 1])) << 8) |
-                       static_cast<unsigned char>(bytes[idx + 2]);
-    for (int shift = 18; shift >= 0; shift -= 6) out += kAlphabet[(chunk >> shift) & 0x3F];
-  }
-  if (idx < bytes.size()) {
-    std::uint32_t chunk = static_cast<std::uint32_t>(static_cast<unsigned char>(bytes[idx])) << 16;
-    if (idx + 1 < bytes.size()) chunk |= static_cast<std::uint32_t>(static_cast<unsigned char>(bytes[idx + 1])) << 8;
-    out += kAlphabet[(chunk >> 18) & 0x3F];
-    out += kAlphabet[(chunk >> 12) & 0x3F];
-    out += idx + 1 < bytes.size() ? kAlphabet[(chunk >> 6) & 0x3F] : '=';
-    out += '=';
-  }
+  std::string out(4 * ((bytes.size() + 2) / 3) + 1, '\0');
+  const int written = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                                      reinterpret_cast<const unsigned char*>(bytes.data()), static_cast<int>(bytes.size()));
+  out.resize(static_cast<std::size_t>(written));
   return out;
 }
 

@@ -46,7 +46,6 @@ Api::Api(service::ScoringService& service, const pipeline::Config& config, ApiKe
       metrics_([this] {
         std::vector<std::string> names;
         for (const Route& route : routes_) names.push_back(route.name);
-        names.push_back("ws");
         return names;
       }()) {}
 

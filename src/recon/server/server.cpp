@@ -13,19 +13,13 @@ namespace recon::server {
 
 namespace asio = boost::asio;
 
-namespace {
-
-unsigned ThreadsOf(int configured) { return ResolveThreadCount(configured); }
-
-}  // namespace
-
 Server::Server(const pipeline::Config& config, const Logger& logger, service::ScoringService& service, ApiKeys keys)
     : config_(config),
       logger_(logger),
       service_(service),
       api_(service, config, keys, logger),
-      ioc_(static_cast<int>(ThreadsOf(config.server.threads))),
-      work_pool_(ThreadsOf(config.server.threads)) {
+      ioc_(static_cast<int>(ResolveThreadCount(config.server.threads))),
+      work_pool_(ResolveThreadCount(config.server.threads)) {
   if (!IsLoopback(config.server.host) && !keys.Enabled()) {
     ThrowInvalidInput("server.host is " + config.server.host + ", not loopback: set API keys in $" +
                       config.server.api_keys_env + " (comma-separated) before exposing the service");
@@ -50,7 +44,7 @@ void Server::Start() {
       ioc_, asio::ip::tcp::endpoint(address, static_cast<unsigned short>(config_.server.port)), *state_);
   listener_->Run();
   work_guard_.emplace(ioc_.get_executor());
-  const unsigned threads = ThreadsOf(config_.server.threads);
+  const unsigned threads = ResolveThreadCount(config_.server.threads);
   for (unsigned idx = 0; idx < threads; ++idx) threads_.emplace_back([this] { ioc_.run(); });
   logger_.Info("server.started", {{"host", config_.server.host}, {"port", Port()}, {"threads", threads}});
 }

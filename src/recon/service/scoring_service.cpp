@@ -126,10 +126,8 @@ std::vector<TradeVerdict> ScoringService::Score(const std::vector<const json*>& 
   }
   if (!problems.empty()) return {};
   if (!bundle_) ThrowUnavailable("the model is not loaded: " + degraded_reason_);
+  // The canonical text of a trade (its natural key and stored row) is needed only for flagged ones.
   std::vector<std::string> row_json(count);
-  for (std::size_t idx = 0; idx < count; ++idx) {
-    row_json[idx] = trades[idx]->dump(-1, ' ', false, json::error_handler_t::replace);
-  }
   const unsigned threads = count >= kParallelFromRows ? ResolveThreadCount(config_.threads) : 1;
 
   std::vector<TradeVerdict> verdicts(count);
@@ -154,6 +152,7 @@ std::vector<TradeVerdict> ScoringService::Score(const std::vector<const json*>& 
     verdict.flagged = scores[idx] > bundle_->threshold;
     if (!verdict.flagged) continue;
     flagged.push_back(idx);
+    row_json[idx] = trades[idx]->dump(-1, ' ', false, json::error_handler_t::replace);
     categorise::AnomalyEvidence item = pipeline::BuildEvidence(records, idx, all_features.Row(idx));
     const float* model_row = model_input.Row(idx);
     const auto contributions = bundle_->detector->Explain(model_row);
