@@ -145,9 +145,29 @@ TEST_F(ServerTest, RealtimeScoresStoresAndTheReviewerClosesTheLoop) {
   EXPECT_EQ(audit[1]["new_status"], "Resolved");
   EXPECT_NE(audit[1]["note"].get<std::string>().find("amended the book"), std::string::npos);
 
+  // The trade posted again answers with the reviewer's decision (the service's verdict cache follows feedback).
+  EXPECT_EQ(client.Post("/realtime_anomaly/", AnomalousTrade("A1").dump()).Json()["status"], "Resolved");
+
   EXPECT_EQ(client.Post("/anomalies/" + std::to_string(id) + "/feedback", R"({"status":"maybe"})").status, 422);
   EXPECT_EQ(client.Post("/anomalies/999999/feedback", feedback.dump()).status, 404);
   EXPECT_EQ(client.Get("/anomalies/999999").status, 404);
+}
+
+TEST_F(ServerTest, ADecisionRecordedByAnotherProcessReachesTradesPostedAgain) {
+  Start();
+  HttpConnection client(Port());
+  const json first = client.Post("/realtime_anomaly/", AnomalousTrade("X1").dump()).Json();
+  ASSERT_EQ(first["status"], "Pending User Review");
+  EXPECT_EQ(client.Post("/realtime_anomaly/", AnomalousTrade("X1").dump()).Json()["status"], "Pending User Review");
+  {
+    // Another process (a second instance, a maintenance tool) decides on the same store file.
+    auto elsewhere = store::OpenSqliteStore(config_.paths.store);
+    ASSERT_TRUE(elsewhere->RecordFeedback(first["anomaly_id"].get<std::int64_t>(), "Rejected", "ops", "duplicate"));
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(1100));  // the service looks for outside changes each second
+  const json again = client.Post("/realtime_anomaly/", AnomalousTrade("X1").dump()).Json();
+  EXPECT_EQ(again["status"], "Rejected");
+  EXPECT_EQ(again["anomaly_id"], first["anomaly_id"]);
 }
 
 TEST_F(ServerTest, BadInputGetsTheStatusAFastApiUserExpects) {

@@ -5,9 +5,22 @@
 #include "recon/core/error.hpp"
 
 namespace recon {
+namespace {
+
+// OpenSSL 3 looks an algorithm up in its provider tables (locks, property queries) on every EVP_sha256() init;
+// the service hashes each flagged trade, so the implementation is fetched once and reused (it is immutable).
+const EVP_MD* Sha256Algorithm() {
+  static const EVP_MD* const algorithm = EVP_MD_fetch(nullptr, "SHA2-256", nullptr);
+  return algorithm;
+}
+
+}  // namespace
 
 Sha256::Sha256() : context_(EVP_MD_CTX_new()) {
-  if (context_ == nullptr || EVP_DigestInit_ex(static_cast<EVP_MD_CTX*>(context_), EVP_sha256(), nullptr) != 1) {
+  const EVP_MD* algorithm = Sha256Algorithm();
+  if (context_ == nullptr || algorithm == nullptr ||
+      EVP_DigestInit_ex(static_cast<EVP_MD_CTX*>(context_), algorithm, nullptr) != 1) {
+    EVP_MD_CTX_free(static_cast<EVP_MD_CTX*>(context_));
     ThrowInternal("OpenSSL could not initialise SHA-256");
   }
 }

@@ -17,6 +17,13 @@ using nlohmann::json;
 
 constexpr std::size_t kExplainTopFeatures = 3;
 constexpr std::size_t kParallelFromRows = 4096;  // smaller batches are scored on the calling thread
+constexpr std::size_t kKnownVerdictCapacity = 50'000;  // a few hundred bytes each: about 20 MB at most
+constexpr std::int64_t kChangesCheckIntervalMs = 1000;
+
+std::int64_t SteadyMillis() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
 
 // Idempotency for API input: the same trade posted twice is one anomaly.
 std::string ApiNaturalKey(const std::string& row_json) {
@@ -54,8 +61,9 @@ json ToJson(const TradeVerdict& verdict) {
 }
 
 ScoringService::ScoringService(const pipeline::Config& config, const Logger& logger, bool use_llm)
-    : config_(config), logger_(logger) {
+    : config_(config), logger_(logger), known_verdicts_(kKnownVerdictCapacity) {
   store_ = store::OpenSqliteStore(config.paths.store);
+  changes_by_others_ = store_->ChangesByOthers();
   std::error_code error;
   if (std::filesystem::exists(config.paths.model, error)) {
     bundle_ = models::ModelBundle::Load(config.paths.model);
@@ -137,6 +145,7 @@ std::vector<TradeVerdict> ScoringService::Score(const std::vector<const json*>& 
   std::vector<std::int32_t> clusters;
   std::vector<std::size_t> flagged;
   std::vector<categorise::AnomalyEvidence> evidence;
+  std::vector<std::vector<models::FeatureContribution>> contributions_of_flagged;
   {
     std::lock_guard lock(model_mutex_);  // the feature history must advance in arrival order
     all_features = bundle_->features->Transform(records);
@@ -156,7 +165,6 @@ std::vector<TradeVerdict> ScoringService::Score(const std::vector<const json*>& 
     categorise::AnomalyEvidence item = pipeline::BuildEvidence(records, idx, all_features.Row(idx));
     const float* model_row = model_input.Row(idx);
     const auto contributions = bundle_->detector->Explain(model_row);
-    item.explanation = pipeline::FormatExplanation(contributions, model_names_, model_row, kExplainTopFeatures);
     for (std::size_t rank = 0; rank < contributions.size() && rank < kExplainTopFeatures; ++rank) {
       verdict.explanation.push_back({{"feature", model_names_[contributions[rank].column]},
                                      {"value", model_row[contributions[rank].column]},
@@ -165,6 +173,7 @@ std::vector<TradeVerdict> ScoringService::Score(const std::vector<const json*>& 
     item.cluster = clusters[idx];
     item.score = scores[idx];
     evidence.push_back(std::move(item));
+    contributions_of_flagged.push_back(contributions);
   }
   counters_.trades_scored += count;
   counters_.anomalies_flagged += flagged.size();
@@ -194,15 +203,8 @@ std::vector<TradeVerdict> ScoringService::Score(const std::vector<const json*>& 
   // A trade posted again (a client retry, a replayed stream) is answered from the store: its anomaly keeps the
   // verdict, ticket and any reviewer decision it has, and costs a read instead of a write.
   std::vector<std::string> keys(flagged.size());
-  std::vector<std::optional<store::StoredAnomaly>> known(flagged.size());
-  {
-    std::unique_ptr<store::Store> reader = TakeReader();
-    for (std::size_t slot = 0; slot < flagged.size(); ++slot) {
-      keys[slot] = ApiNaturalKey(row_json[flagged[slot]]);
-      known[slot] = reader->FindAnomalyVerdict(keys[slot]);
-    }
-    ReturnReader(std::move(reader));
-  }
+  for (std::size_t slot = 0; slot < flagged.size(); ++slot) keys[slot] = ApiNaturalKey(row_json[flagged[slot]]);
+  const std::vector<std::optional<store::StoredAnomaly>> known = FindKnownVerdicts(keys);
   std::vector<categorise::AnomalyEvidence> fresh_evidence;
   for (std::size_t slot = 0; slot < flagged.size(); ++slot) {
     if (known[slot]) {
@@ -217,6 +219,10 @@ std::vector<TradeVerdict> ScoringService::Score(const std::vector<const json*>& 
       verdict.ticket_id = record.ticket_id;
       verdict.anomaly_id = known[slot]->id;
     } else {
+      // The explanation's text goes to the categoriser (an LLM sees it) and the store: new anomalies only.
+      const float* model_row = model_input.Row(flagged[slot]);
+      evidence[slot].explanation =
+          pipeline::FormatExplanation(contributions_of_flagged[slot], model_names_, model_row, kExplainTopFeatures);
       fresh.push_back(slot);
       fresh_evidence.push_back(evidence[slot]);
     }
@@ -268,16 +274,80 @@ std::vector<TradeVerdict> ScoringService::Score(const std::vector<const json*>& 
       record.explanation = evidence[slot].explanation;
       record.row_json = row_json[row];
     }
-    counters_.anomalies_stored += store_->InsertAnomalies(records_out);
+    const std::size_t inserted = store_->InsertAnomalies(records_out);
+    counters_.anomalies_stored += inserted;
+    std::vector<std::int64_t> ids(fresh.size(), 0);
     for (std::size_t idx = 0; idx < fresh.size(); ++idx) {
       TradeVerdict& verdict = verdicts[flagged[fresh[idx]]];
       verdict.anomaly_id = store_->FindAnomalyId(keys[fresh[idx]]);
+      ids[idx] = verdict.anomaly_id.value_or(0);
       if (listener_) stored_events.push_back(ToJson(verdict));
     }
+    // Another request may have stored one of these keys first (then its verdict is the stored one): cache only
+    // when every record here was new.
+    if (inserted == records_out.size()) RememberStored(records_out, ids);
   }
   for (const json& event : stored_events) listener_(event);
   notify_mailer();
   return verdicts;
+}
+
+std::vector<std::optional<store::StoredAnomaly>> ScoringService::FindKnownVerdicts(
+    const std::vector<std::string>& keys) {
+  ForgetVerdictsChangedElsewhere();
+  std::vector<std::optional<store::StoredAnomaly>> known(keys.size());
+  std::vector<std::size_t> misses;
+  for (std::size_t slot = 0; slot < keys.size(); ++slot) {
+    known[slot] = known_verdicts_.Find(keys[slot]);
+    if (!known[slot]) misses.push_back(slot);
+  }
+  if (misses.empty()) return known;
+  const std::uint64_t epoch = known_verdicts_.Epoch();  // taken before reading: a decision made meanwhile wins
+  std::unique_ptr<store::Store> reader = TakeReader();
+  try {
+    for (const std::size_t slot : misses) {
+      known[slot] = reader->FindAnomalyVerdict(keys[slot]);
+      if (known[slot]) known_verdicts_.Offer(*known[slot], epoch);
+    }
+  } catch (...) {
+    ReturnReader(std::move(reader));
+    throw;
+  }
+  ReturnReader(std::move(reader));
+  return known;
+}
+
+void ScoringService::RememberStored(const std::vector<store::AnomalyRecord>& records,
+                                    const std::vector<std::int64_t>& ids) {
+  const std::uint64_t epoch = known_verdicts_.Epoch();
+  for (std::size_t idx = 0; idx < records.size(); ++idx) {
+    if (ids[idx] == 0) continue;
+    // The fields FindAnomalyVerdict reads, so a cached verdict and a stored one are the same answer.
+    store::StoredAnomaly verdict;
+    verdict.id = ids[idx];
+    store::AnomalyRecord& record = verdict.record;
+    record.natural_key = records[idx].natural_key;
+    record.category = records[idx].category;
+    record.category_source = records[idx].category_source;
+    record.confidence = records[idx].confidence;
+    record.severity = records[idx].severity;
+    record.summary = records[idx].summary;
+    record.status = records[idx].status;
+    record.ticket_id = records[idx].ticket_id;
+    known_verdicts_.Offer(verdict, epoch);
+  }
+}
+
+void ScoringService::ForgetVerdictsChangedElsewhere() {
+  const std::int64_t now_ms = SteadyMillis();
+  std::int64_t checked_ms = changes_checked_at_ms_.load(std::memory_order_relaxed);
+  if (now_ms - checked_ms < kChangesCheckIntervalMs) return;
+  if (!changes_checked_at_ms_.compare_exchange_strong(checked_ms, now_ms)) return;  // another thread checks
+  std::lock_guard lock(store_mutex_);
+  const std::uint64_t changes = store_->ChangesByOthers();
+  if (changes == changes_by_others_) return;
+  changes_by_others_ = changes;
+  known_verdicts_.Clear();
 }
 
 std::unique_ptr<store::Store> ScoringService::TakeReader() {
@@ -316,7 +386,9 @@ std::vector<store::AuditEntry> ScoringService::AuditTrail(std::int64_t id) {
 std::optional<store::StoredAnomaly> ScoringService::RecordFeedback(std::int64_t id, std::string_view status,
                                                                    std::string_view reviewer, std::string_view note) {
   std::lock_guard lock(store_mutex_);
-  return store_->RecordFeedback(id, status, reviewer, note);
+  auto updated = store_->RecordFeedback(id, status, reviewer, note);
+  if (updated) known_verdicts_.Erase(updated->record.natural_key);
+  return updated;
 }
 
 json ScoringService::StoreState() {

@@ -22,6 +22,7 @@
 #include "recon/resolve/resolver.hpp"
 #include "recon/service/report_mailer.hpp"
 #include "recon/service/trade_json.hpp"
+#include "recon/service/verdict_cache.hpp"
 #include "recon/store/store.hpp"
 
 namespace recon::service {
@@ -103,6 +104,14 @@ class ScoringService {
   std::unique_ptr<store::Store> TakeReader();
   void ReturnReader(std::unique_ptr<store::Store> reader);
   std::mutex store_mutex_;
+  // Verdicts of anomalies already stored, for trades posted again; emptied when another process changes the
+  // store (checked at most once a second, so a reviewer's decision made elsewhere shows within that second).
+  VerdictCache known_verdicts_;
+  std::atomic<std::int64_t> changes_checked_at_ms_{0};
+  std::uint64_t changes_by_others_ = 0;  // under store_mutex_
+  void ForgetVerdictsChangedElsewhere();
+  std::vector<std::optional<store::StoredAnomaly>> FindKnownVerdicts(const std::vector<std::string>& keys);
+  void RememberStored(const std::vector<store::AnomalyRecord>& records, const std::vector<std::int64_t>& ids);
   std::optional<models::ModelBundle> bundle_;
   std::mutex model_mutex_;  // feature history and the clusterer/detector scratch
   std::string degraded_reason_;

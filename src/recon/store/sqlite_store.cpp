@@ -533,6 +533,11 @@ class SqliteStore final : public Store {
   std::uint64_t CountAnomalies() override { return Count("SELECT COUNT(*) FROM anomalies"); }
   std::uint64_t CountTickets() override { return Count("SELECT COUNT(*) FROM tickets"); }
   std::uint64_t CountRuns() override { return Count("SELECT COUNT(*) FROM runs"); }
+  std::uint64_t ChangesByOthers() override {
+    Statement& pragma = Prepared("PRAGMA data_version");
+    ResetOnExit reset{pragma};
+    return pragma.Step() ? static_cast<std::uint64_t>(pragma.Int(0)) : 0;
+  }
 
  private:
   static constexpr const char* kSelectMail =

@@ -163,6 +163,9 @@ class Store {
   virtual std::uint64_t CountAnomalies() = 0;
   virtual std::uint64_t CountTickets() = 0;
   virtual std::uint64_t CountRuns() = 0;
+  /// A number that changes whenever another connection (another process, or another Store on the same file)
+  /// commits a change; this connection's own commits leave it as it is. For caches kept beside the store.
+  virtual std::uint64_t ChangesByOthers() = 0;
 };
 
 /// Opens the SQLite store at `path` (created with its folder when missing). Throws Unavailable or Corrupt.

@@ -39,6 +39,21 @@ TEST(SqliteStoreTest, InsertIsIdempotentOnTheNaturalKey) {
   EXPECT_EQ(store->CountRuns(), 1u);
 }
 
+TEST(SqliteStoreTest, ChangesByOthersMovesOnlyWhenAnotherConnectionCommits) {
+  testing::TempDir dir;
+  auto service = OpenSqliteStore(dir.File("recon.db"));
+  auto other = OpenSqliteStore(dir.File("recon.db"));
+  const auto run = service->BeginRun({"api", "", "model", "serve"});
+  const std::uint64_t start = service->ChangesByOthers();
+  service->InsertAnomalies(std::vector<AnomalyRecord>{Anomaly("k1", run)});
+  EXPECT_EQ(service->ChangesByOthers(), start) << "its own commit";
+  const auto id = other->FindAnomalyId("k1");
+  ASSERT_TRUE(id);
+  other->RecordFeedback(*id, "Resolved", "j.doe", "elsewhere");
+  EXPECT_NE(service->ChangesByOthers(), start) << "another connection's commit";
+  EXPECT_EQ(service->FindAnomalyVerdict("k1")->record.status, "Resolved");
+}
+
 TEST(SqliteStoreTest, TicketsAreUniqueStableAndSurviveRestarts) {
   testing::TempDir dir;
   std::vector<std::string> first;
