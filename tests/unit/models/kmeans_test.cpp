@@ -2,9 +2,12 @@
 
 #include <gtest/gtest.h>
 
+#include <limits>
 #include <set>
 
 #include "recon/core/random.hpp"
+#include "recon/models/kmeans/hamerly.hpp"
+#include "recon/models/kmeans/kmeans_init.hpp"
 
 namespace recon::models {
 namespace {
@@ -47,6 +50,89 @@ TEST(KMeansTest, IdenticalOnAnyThreadCount) {
   EXPECT_EQ(one.Centres(), many.Centres());
   EXPECT_EQ(one.Inertia(), many.Inertia());
   EXPECT_EQ(one.Assign(data, 1), many.Assign(data, 3));
+}
+
+// Overlapping Gaussian clouds, so that many points change cluster over several iterations.
+std::vector<double> OverlappingClouds(std::size_t rows, std::size_t dims, std::uint64_t seed) {
+  Random random(seed);
+  std::vector<double> points(rows * dims);
+  for (std::size_t row = 0; row < rows; ++row) {
+    const double offset = static_cast<double>(row % 4) * 1.5;
+    for (std::size_t dim = 0; dim < dims; ++dim) points[row * dims + dim] = offset + random.Uniform(-2.0, 2.0);
+  }
+  return points;
+}
+
+// Textbook Lloyd: full assignment (ties to the lower index), centres from fresh sums, until no point moves.
+std::vector<std::uint32_t> PlainLloydLabels(const std::vector<double>& points, std::size_t dims,
+                                            std::vector<double> centres, std::size_t k) {
+  const std::size_t rows = points.size() / dims;
+  std::vector<std::uint32_t> labels(rows, 0);
+  for (int iteration = 0; iteration < 300; ++iteration) {
+    bool changed = false;
+    for (std::size_t row = 0; row < rows; ++row) {
+      std::uint32_t best = 0;
+      double best_distance = SquaredDistance(&points[row * dims], &centres[0], dims);
+      for (std::size_t centre = 1; centre < k; ++centre) {
+        const double distance = SquaredDistance(&points[row * dims], &centres[centre * dims], dims);
+        if (distance < best_distance) {
+          best_distance = distance;
+          best = static_cast<std::uint32_t>(centre);
+        }
+      }
+      changed |= iteration == 0 || labels[row] != best;
+      labels[row] = best;
+    }
+    if (!changed) break;
+    std::vector<double> sums(k * dims, 0.0);
+    std::vector<double> counts(k, 0.0);
+    for (std::size_t row = 0; row < rows; ++row) {
+      counts[labels[row]] += 1.0;
+      for (std::size_t dim = 0; dim < dims; ++dim) sums[labels[row] * dims + dim] += points[row * dims + dim];
+    }
+    for (std::size_t centre = 0; centre < k; ++centre) {
+      if (counts[centre] == 0.0) continue;
+      for (std::size_t dim = 0; dim < dims; ++dim) centres[centre * dims + dim] = sums[centre * dims + dim] / counts[centre];
+    }
+  }
+  return labels;
+}
+
+TEST(KMeansTest, HamerlyEndsWhereTextbookLloydEndsFromTheSameSeeds) {
+  constexpr std::size_t kRows = 3000, kDims = 5, kClusters = 6;
+  const std::vector<double> points = OverlappingClouds(kRows, kDims, 11);
+  const SeedingColumns seeding = SeedingColumns::FromRows(points, kRows, kDims);
+  const PointColumns columns = PointColumns::FromRows(points, kRows, kDims);
+  Random random(3);
+  const std::vector<double> start = KMeansPlusPlus(points, seeding, kClusters, random);
+  // The seeds are distinct training points.
+  std::set<std::vector<double>> distinct;
+  for (std::size_t centre = 0; centre < kClusters; ++centre) {
+    distinct.insert(std::vector<double>(start.begin() + static_cast<std::ptrdiff_t>(centre * kDims),
+                                        start.begin() + static_cast<std::ptrdiff_t>((centre + 1) * kDims)));
+  }
+  EXPECT_EQ(distinct.size(), kClusters);
+
+  const LloydResult fast = RunHamerly(points, columns, start, kClusters, 300, 0.0);
+  EXPECT_GT(fast.iterations, 3) << "the data should make points move for several iterations";
+  const std::vector<std::uint32_t> expected = PlainLloydLabels(points, kDims, start, kClusters);
+  // Same partition (centres agree to rounding: running sums against fresh ones), and the inertia is the sum of
+  // squared distances to the nearest final centre.
+  double inertia = 0.0;
+  for (std::size_t row = 0; row < kRows; ++row) {
+    std::uint32_t best = 0;
+    double best_distance = std::numeric_limits<double>::max();
+    for (std::size_t centre = 0; centre < kClusters; ++centre) {
+      const double distance = SquaredDistance(&points[row * kDims], &fast.centres[centre * kDims], kDims);
+      if (distance < best_distance) {
+        best_distance = distance;
+        best = static_cast<std::uint32_t>(centre);
+      }
+    }
+    ASSERT_EQ(best, expected[row]) << "row " << row;
+    inertia += best_distance;
+  }
+  EXPECT_NEAR(fast.inertia, inertia, 1e-9 * inertia);
 }
 
 TEST(KMeansTest, SaveLoadRoundTrip) {

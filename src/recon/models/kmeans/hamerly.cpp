@@ -6,6 +6,7 @@
 
 #include "recon/core/vector_clones.hpp"
 #include "recon/models/kmeans/kmeans_init.hpp"
+#include "recon/models/kmeans/point_columns.hpp"
 
 namespace recon::models {
 namespace {
@@ -14,7 +15,7 @@ namespace {
 // inlined, so it is vectorised inside RunHamerly's AVX2 copy rather than called through a baseline copy.
 [[gnu::always_inline]] inline void ScanCentres(const double* point, const std::vector<double>& centres, std::size_t k,
                                                std::size_t dims, std::uint32_t& nearest, double& nearest_distance,
-                                               double& second_distance) {
+                                               double& second_distance, double& nearest_squared) {
   double best = std::numeric_limits<double>::max();
   double second = std::numeric_limits<double>::max();
   std::uint32_t best_idx = 0;
@@ -29,20 +30,49 @@ namespace {
     }
   }
   nearest = best_idx;
+  nearest_squared = best;
   nearest_distance = std::sqrt(best);
   second_distance = std::sqrt(second);
 }
 
 }  // namespace
 
-RECON_VECTOR_CLONES LloydResult RunHamerly(const std::vector<double>& points, std::size_t rows, std::size_t dims,
+RECON_VECTOR_CLONES LloydResult RunHamerly(const std::vector<double>& points, const PointColumns& columns,
                                            std::vector<double> centres, std::size_t k, int max_iter,
                                            double shift_tolerance) {
+  const std::size_t rows = columns.rows;
+  const std::size_t dims = columns.dims;
   std::vector<std::uint32_t> assigned(rows);
   std::vector<double> upper(rows);
   std::vector<double> lower(rows);
-  for (std::size_t row = 0; row < rows; ++row)
-    ScanCentres(&points[row * dims], centres, k, dims, assigned[row], upper[row], lower[row]);
+  // First assignment, every point against every centre: block by block over the columns, one centre at a time
+  // (ties: the lower index, as plain Lloyd).
+  double distances[kColumnBlockRows];
+  for (std::size_t begin = 0; begin < rows; begin += kColumnBlockRows) {
+    const std::size_t count = std::min(rows, begin + kColumnBlockRows) - begin;
+    double* best = &upper[begin];
+    double* second = &lower[begin];
+    std::uint32_t* nearest = &assigned[begin];
+    for (std::size_t idx = 0; idx < count; ++idx) {
+      best[idx] = std::numeric_limits<double>::max();
+      second[idx] = std::numeric_limits<double>::max();
+      nearest[idx] = 0;
+    }
+    for (std::size_t centre = 0; centre < k; ++centre) {
+      BlockSquaredDistances(columns, begin, begin + count, &centres[centre * dims], distances);
+      for (std::size_t idx = 0; idx < count; ++idx) {
+        const double distance = distances[idx];
+        const bool closer = distance < best[idx];
+        second[idx] = closer ? best[idx] : std::min(second[idx], distance);
+        best[idx] = closer ? distance : best[idx];
+        nearest[idx] = closer ? static_cast<std::uint32_t>(centre) : nearest[idx];
+      }
+    }
+    for (std::size_t idx = 0; idx < count; ++idx) {
+      best[idx] = std::sqrt(best[idx]);
+      second[idx] = std::sqrt(second[idx]);
+    }
+  }
 
   // Per-cluster sums are kept up to date as points move, so an M-step costs O(k d), not O(n d): after the first
   // iterations only a few points change cluster.
@@ -53,6 +83,8 @@ RECON_VECTOR_CLONES LloydResult RunHamerly(const std::vector<double>& points, st
     for (std::size_t dim = 0; dim < dims; ++dim) sums[assigned[row] * dims + dim] += points[row * dims + dim];
   }
   std::vector<double> moved(k);
+  std::vector<double> final_squared;  // each point's squared distance to its final centre, from the last E-step
+
   std::vector<double> half_gap(k);
   // Moves every bound by the last centre shifts, then re-examines only the points whose bounds overlap. With
   // exact_upper every point's distance to its centre is recomputed (for the final inertia).
@@ -78,18 +110,21 @@ RECON_VECTOR_CLONES LloydResult RunHamerly(const std::vector<double>& points, st
       const double bound = std::max(half_gap[centre], lower[row]);
       if (upper[row] <= bound && !exact_upper) continue;
       const double* point = &points[row * dims];
-      upper[row] = std::sqrt(SquaredDistance(point, &centres[centre * dims], dims));
-      if (upper[row] <= bound) continue;
-      const std::uint32_t previous = assigned[row];
-      ScanCentres(point, centres, k, dims, assigned[row], upper[row], lower[row]);
-      if (assigned[row] != previous) {
-        --counts[previous];
-        ++counts[assigned[row]];
-        for (std::size_t dim = 0; dim < dims; ++dim) {
-          sums[previous * dims + dim] -= point[dim];
-          sums[assigned[row] * dims + dim] += point[dim];
+      double squared = SquaredDistance(point, &centres[centre * dims], dims);
+      upper[row] = std::sqrt(squared);
+      if (upper[row] > bound) {
+        const std::uint32_t previous = assigned[row];
+        ScanCentres(point, centres, k, dims, assigned[row], upper[row], lower[row], squared);
+        if (assigned[row] != previous) {
+          --counts[previous];
+          ++counts[assigned[row]];
+          for (std::size_t dim = 0; dim < dims; ++dim) {
+            sums[previous * dims + dim] -= point[dim];
+            sums[assigned[row] * dims + dim] += point[dim];
+          }
         }
       }
+      if (exact_upper) final_squared[row] = squared;
     }
   };
   LloydResult result;
@@ -116,11 +151,10 @@ RECON_VECTOR_CLONES LloydResult RunHamerly(const std::vector<double>& points, st
   // A last E-step against the final centres gives the final labels and, with every upper bound made exact, the
   // inertia: one distance per point instead of k.
   // (After max_iter the last shifts are applied to the bounds twice: looser bounds, still valid.)
+  final_squared.resize(rows);
   reassign(/*exact_upper=*/true);
   result.inertia = 0.0;
-  for (std::size_t row = 0; row < rows; ++row) {
-    result.inertia += SquaredDistance(&points[row * dims], &centres[assigned[row] * dims], dims);
-  }
+  for (std::size_t row = 0; row < rows; ++row) result.inertia += final_squared[row];
   result.centres = std::move(centres);
   return result;
 }

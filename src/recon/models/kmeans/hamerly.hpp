@@ -8,6 +8,8 @@
 #include <cstdint>
 #include <vector>
 
+#include "recon/models/kmeans/point_columns.hpp"
+
 namespace recon::models {
 
 struct LloydResult {
@@ -17,7 +19,8 @@ struct LloydResult {
 };
 
 /// Runs to convergence (total squared centre shift <= shift_tolerance) or max_iter, single-threaded.
-LloydResult RunHamerly(const std::vector<double>& points, std::size_t rows, std::size_t dims,
-                       std::vector<double> centres, std::size_t k, int max_iter, double shift_tolerance);
+/// `points` is row-major (rows x dims); `columns` holds the same points column by column.
+LloydResult RunHamerly(const std::vector<double>& points, const PointColumns& columns, std::vector<double> centres,
+                       std::size_t k, int max_iter, double shift_tolerance);
 
 }  // namespace recon::models

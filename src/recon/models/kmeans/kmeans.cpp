@@ -78,11 +78,13 @@ void KMeans::Fit(const features::FeatureMatrix& data, unsigned threads) {
 
   // Restarts are independent and seeded by (seed, restart), so running them in parallel gives the same result
   // on any thread count; the lowest inertia wins, ties going to the earlier restart.
+  const PointColumns columns = PointColumns::FromRows(points, rows, dims_);
+  const SeedingColumns seeding_columns = SeedingColumns::FromRows(points, rows, dims_);
   std::vector<LloydResult> restarts(static_cast<std::size_t>(params_.n_init));
   ParallelFor(restarts.size(), 1, threads, [&](std::size_t begin, std::size_t end) {
     for (std::size_t init_idx = begin; init_idx < end; ++init_idx) {
       Random random(DeriveSeed(params_.seed, init_idx));
-      restarts[init_idx] = RunHamerly(points, rows, dims_, KMeansPlusPlus(points, rows, dims_, k, random), k,
+      restarts[init_idx] = RunHamerly(points, columns, KMeansPlusPlus(points, seeding_columns, k, random), k,
                                       params_.max_iter, shift_tolerance);
     }
   });

@@ -7,19 +7,33 @@
 
 namespace recon::models {
 
-RECON_VECTOR_CLONES std::vector<double> KMeansPlusPlus(const std::vector<double>& points, std::size_t rows,
-                                                       std::size_t dims, std::size_t k, Random& random) {
+RECON_VECTOR_CLONES std::vector<double> KMeansPlusPlus(const std::vector<double>& points,
+                                                       const SeedingColumns& columns, std::size_t k, Random& random) {
+  const std::size_t rows = columns.rows;
+  const std::size_t dims = columns.dims;
   std::vector<double> centres(k * dims, 0.0);
   const auto local_trials = static_cast<std::size_t>(2 + std::log(static_cast<double>(k)));
   const std::size_t first = random.Below(rows);
   std::copy_n(points.begin() + static_cast<std::ptrdiff_t>(first * dims), dims, centres.begin());
+  // A candidate's coordinates in single precision, as the columns hold them.
+  std::vector<float> candidate(dims);
+  auto load_candidate = [&](std::size_t row) {
+    for (std::size_t dim = 0; dim < dims; ++dim) candidate[dim] = columns.values[dim * rows + row];
+  };
+  float distances[kColumnBlockRows];
   std::vector<double> closest(rows);
-  for (std::size_t row_idx = 0; row_idx < rows; ++row_idx) {
-    closest[row_idx] = SquaredDistance(&points[row_idx * dims], centres.data(), dims);
+  load_candidate(first);
+  for (std::size_t begin = 0; begin < rows; begin += kColumnBlockRows) {
+    const std::size_t end = std::min(rows, begin + kColumnBlockRows);
+    BlockSquaredDistances(columns, begin, end, candidate.data(), distances);
+    for (std::size_t idx = 0; idx < end - begin; ++idx) closest[begin + idx] = distances[idx];
   }
   std::vector<double> cumulative(rows);
   std::vector<std::size_t> candidates(local_trials);
   std::vector<double> potentials(local_trials);
+  // Each trial's "closest" after adding its candidate: the winner's becomes the new one, so no pass recomputes
+  // the distances to the chosen centre.
+  std::vector<std::vector<double>> trial_closest(local_trials, std::vector<double>(rows));
   for (std::size_t centre_idx = 1; centre_idx < k; ++centre_idx) {
     // All trials draw from the same D^2 distribution (as scikit-learn's searchsorted on the cumulative sum).
     double running = 0.0;
@@ -34,22 +48,25 @@ RECON_VECTOR_CLONES std::vector<double> KMeansPlusPlus(const std::vector<double>
         candidates[trial] = random.Below(rows);
       }
     }
-    // One pass over the points scores every trial: the points are read once, not once per trial.
+    // Block by block, every trial: the block's coordinates are read from the cache, not memory, after the first.
     std::fill(potentials.begin(), potentials.end(), 0.0);
-    for (std::size_t row_idx = 0; row_idx < rows; ++row_idx) {
-      const double* point = &points[row_idx * dims];
+    for (std::size_t begin = 0; begin < rows; begin += kColumnBlockRows) {
+      const std::size_t end = std::min(rows, begin + kColumnBlockRows);
       for (std::size_t trial = 0; trial < local_trials; ++trial) {
-        potentials[trial] +=
-            std::min(closest[row_idx], SquaredDistance(point, &points[candidates[trial] * dims], dims));
+        load_candidate(candidates[trial]);
+        BlockSquaredDistances(columns, begin, end, candidate.data(), distances);
+        double* updated = &trial_closest[trial][begin];
+        for (std::size_t idx = 0; idx < end - begin; ++idx) {
+          updated[idx] = std::min(closest[begin + idx], static_cast<double>(distances[idx]));
+        }
+        potentials[trial] += LaneSum(updated, end - begin);
       }
     }
     const std::size_t best_trial =
         static_cast<std::size_t>(std::min_element(potentials.begin(), potentials.end()) - potentials.begin());
-    const double* chosen = &points[candidates[best_trial] * dims];
-    std::copy_n(chosen, dims, centres.begin() + static_cast<std::ptrdiff_t>(centre_idx * dims));
-    for (std::size_t row_idx = 0; row_idx < rows; ++row_idx) {
-      closest[row_idx] = std::min(closest[row_idx], SquaredDistance(&points[row_idx * dims], chosen, dims));
-    }
+    std::copy_n(&points[candidates[best_trial] * dims], dims,
+                centres.begin() + static_cast<std::ptrdiff_t>(centre_idx * dims));
+    closest.swap(trial_closest[best_trial]);
   }
   return centres;
 }

@@ -6,13 +6,15 @@
 
 #include "recon/core/distance.hpp"
 #include "recon/core/random.hpp"
+#include "recon/models/kmeans/point_columns.hpp"
 
 namespace recon::models {
 
 using recon::SquaredDistance;
 
-/// `k` initial centres (row-major k x dims) chosen from `points` (row-major rows x dims).
-std::vector<double> KMeansPlusPlus(const std::vector<double>& points, std::size_t rows, std::size_t dims, std::size_t k,
+/// `k` initial centres (row-major k x dims) chosen from `points` (row-major rows x dims; `columns` holds the same
+/// points column by column).
+std::vector<double> KMeansPlusPlus(const std::vector<double>& points, const SeedingColumns& columns, std::size_t k,
                                    Random& random);
 
 }  // namespace recon::models
