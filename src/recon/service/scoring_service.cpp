@@ -200,8 +200,9 @@ std::vector<TradeVerdict> ScoringService::Score(const std::vector<const json*>& 
     return verdicts;
   }
 
-  // A trade posted again (a client retry, a replayed stream) is answered from the store: its anomaly keeps the
-  // verdict, ticket and any reviewer decision it has, and costs a read instead of a write.
+  // A trade posted again (a client retry, a replayed stream) is answered with its stored verdict (from memory,
+  // else the store): its anomaly keeps the verdict, ticket and any reviewer decision it has, and costs a lookup
+  // instead of a write.
   std::vector<std::string> keys(flagged.size());
   for (std::size_t slot = 0; slot < flagged.size(); ++slot) keys[slot] = ApiNaturalKey(row_json[flagged[slot]]);
   const std::vector<std::optional<store::StoredAnomaly>> known = FindKnownVerdicts(keys);
@@ -303,15 +304,10 @@ std::vector<std::optional<store::StoredAnomaly>> ScoringService::FindKnownVerdic
   }
   if (misses.empty()) return known;
   const std::uint64_t epoch = known_verdicts_.Epoch();  // taken before reading: a decision made meanwhile wins
-  std::unique_ptr<store::Store> reader = TakeReader();
-  try {
-    for (const std::size_t slot : misses) {
-      known[slot] = reader->FindAnomalyVerdict(keys[slot]);
-      if (known[slot]) known_verdicts_.Offer(*known[slot], epoch);
-    }
-  } catch (...) {
-    ReturnReader(std::move(reader));
-    throw;
+  std::unique_ptr<store::Store> reader = TakeReader();  // a reader that throws is closed, not reused
+  for (const std::size_t slot : misses) {
+    known[slot] = reader->FindAnomalyVerdict(keys[slot]);
+    if (known[slot]) known_verdicts_.Offer(*known[slot], epoch);
   }
   ReturnReader(std::move(reader));
   return known;
@@ -343,6 +339,8 @@ void ScoringService::ForgetVerdictsChangedElsewhere() {
   std::int64_t checked_ms = changes_checked_at_ms_.load(std::memory_order_relaxed);
   if (now_ms - checked_ms < kChangesCheckIntervalMs) return;
   if (!changes_checked_at_ms_.compare_exchange_strong(checked_ms, now_ms)) return;  // another thread checks
+  // "Others" includes this service's LLM-cache and outbox connections, whose commits never touch verdicts: they
+  // cost at most one emptying a second, after which repeats are read from the store once and cached again.
   std::lock_guard lock(store_mutex_);
   const std::uint64_t changes = store_->ChangesByOthers();
   if (changes == changes_by_others_) return;
