@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "recon/resolve/resolver.hpp"
+#include "support/evidence_fixtures.hpp"
 #include "support/fake_llm_server.hpp"
 #include "support/temp_dir.hpp"
 
@@ -20,18 +21,7 @@ using categorise::CategorySource;
 
 // A price break whose comment (and so cache key) is distinct per `variant`.
 AnomalyEvidence Break(int variant) {
-  AnomalyEvidence evidence;
-  evidence.trade_id = "T" + std::to_string(variant);
-  evidence.currency = "USD";
-  evidence.book_quantity = evidence.street_quantity = 100;
-  evidence.book_price = 10.0;
-  evidence.street_price = 10.5;
-  evidence.price_diff = -0.5;
-  evidence.book_amount = 1000;
-  evidence.street_amount = 1050;
-  evidence.amount_diff = -50;
-  evidence.comment = "please look at case " + std::to_string(variant);
-  return evidence;
+  return testing::PriceBreakEvidence("T" + std::to_string(variant), "please look at case " + std::to_string(variant));
 }
 
 class LlmCategoriserTest : public ::testing::Test {

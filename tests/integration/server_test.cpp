@@ -131,6 +131,10 @@ TEST_F(ServerTest, RealtimeScoresStoresAndTheReviewerClosesTheLoop) {
   const json stored = client.Get("/anomalies/" + std::to_string(id)).Json();
   EXPECT_EQ(stored["trade_id"], "A1");
   EXPECT_EQ(stored["row"]["COMMENT"], "partial fill booked");
+  // The stored explanation (text, formatted only when the anomaly is new) names the verdict's top feature.
+  EXPECT_NE(stored["explanation"].get<std::string>().find(verdict["explanation"][0]["feature"].get<std::string>()),
+            std::string::npos)
+      << stored["explanation"];
   ASSERT_EQ(stored["audit"].size(), 1u);
 
   const json feedback{{"status", "resolved"}, {"reviewer", "j.doe"}, {"note", "amended the book"},

@@ -164,7 +164,7 @@ std::vector<TradeVerdict> ScoringService::Score(const std::vector<const json*>& 
     row_json[idx] = trades[idx]->dump(-1, ' ', false, json::error_handler_t::replace);
     categorise::AnomalyEvidence item = pipeline::BuildEvidence(records, idx, all_features.Row(idx));
     const float* model_row = model_input.Row(idx);
-    const auto contributions = bundle_->detector->Explain(model_row);
+    auto contributions = bundle_->detector->Explain(model_row);
     for (std::size_t rank = 0; rank < contributions.size() && rank < kExplainTopFeatures; ++rank) {
       verdict.explanation.push_back({{"feature", model_names_[contributions[rank].column]},
                                      {"value", model_row[contributions[rank].column]},
@@ -173,7 +173,7 @@ std::vector<TradeVerdict> ScoringService::Score(const std::vector<const json*>& 
     item.cluster = clusters[idx];
     item.score = scores[idx];
     evidence.push_back(std::move(item));
-    contributions_of_flagged.push_back(contributions);
+    contributions_of_flagged.push_back(std::move(contributions));
   }
   counters_.trades_scored += count;
   counters_.anomalies_flagged += flagged.size();

@@ -4,23 +4,12 @@
 
 #include <nlohmann/json.hpp>
 
+#include "support/evidence_fixtures.hpp"
+
 namespace recon::llm {
 namespace {
 
-categorise::AnomalyEvidence PriceBreak() {
-  categorise::AnomalyEvidence evidence;
-  evidence.trade_id = "T1";
-  evidence.currency = "USD";
-  evidence.book_quantity = evidence.street_quantity = 100;
-  evidence.book_price = 10.0;
-  evidence.street_price = 10.5;
-  evidence.price_diff = -0.5;
-  evidence.book_amount = 1000;
-  evidence.street_amount = 1050;
-  evidence.amount_diff = -50;
-  evidence.comment = "Broker used a stale price";
-  return evidence;
-}
+categorise::AnomalyEvidence PriceBreak() { return testing::PriceBreakEvidence("T1", "Broker used a stale price"); }
 
 TEST(PromptTest, TheCommentTravelsOnlyAsQuotedCappedDataInTheUserMessage) {
   LlmParams params;
