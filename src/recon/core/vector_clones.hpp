@@ -7,3 +7,11 @@
 #else
 #define RECON_VECTOR_CLONES
 #endif
+
+// As RECON_VECTOR_CLONES, but the AVX2 copy may also use fused multiply-adds, so the two copies can differ in the
+// last bits. Only for approximations whose error is bounded and re-checked exactly by the caller.
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__SANITIZE_ADDRESS__)
+#define RECON_APPROXIMATE_CLONES __attribute__((target_clones("arch=x86-64-v3", "default")))
+#else
+#define RECON_APPROXIMATE_CLONES
+#endif

@@ -6,6 +6,7 @@
 #include "recon/core/error.hpp"
 #include "recon/core/parallel.hpp"
 #include "recon/features/distinct_rows.hpp"
+#include "recon/models/lof/all_neighbours.hpp"
 
 namespace recon::models {
 namespace {
@@ -13,6 +14,7 @@ namespace {
 constexpr std::uint32_t kLofTag = 0x4C4F4620;  // "LOF "
 constexpr double kDensityEpsilon = 1e-10;      // scikit-learn's guard against zero reachability
 constexpr std::size_t kBlockRows = 256;
+constexpr double kSerialBelowPairs = 1e6;  // density passes smaller than this are not worth a thread
 
 }  // namespace
 
@@ -33,20 +35,26 @@ LocalOutlierFactor::Neighbourhood LocalOutlierFactor::NeighbourhoodOf(const floa
   while (true) {
     const auto found = index_->Nearest(scaled_row, ask);
     Neighbourhood neighbourhood;
-    std::size_t taken = 0;
-    for (const Neighbour& neighbour : found) {
-      std::uint32_t available = counts_[neighbour.index];
-      if (static_cast<std::int64_t>(neighbour.index) == exclude) --available;
-      if (available == 0) continue;
-      const auto copies = static_cast<std::uint32_t>(std::min<std::size_t>(available, k_ - taken));
-      neighbourhood.points.push_back(neighbour);
-      neighbourhood.copies.push_back(copies);
-      taken += copies;
-      if (taken == k_) return neighbourhood;
-    }
+    if (TakeCopies(found, exclude, neighbourhood)) return neighbourhood;
     if (ask == reference_.Rows()) ThrowInternal("LOF neighbourhood smaller than k");
     ask = std::min<std::size_t>(ask * 2, reference_.Rows());
   }
+}
+
+bool LocalOutlierFactor::TakeCopies(std::span<const Neighbour> found, std::int64_t exclude,
+                                    Neighbourhood& neighbourhood) const {
+  std::size_t taken = 0;
+  for (const Neighbour& neighbour : found) {
+    std::uint32_t available = counts_[neighbour.index];
+    if (static_cast<std::int64_t>(neighbour.index) == exclude) --available;
+    if (available == 0) continue;
+    const auto copies = static_cast<std::uint32_t>(std::min<std::size_t>(available, k_ - taken));
+    neighbourhood.points.push_back(neighbour);
+    neighbourhood.copies.push_back(copies);
+    taken += copies;
+    if (taken == k_) return true;
+  }
+  return false;
 }
 
 double LocalOutlierFactor::FactorOf(const Neighbourhood& neighbourhood, double* density) const {
@@ -77,13 +85,28 @@ void LocalOutlierFactor::Fit(const features::FeatureMatrix& data) {
   std::vector<Neighbourhood> neighbourhoods(points);
   k_distances_.assign(points, 0.0);
   densities_.clear();
-  const unsigned threads = ResolveThreadCount(0);
-  ParallelFor(points, kBlockRows, threads, [&](std::size_t begin, std::size_t end) {
-    for (std::size_t point = begin; point < end; ++point) {
-      neighbourhoods[point] = NeighbourhoodOf(reference_.Row(point), static_cast<std::int64_t>(point));
+  unsigned threads = ResolveThreadCount(0);
+  if (PreferAllNeighbours(points, reference_.Cols())) {
+    // Every point's k + 1 nearest distinct points, itself among them: k others, each with at least one copy,
+    // always cover the k copies its neighbourhood needs.
+    const std::size_t ask = std::min<std::size_t>(k_ + 1, points);
+    const std::vector<Neighbour> lists = AllNeighbours(reference_, ask, threads);
+    for (std::size_t point = 0; point < points; ++point) {
+      const std::span<const Neighbour> found(&lists[point * ask], ask);
+      if (!TakeCopies(found, static_cast<std::int64_t>(point), neighbourhoods[point])) {
+        neighbourhoods[point] = NeighbourhoodOf(reference_.Row(point), static_cast<std::int64_t>(point));
+      }
       k_distances_[point] = neighbourhoods[point].points.back().distance;
     }
-  });
+  } else {
+    ParallelFor(points, kBlockRows, threads, [&](std::size_t begin, std::size_t end) {
+      for (std::size_t point = begin; point < end; ++point) {
+        neighbourhoods[point] = NeighbourhoodOf(reference_.Row(point), static_cast<std::int64_t>(point));
+        k_distances_[point] = neighbourhoods[point].points.back().distance;
+      }
+    });
+  }
+  if (static_cast<double>(points) * static_cast<double>(k_) < kSerialBelowPairs) threads = 1;
   // Densities need every k-distance, and factors every density: two more passes.
   std::vector<double> densities(points, 0.0);
   ParallelFor(points, kBlockRows, threads, [&](std::size_t begin, std::size_t end) {

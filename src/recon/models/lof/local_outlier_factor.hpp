@@ -14,6 +14,7 @@
 // expanded set (up to which of several equidistant points is taken), but reconciliation data, where most trades
 // share one all-zero feature vector, would otherwise put tens of thousands of identical points in one KD-tree
 // leaf and make every query scan them.
+#include <span>
 #include <vector>
 
 #include "recon/models/detector.hpp"
@@ -44,6 +45,8 @@ class LocalOutlierFactor final : public Detector {
   void BuildIndex();
   /// The k nearest copies to `scaled_row`; `exclude` (a distinct point) lends one copy fewer, for training rows.
   Neighbourhood NeighbourhoodOf(const float* scaled_row, std::int64_t exclude) const;
+  /// Takes copies from `found` (nearest first) into `neighbourhood` until they sum to k; false when they fall short.
+  bool TakeCopies(std::span<const Neighbour> found, std::int64_t exclude, Neighbourhood& neighbourhood) const;
   /// LOF of a point with the given neighbourhood, and its density through `density`.
   double FactorOf(const Neighbourhood& neighbourhood, double* density) const;
   double ScoreScaled(const float* scaled_row) const;

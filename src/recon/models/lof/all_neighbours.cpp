@@ -1,0 +1,249 @@
+#include "recon/models/lof/all_neighbours.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <limits>
+
+#include "recon/core/distance.hpp"
+#include "recon/core/parallel.hpp"
+#include "recon/core/vector_clones.hpp"
+#include "recon/models/lof/spatial_order.hpp"
+
+namespace recon::models {
+namespace {
+
+// Measured on the ODDS sets against nanoflann's tree: from about a dozen dimensions (pendigits, 16: 1.5x faster)
+// up to rows^2 (dims + 4) = 2.5e9; in 6 dimensions (annthyroid, mammography, thyroid) the tree stays faster.
+constexpr double kWorkBudget = 2.5e9;
+constexpr std::size_t kMinBlockedDims = 12;
+constexpr double kSerialBelowWork = 2.0e7;       // below this, starting a thread costs more than it saves
+constexpr std::size_t kMaxTreeDims = 16;         // above, the KD-tree is brute force anyway (knn_index.cpp)
+constexpr std::size_t kMaxColumnsOnStack = 256;  // wider sets keep the per-query index
+constexpr std::size_t kQueriesPerBlock = 64;
+constexpr std::size_t kLanes = 8;                       // floats per vector register (AVX2)
+constexpr std::size_t kGroupsPerBlock = 8;              // eight registers of running sums
+constexpr std::size_t kPointsPerBlock = kLanes * kGroupsPerBlock;
+
+using Floats = float __attribute__((vector_size(kLanes * sizeof(float))));
+
+// The points in spatial order (lof/spatial_order.hpp), mean-centred (smaller norms, smaller rounding error in the
+// expansion), column by column in single precision with their squared norms and each block's bounding box; and
+// row by row in double precision, in their original order, for the exact distances.
+struct Layout {
+  std::size_t rows = 0;
+  std::size_t padded_rows = 0;  // rows rounded up to whole blocks; padding points are infinitely far away
+  std::size_t dims = 0;
+  std::vector<std::uint32_t> original;  // position -> row of the input
+  std::vector<float> columns;           // dims x padded_rows, by position
+  std::vector<float> norms;             // |p|^2 of each centred point, by position
+  std::vector<float> box_low;           // dims x blocks: each block's bounding box
+  std::vector<float> box_high;
+  std::vector<float> box_max_norm;      // the largest norm in each block
+  std::vector<double> exact;            // rows x dims, as given, by row
+};
+
+Layout MakeLayout(const features::FeatureMatrix& points) {
+  Layout layout;
+  layout.rows = points.Rows();
+  layout.dims = points.Cols();
+  const std::size_t rows = layout.rows;
+  const std::size_t dims = layout.dims;
+  layout.exact.assign(points.Data(), points.Data() + rows * dims);
+  layout.original = SpatialOrder(layout.exact, rows, dims, kPointsPerBlock);
+  std::vector<double> means(dims, 0.0);
+  for (std::size_t row = 0; row < rows; ++row) {
+    for (std::size_t dim = 0; dim < dims; ++dim) means[dim] += layout.exact[row * dims + dim];
+  }
+  for (double& mean : means) mean /= static_cast<double>(std::max<std::size_t>(rows, 1));
+  layout.padded_rows = (rows + kPointsPerBlock - 1) / kPointsPerBlock * kPointsPerBlock;
+  const std::size_t blocks = layout.padded_rows / kPointsPerBlock;
+  layout.columns.assign(layout.padded_rows * dims, 0.0F);
+  layout.norms.assign(layout.padded_rows, std::numeric_limits<float>::infinity());
+  layout.box_low.assign(blocks * dims, std::numeric_limits<float>::max());
+  layout.box_high.assign(blocks * dims, std::numeric_limits<float>::lowest());
+  layout.box_max_norm.assign(blocks, 0.0F);
+  for (std::size_t pos = 0; pos < rows; ++pos) {
+    const std::size_t block = pos / kPointsPerBlock;
+    const double* point = &layout.exact[layout.original[pos] * dims];
+    double norm = 0.0;
+    for (std::size_t dim = 0; dim < dims; ++dim) {
+      const auto centred = static_cast<float>(point[dim] - means[dim]);
+      layout.columns[dim * layout.padded_rows + pos] = centred;
+      layout.box_low[dim * blocks + block] = std::min(layout.box_low[dim * blocks + block], centred);
+      layout.box_high[dim * blocks + block] = std::max(layout.box_high[dim * blocks + block], centred);
+      norm += static_cast<double>(centred) * centred;
+    }
+    layout.norms[pos] = static_cast<float>(norm);
+    layout.box_max_norm[block] = std::max(layout.box_max_norm[block], layout.norms[pos]);
+  }
+  return layout;
+}
+
+Floats LoadFloats(const float* from) {
+  Floats values;
+  std::memcpy(&values, from, sizeof values);
+  return values;
+}
+
+// Lower bounds on the squared distances from the centred query to the block of points at `begin`: the
+// expansion |q|^2 + |p|^2 - 2 q.p minus its rounding bound relative * (|q|^2 + |p|^2), with the block's sums held
+// in registers across all coordinates. Returns a bit per point whose bound is at most `admit`. Only the bound
+// matters to the result, so this kernel may use fused multiply-adds where the machine has them
+// (RECON_APPROXIMATE_CLONES).
+RECON_APPROXIMATE_CLONES std::uint64_t LowerBounds(const Layout& layout, const float* query, float query_norm,
+                                                   float relative, std::size_t begin, float admit, float* out) {
+  Floats sums[kGroupsPerBlock];
+  for (Floats& sum : sums) sum = Floats{} + query_norm * (1.0F - relative);
+  for (std::size_t dim = 0; dim < layout.dims; ++dim) {
+    const float* column = layout.columns.data() + dim * layout.padded_rows + begin;
+    const Floats scaled = Floats{} - 2.0F * query[dim];
+    for (std::size_t group = 0; group < kGroupsPerBlock; ++group) {
+      sums[group] += LoadFloats(column + group * kLanes) * scaled;
+    }
+  }
+  const float* norms = layout.norms.data() + begin;
+  auto within = sums[0] < Floats{};  // all false: a mask of the lanes at most `admit`
+  for (std::size_t group = 0; group < kGroupsPerBlock; ++group) {
+    sums[group] += LoadFloats(norms + group * kLanes) * (1.0F - relative);
+    within |= sums[group] <= admit;
+  }
+  int any = 0;
+  for (std::size_t lane = 0; lane < kLanes; ++lane) any |= within[lane];
+  if (any == 0) return 0;
+  std::uint64_t bits = 0;
+  for (std::size_t group = 0; group < kGroupsPerBlock; ++group) {
+    std::memcpy(out + group * kLanes, &sums[group], sizeof sums[group]);
+    for (std::size_t lane = 0; lane < kLanes; ++lane) {
+      bits |= static_cast<std::uint64_t>(out[group * kLanes + lane] <= admit) << (group * kLanes + lane);
+    }
+  }
+  return bits;
+}
+
+// Squared distances from the query to every block's bounding box (lower bounds for the points in them).
+RECON_APPROXIMATE_CLONES void BoxDistances(const Layout& layout, const float* query, float* out) {
+  const std::size_t blocks = layout.padded_rows / kPointsPerBlock;
+  for (std::size_t block = 0; block < blocks; ++block) out[block] = 0.0F;
+  for (std::size_t dim = 0; dim < layout.dims; ++dim) {
+    const float* low = &layout.box_low[dim * blocks];
+    const float* high = &layout.box_high[dim * blocks];
+    const float coordinate = query[dim];
+    for (std::size_t block = 0; block < blocks; ++block) {
+      const float gap = std::max(std::max(low[block] - coordinate, coordinate - high[block]), 0.0F);
+      out[block] += gap * gap;
+    }
+  }
+}
+
+struct Candidate {
+  float lower;  // a lower bound on the squared distance
+  std::uint32_t position;
+};
+
+// The `count` nearest points to the point at `query_position`, into out[0, count).
+void NearestOf(const Layout& layout, std::size_t query_position, std::size_t count, std::vector<float>& heap,
+               std::vector<Candidate>& candidates, std::vector<Neighbour>& ranked, std::vector<float>& box_distances,
+               Neighbour* out) {
+  const std::size_t rows = layout.rows;
+  const std::size_t dims = layout.dims;
+  float query[kMaxColumnsOnStack];
+  for (std::size_t dim = 0; dim < dims; ++dim) query[dim] = layout.columns[dim * layout.padded_rows + query_position];
+  const float query_norm = layout.norms[query_position];
+  // Rounding error of the expansion (and of the centred coordinates) for point p: a dot product of d terms, two
+  // norms and a few additions in single precision, all bounded by |q|^2 + |p|^2; generously, so that it only
+  // widens the exact re-check.
+  const float relative = static_cast<float>((2.0 * static_cast<double>(dims) + 16.0) * 0x1.0p-23);
+  heap.clear();  // max-heap of the `count` smallest upper bounds so far
+  candidates.clear();
+  float admit = std::numeric_limits<float>::max();  // the heap's top once it is full (padding points: inf)
+  float lower_bounds[kPointsPerBlock];
+  auto visit = [&](std::size_t block) {
+    const std::size_t begin = block * kPointsPerBlock;
+    for (std::uint64_t bits = LowerBounds(layout, query, query_norm, relative, begin, admit, lower_bounds); bits != 0;
+         bits &= bits - 1) {
+      const auto lane = static_cast<std::size_t>(__builtin_ctzll(bits));
+      const float lower = lower_bounds[lane];
+      if (!(lower <= admit)) continue;  // `admit` has tightened since the bits were taken
+      const std::size_t position = begin + lane;
+      candidates.push_back({lower, static_cast<std::uint32_t>(position)});
+      const float upper = lower + 2.0F * relative * (query_norm + layout.norms[position]) * 1.0001F;
+      if (heap.size() < count) {
+        heap.push_back(upper);
+        std::push_heap(heap.begin(), heap.end());
+      } else if (upper < heap.front()) {
+        std::pop_heap(heap.begin(), heap.end());
+        heap.back() = upper;
+        std::push_heap(heap.begin(), heap.end());
+      }
+      if (heap.size() == count) admit = heap.front();
+    }
+  };
+  // The query's own block first: its spatial neighbours make `admit` tight, and most other blocks are then
+  // skipped by their boxes alone.
+  const std::size_t own_block = query_position / kPointsPerBlock;
+  const std::size_t blocks = layout.padded_rows / kPointsPerBlock;
+  visit(own_block);
+  box_distances.resize(blocks);
+  BoxDistances(layout, query, box_distances.data());
+  for (std::size_t block = 0; block < blocks; ++block) {
+    if (block == own_block) continue;
+    const float box_lower =
+        box_distances[block] * (1.0F - relative) - relative * (query_norm + layout.box_max_norm[block]);
+    if (box_lower > admit) continue;
+    visit(block);
+  }
+  // `count` points lie within the heap's top (upper bounds), so the true count-th distance does too, and every
+  // point that could be within it has a lower bound at most that: the candidates kept.
+  const double* query_exact = &layout.exact[layout.original[query_position] * dims];
+  ranked.clear();
+  for (const Candidate& candidate : candidates) {
+    if (candidate.lower > admit) continue;
+    const std::uint32_t row = layout.original[candidate.position];
+    ranked.push_back({row, SquaredDistance(query_exact, &layout.exact[row * dims], dims)});
+  }
+  if (ranked.size() < count) {
+    // Only when distances are not numbers (NaN coordinates) could fewer than `count` be admitted: measure all.
+    ranked.clear();
+    for (std::size_t row = 0; row < rows; ++row) {
+      ranked.push_back({static_cast<std::uint32_t>(row), SquaredDistance(query_exact, &layout.exact[row * dims], dims)});
+    }
+  }
+  const auto closer = [](const Neighbour& a, const Neighbour& b) {
+    return a.distance < b.distance || (a.distance == b.distance && a.index < b.index);
+  };
+  std::partial_sort(ranked.begin(), ranked.begin() + static_cast<std::ptrdiff_t>(count), ranked.end(), closer);
+  for (std::size_t slot = 0; slot < count; ++slot) out[slot] = {ranked[slot].index, std::sqrt(ranked[slot].distance)};
+}
+
+}  // namespace
+
+bool PreferAllNeighbours(std::size_t rows, std::size_t dims) {
+  if (dims > kMaxColumnsOnStack) return false;
+  if (dims > kMaxTreeDims) return true;  // the per-query index is a brute force there too, and slower
+  const double work = static_cast<double>(rows) * static_cast<double>(rows) * static_cast<double>(dims + 4);
+  return dims >= kMinBlockedDims && work <= kWorkBudget;
+}
+
+std::vector<Neighbour> AllNeighbours(const features::FeatureMatrix& points, std::size_t count, unsigned threads) {
+  const Layout layout = MakeLayout(points);
+  const std::size_t rows = layout.rows;
+  count = std::min(count, rows);
+  std::vector<Neighbour> lists(rows * count);
+  const double work = static_cast<double>(rows) * static_cast<double>(rows) * static_cast<double>(layout.dims + 4);
+  if (work < kSerialBelowWork) threads = 1;
+  // Queries in spatial order, so consecutive queries visit the same blocks.
+  ParallelFor(rows, kQueriesPerBlock, threads, [&](std::size_t begin, std::size_t end) {
+    std::vector<float> heap;
+    std::vector<Candidate> candidates;
+    std::vector<Neighbour> ranked;
+    std::vector<float> box_distances;
+    heap.reserve(count);
+    for (std::size_t position = begin; position < end; ++position) {
+      NearestOf(layout, position, count, heap, candidates, ranked, box_distances, &lists[layout.original[position] * count]);
+    }
+  });
+  return lists;
+}
+
+}  // namespace recon::models

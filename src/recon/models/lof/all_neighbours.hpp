@@ -1,0 +1,27 @@
+#pragma once
+// The nearest neighbours of every point of a set among the same set: what fitting LOF asks for, n queries against
+// the n points themselves. For the sizes where that is affordable (n^2 d up to a few billion) a blocked brute
+// force beats a KD-tree query per point, in low dimensions as in high: it streams the points, has no branches to
+// mispredict and needs no per-query bookkeeping.
+//
+// IMPLEMENTATION DECISIONS: distances are first computed approximately in single precision as
+// |q|^2 + |p|^2 - 2 q.p on mean-centred columns (a multiply-add per coordinate, eight points per instruction),
+// with a bound on their rounding error. Every point whose approximate distance could be within the true k-th
+// distance is then measured exactly in double precision, and the lists are ranked on those exact distances, ties
+// by index. So the result is exact and the same on any machine and thread count, whatever the approximation did.
+#include <cstddef>
+#include <vector>
+
+#include "recon/features/feature_matrix.hpp"
+#include "recon/models/lof/knn_index.hpp"
+
+namespace recon::models {
+
+/// Whether AllNeighbours is the faster way to find the neighbours of each of `rows` points in `dims` dimensions.
+bool PreferAllNeighbours(std::size_t rows, std::size_t dims);
+
+/// For every point of `points`, its `count` nearest points of the set (the point itself among them, at distance
+/// 0), nearest first, ties by index: rows x count entries, row-major. `count` is at most points.Rows().
+std::vector<Neighbour> AllNeighbours(const features::FeatureMatrix& points, std::size_t count, unsigned threads);
+
+}  // namespace recon::models

@@ -1,0 +1,53 @@
+#include "recon/models/lof/spatial_order.hpp"
+
+#include <algorithm>
+#include <limits>
+#include <numeric>
+
+namespace recon::models {
+namespace {
+
+void SplitRange(const std::vector<double>& points, std::size_t dims, std::size_t leaf,
+                std::vector<std::uint32_t>& order, std::size_t begin, std::size_t end) {
+  while (end - begin > leaf) {
+    std::size_t widest = 0;
+    double widest_range = -1.0;
+    for (std::size_t dim = 0; dim < dims; ++dim) {
+      double low = std::numeric_limits<double>::max();
+      double high = std::numeric_limits<double>::lowest();
+      for (std::size_t pos = begin; pos < end; ++pos) {
+        const double value = points[order[pos] * dims + dim];
+        low = std::min(low, value);
+        high = std::max(high, value);
+      }
+      if (high - low > widest_range) {
+        widest_range = high - low;
+        widest = dim;
+      }
+    }
+    // The left part gets half the points, rounded up to whole leaves.
+    const std::size_t half_leaves = ((end - begin) / 2 + leaf - 1) / leaf;
+    const std::size_t middle = std::min(end, begin + half_leaves * leaf);
+    std::nth_element(order.begin() + static_cast<std::ptrdiff_t>(begin),
+                     order.begin() + static_cast<std::ptrdiff_t>(middle),
+                     order.begin() + static_cast<std::ptrdiff_t>(end), [&](std::uint32_t a, std::uint32_t b) {
+                       const double value_a = points[a * dims + widest];
+                       const double value_b = points[b * dims + widest];
+                       return value_a < value_b || (value_a == value_b && a < b);
+                     });
+    SplitRange(points, dims, leaf, order, begin, middle);
+    begin = middle;
+  }
+}
+
+}  // namespace
+
+std::vector<std::uint32_t> SpatialOrder(const std::vector<double>& points, std::size_t rows, std::size_t dims,
+                                        std::size_t leaf) {
+  std::vector<std::uint32_t> order(rows);
+  std::iota(order.begin(), order.end(), 0U);
+  if (dims > 0 && leaf > 0) SplitRange(points, dims, leaf, order, 0, rows);
+  return order;
+}
+
+}  // namespace recon::models

@@ -1,0 +1,115 @@
+#include "recon/models/lof/all_neighbours.hpp"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+#include <set>
+
+#include "recon/core/random.hpp"
+#include "recon/models/lof/spatial_order.hpp"
+
+namespace recon::models {
+namespace {
+
+// Clustered points with far outliers (large norms widen the rounding bound of the fast path) and, when
+// `with_ties`, coordinates on a coarse grid so that many distances are exactly equal.
+features::FeatureMatrix Points(std::size_t rows, std::size_t dims, std::uint64_t seed, bool with_ties) {
+  features::FeatureMatrix matrix(0, std::vector<std::string>(dims, "x"));
+  Random random(seed);
+  std::vector<float> row(dims);
+  for (std::size_t idx = 0; idx < rows; ++idx) {
+    const double centre = static_cast<double>(idx % 3) * 5.0;
+    const double spread = idx % 97 == 0 ? 200.0 : 1.0;
+    for (float& value : row) {
+      double coordinate = centre + random.Uniform(-1.0, 1.0) * spread;
+      if (with_ties) coordinate = std::round(coordinate * 4.0) / 4.0;
+      value = static_cast<float>(coordinate);
+    }
+    matrix.AppendRow(row.data());
+  }
+  return matrix;
+}
+
+// Every pair measured in double precision, ranked by (distance, index).
+std::vector<Neighbour> Reference(const features::FeatureMatrix& points, std::size_t count) {
+  const std::size_t rows = points.Rows();
+  const std::size_t dims = points.Cols();
+  std::vector<Neighbour> lists;
+  std::vector<Neighbour> all(rows);
+  for (std::size_t query = 0; query < rows; ++query) {
+    for (std::size_t row = 0; row < rows; ++row) {
+      double sum = 0.0;
+      for (std::size_t dim = 0; dim < dims; ++dim) {
+        const double delta = static_cast<double>(points.At(query, dim)) - points.At(row, dim);
+        sum += delta * delta;
+      }
+      all[row] = {static_cast<std::uint32_t>(row), sum};
+    }
+    std::sort(all.begin(), all.end(), [](const Neighbour& a, const Neighbour& b) {
+      return a.distance < b.distance || (a.distance == b.distance && a.index < b.index);
+    });
+    for (std::size_t slot = 0; slot < count; ++slot) lists.push_back({all[slot].index, std::sqrt(all[slot].distance)});
+  }
+  return lists;
+}
+
+void ExpectSameLists(const std::vector<Neighbour>& expected, const std::vector<Neighbour>& actual) {
+  ASSERT_EQ(expected.size(), actual.size());
+  for (std::size_t idx = 0; idx < expected.size(); ++idx) {
+    ASSERT_EQ(expected[idx].index, actual[idx].index) << "entry " << idx;
+    ASSERT_NEAR(expected[idx].distance, actual[idx].distance, 1e-12 * (1.0 + expected[idx].distance)) << idx;
+  }
+}
+
+TEST(AllNeighboursTest, EqualsExhaustiveSearchInLowAndHighDimensions) {
+  for (const std::size_t dims : {2U, 6U, 13U, 33U}) {
+    const auto points = Points(700, dims, 5 + dims, /*with_ties=*/false);
+    ExpectSameLists(Reference(points, 21), AllNeighbours(points, 21, 2));
+  }
+}
+
+TEST(AllNeighboursTest, TiesAreBrokenByIndexAsTheReferenceDoes) {
+  const auto points = Points(500, 4, 9, /*with_ties=*/true);
+  ExpectSameLists(Reference(points, 15), AllNeighbours(points, 15, 1));
+}
+
+TEST(AllNeighboursTest, SameOnAnyThreadCountAndForTinySets) {
+  const auto points = Points(1000, 20, 3, false);
+  EXPECT_EQ(AllNeighbours(points, 10, 1).size(), 10000u);
+  ExpectSameLists(AllNeighbours(points, 10, 1), AllNeighbours(points, 10, 4));
+  const auto tiny = Points(3, 5, 1, false);
+  ExpectSameLists(Reference(tiny, 3), AllNeighbours(tiny, 8, 2));  // count capped at the rows
+}
+
+TEST(AllNeighboursTest, SpatialOrderIsAPermutationWithCompactLeaves) {
+  const auto points = Points(1000, 3, 2, false);
+  const std::vector<double> values(points.Data(), points.Data() + points.Rows() * points.Cols());
+  std::vector<std::uint32_t> order = SpatialOrder(values, points.Rows(), points.Cols(), 64);
+  std::vector<std::uint32_t> sorted = order;
+  std::sort(sorted.begin(), sorted.end());
+  std::vector<std::uint32_t> identity(points.Rows());
+  std::iota(identity.begin(), identity.end(), 0U);
+  EXPECT_EQ(sorted, identity);
+  // The three clusters are 5 apart and about 2 wide: a compact leaf never mixes two of them (outliers aside).
+  std::size_t mixed_leaves = 0;
+  for (std::size_t begin = 0; begin < order.size(); begin += 64) {
+    std::set<std::uint32_t> clusters;
+    for (std::size_t pos = begin; pos < std::min(order.size(), begin + 64); ++pos) {
+      if (order[pos] % 97 != 0) clusters.insert(order[pos] % 3);
+    }
+    mixed_leaves += clusters.size() > 1;
+  }
+  EXPECT_LE(mixed_leaves, 2u);
+}
+
+TEST(AllNeighboursTest, PrefersTheTreeInFewDimensionsAndBruteForceInMany) {
+  EXPECT_FALSE(PreferAllNeighbours(7200, 6));
+  EXPECT_TRUE(PreferAllNeighbours(6870, 16));
+  EXPECT_TRUE(PreferAllNeighbours(100000, 36));
+  EXPECT_FALSE(PreferAllNeighbours(100000, 13));
+}
+
+}  // namespace
+}  // namespace recon::models
