@@ -42,8 +42,10 @@ class Saver:
         summary = {"subject": str(message["Subject"]), "message_id": str(message["Message-ID"]),
                    "headers": [name for name, _ in message.items()], "rcpt_tos": envelope.rcpt_tos,
                    "mail_from": envelope.mail_from}
-        with open(base + ".json", "w") as handle:
+        # The .json file is what tests wait for: it appears whole (renamed into place), after everything else.
+        with open(base + ".json.tmp", "w") as handle:
             json.dump(summary, handle)
+        os.replace(base + ".json.tmp", base + ".json")
         return "250 Message accepted for delivery"
 
 
