@@ -1,6 +1,5 @@
 #include "recon/core/date.hpp"
 
-#include <charconv>
 #include <chrono>
 #include <cstdio>
 #include <ctime>
@@ -34,12 +33,6 @@ unsigned DaysInMonth(int year, unsigned month) {
   return month == 2 && IsLeap(year) ? 29 : kDays[month - 1];
 }
 
-bool ParseDigits(std::string_view text, int& out) {
-  const auto* end = text.data() + text.size();
-  auto [ptr, ec] = std::from_chars(text.data(), end, out);
-  return ec == std::errc() && ptr == end;
-}
-
 // Monday-based weekday of day 0 (1970-01-01 was a Thursday = 3).
 int WeekdayOf(std::int64_t days) { return static_cast<int>(((days % 7) + 7 + 3) % 7); }
 
@@ -57,13 +50,15 @@ std::int32_t DaysFromCivil(int year, unsigned month, unsigned day) {
 std::optional<std::int32_t> ParseIsoDate(std::string_view text) {
   if (text.size() > 10 && (text[10] == 'T' || text[10] == ' ')) text = text.substr(0, 10);
   if (text.size() != 10 || text[4] != '-' || text[7] != '-') return std::nullopt;
-  int year = 0;
-  int month = 0;
-  int day = 0;
-  if (!ParseDigits(text.substr(0, 4), year) || !ParseDigits(text.substr(5, 2), month) ||
-      !ParseDigits(text.substr(8, 2), day)) {
-    return std::nullopt;
+  unsigned digits[8];
+  constexpr int kDigitAt[8] = {0, 1, 2, 3, 5, 6, 8, 9};
+  for (int idx = 0; idx < 8; ++idx) {
+    digits[idx] = static_cast<unsigned>(text[kDigitAt[idx]]) - '0';
+    if (digits[idx] > 9) return std::nullopt;
   }
+  const int year = static_cast<int>(digits[0] * 1000 + digits[1] * 100 + digits[2] * 10 + digits[3]);
+  const int month = static_cast<int>(digits[4] * 10 + digits[5]);
+  const int day = static_cast<int>(digits[6] * 10 + digits[7]);
   if (year < 1900 || year > 2200 || month < 1 || month > 12 || day < 1) return std::nullopt;
   if (static_cast<unsigned>(day) > DaysInMonth(year, static_cast<unsigned>(month))) return std::nullopt;
   return DaysFromCivil(year, static_cast<unsigned>(month), static_cast<unsigned>(day));

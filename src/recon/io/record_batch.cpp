@@ -3,17 +3,13 @@
 namespace recon::io {
 
 void RecordBatch::Clear() {
-  for (const FieldInfo& info : AllFields()) {
-    numbers_[Index(info.field)].clear();
-    dates_[Index(info.field)].clear();
-    texts_[Index(info.field)].clear();
-  }
-  line_.clear();
-  raw_row_.clear();
+  rows_ = 0;
   arena_.clear();
 }
 
 void RecordBatch::Resize(std::size_t rows) {
+  rows_ = rows;
+  if (line_.size() >= rows) return;  // every column grows together, so one size speaks for all
   line_.resize(rows);
   raw_row_.resize(rows);
   for (const FieldInfo& info : AllFields()) {

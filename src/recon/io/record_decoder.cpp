@@ -95,6 +95,14 @@ RecordDecoder::RecordDecoder(const std::vector<std::string>& header, const Colum
       missing += (missing.empty() ? "" : ", ") + wanted + " (columns." + std::string(info.key) + ")";
     }
   }
+  for (const FieldInfo& info : AllFields()) {
+    const auto column = columns_[static_cast<std::size_t>(info.field)];
+    if (column) {
+      bound_.push_back({info.field, info.type, *column});
+    } else if (info.type == FieldType::kText) {
+      absent_texts_.push_back(info.field);
+    }
+  }
   if (!missing.empty()) {
     std::string found;
     for (const std::string& name : header) found += (found.empty() ? "" : ", ") + name;
@@ -114,22 +122,25 @@ void RecordDecoder::Decode(const RawBatch& raw, RecordBatch& out, std::vector<Ro
   std::size_t kept = 0;
   for (std::size_t row_idx = 0; row_idx < raw.RowCount(); ++row_idx) {
     const RawRow& row = raw.Row(row_idx);
-    const std::string problem_column = row.problem_field < header_.size() ? header_[row.problem_field] : std::string();
-    switch (row.problem) {
-      case RowProblem::kNone: break;
-      case RowProblem::kFieldTooLarge:
-        errors.push_back(MakeError(raw, row_idx, RowErrorKind::kFieldTooLarge, problem_column,
-                                   "a field is larger than ingest.max_field_bytes; raise the limit if it is genuine"));
-        continue;
-      case RowProblem::kUnterminatedQuote:
-        errors.push_back(MakeError(raw, row_idx, RowErrorKind::kUnterminatedQuote, problem_column,
-                                   "a quoted field opened here is never closed, so the rest of the file was read "
-                                   "into it; check the quotes on this line"));
-        continue;
-      case RowProblem::kTextAfterQuote:
-        errors.push_back(MakeError(raw, row_idx, RowErrorKind::kTextAfterQuote, problem_column,
-                                   "text follows a closing quote; a quote inside a quoted field must be doubled"));
-        continue;
+    if (row.problem != RowProblem::kNone) {
+      const std::string column = row.problem_field < header_.size() ? header_[row.problem_field] : std::string();
+      switch (row.problem) {
+        case RowProblem::kNone: break;
+        case RowProblem::kFieldTooLarge:
+          errors.push_back(MakeError(raw, row_idx, RowErrorKind::kFieldTooLarge, column,
+                                     "a field is larger than ingest.max_field_bytes; raise the limit if it is genuine"));
+          break;
+        case RowProblem::kUnterminatedQuote:
+          errors.push_back(MakeError(raw, row_idx, RowErrorKind::kUnterminatedQuote, column,
+                                     "a quoted field opened here is never closed, so the rest of the file was read "
+                                     "into it; check the quotes on this line"));
+          break;
+        case RowProblem::kTextAfterQuote:
+          errors.push_back(MakeError(raw, row_idx, RowErrorKind::kTextAfterQuote, column,
+                                     "text follows a closing quote; a quote inside a quoted field must be doubled"));
+          break;
+      }
+      continue;
     }
     if (row.field_count != header_.size()) {
       errors.push_back(MakeError(raw, row_idx, RowErrorKind::kWrongFieldCount, "",
@@ -138,46 +149,46 @@ void RecordDecoder::Decode(const RawBatch& raw, RecordBatch& out, std::vector<Ro
       continue;
     }
     bool row_ok = true;
-    for (const FieldInfo& info : AllFields()) {
-      const auto column = columns_[static_cast<std::size_t>(info.field)];
-      if (!column) continue;  // optional field absent from this file: stays empty
-      const std::string_view value = raw.Field(row_idx, *column);
-      if (info.type == FieldType::kText) {
-        out.SetTextView(info.field, kept, value);
-        continue;
+    for (const BoundField& bound : bound_) {
+      const std::string_view value = raw.Field(row_idx, bound.column);
+      switch (bound.type) {
+        case FieldType::kText: out.SetTextView(bound.field, kept, value); continue;
+        case FieldType::kNumber:
+          // Parsed first: a value that parses is not empty, so the emptiness check runs only on failures.
+          if (const auto number = ParseNumber(value)) {
+            out.SetNumber(bound.field, kept, *number);
+            continue;
+          }
+          break;
+        case FieldType::kDate:
+          if (const auto date = ParseIsoDate(value.size() == 10 ? value : Trim(value))) {
+            out.SetDate(bound.field, kept, *date);
+            continue;
+          }
+          break;
       }
+      const std::string& name = header_[bound.column];
       if (Trim(value).empty()) {
-        errors.push_back(MakeError(raw, row_idx, RowErrorKind::kEmptyValue, header_[*column],
-                                   header_[*column] + " is empty; a value is required"));
-        row_ok = false;
-        break;
-      }
-      if (info.type == FieldType::kNumber) {
-        const auto number = ParseNumber(value);
-        if (!number) {
-          errors.push_back(MakeError(raw, row_idx, RowErrorKind::kBadNumber, header_[*column],
-                                     header_[*column] + " = " + Preview(value) + " is not a number"));
-          row_ok = false;
-          break;
-        }
-        out.SetNumber(info.field, kept, *number);
+        errors.push_back(MakeError(raw, row_idx, RowErrorKind::kEmptyValue, name, name + " is empty; a value is required"));
+      } else if (bound.type == FieldType::kNumber) {
+        errors.push_back(
+            MakeError(raw, row_idx, RowErrorKind::kBadNumber, name, name + " = " + Preview(value) + " is not a number"));
       } else {
-        const auto date = ParseIsoDate(Trim(value));
-        if (!date) {
-          errors.push_back(
-              MakeError(raw, row_idx, RowErrorKind::kBadDate, header_[*column],
-                        header_[*column] + " = " + Preview(value) + " is not a date (expected YYYY-MM-DD)"));
-          row_ok = false;
-          break;
-        }
-        out.SetDate(info.field, kept, *date);
+        errors.push_back(MakeError(raw, row_idx, RowErrorKind::kBadDate, name,
+                                   name + " = " + Preview(value) + " is not a date (expected YYYY-MM-DD)"));
       }
+      row_ok = false;
+      break;
     }
     if (!row_ok) continue;
     out.SetOrigin(kept, row.line, static_cast<std::uint32_t>(row_idx));
     ++kept;
   }
   out.Resize(kept);
+  // A recycled batch may hold views from another source in a column this file lacks; such columns read as empty.
+  for (const Field field : absent_texts_) {
+    for (std::size_t row_idx = 0; row_idx < kept; ++row_idx) out.SetTextView(field, row_idx, {});
+  }
 }
 
 }  // namespace recon::io

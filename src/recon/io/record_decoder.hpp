@@ -30,8 +30,15 @@ class RecordDecoder {
  private:
   RowError MakeError(const RawBatch& raw, std::size_t row_idx, RowErrorKind kind, std::string column,
                      std::string message) const;
+  struct BoundField {
+    Field field;
+    FieldType type;
+    std::size_t column;
+  };
   std::vector<std::string> header_;
   std::array<std::optional<std::size_t>, kFieldCount> columns_;
+  std::vector<BoundField> bound_;     ///< the fields this file has, in schema order
+  std::vector<Field> absent_texts_;   ///< optional text fields it lacks
   std::string source_;
 };
 

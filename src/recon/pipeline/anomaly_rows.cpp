@@ -1,5 +1,6 @@
 #include "recon/pipeline/anomaly_rows.hpp"
 
+#include <charconv>
 #include <cstdio>
 #include <cstring>
 
@@ -38,11 +39,18 @@ std::string FormatExplanation(const std::vector<models::FeatureContribution>& co
   std::string text;
   for (std::size_t idx = 0; idx < contributions.size() && idx < top_k; ++idx) {
     const auto& contribution = contributions[idx];
-    char buffer[160];
-    std::snprintf(buffer, sizeof buffer, "%s=%.6g (%.0f%%)", names[contribution.column].c_str(),
-                  static_cast<double>(model_row[contribution.column]), contribution.share * 100.0);
+    // "name=%.6g (%.0f%%)", by to_chars: snprintf's locale and format parsing were visible in profiles.
+    char buffer[400];
+    char* end = std::to_chars(buffer, buffer + sizeof buffer, static_cast<double>(model_row[contribution.column]),
+                              std::chars_format::general, 6).ptr;
     if (!text.empty()) text += "; ";
-    text += buffer;
+    text += names[contribution.column];
+    text += '=';
+    text.append(buffer, end);
+    text += " (";
+    end = std::to_chars(buffer, buffer + sizeof buffer, contribution.share * 100.0, std::chars_format::fixed, 0).ptr;
+    text.append(buffer, end);
+    text += "%)";
   }
   return text;
 }
@@ -66,9 +74,19 @@ namespace {
 
 // JSON string escaping (RFC 8259) for CSV text; invalid UTF-8 bytes become U+FFFD so the store always holds valid
 // JSON. Written out because building an nlohmann object per anomaly cost more than the rest of the output stage.
+bool IsPlainJsonByte(unsigned char c) { return c >= 0x20 && c < 0x80 && c != '"' && c != '\\'; }
+
 void AppendJsonString(std::string& out, std::string_view text) {
   out.push_back('"');
   for (std::size_t pos = 0; pos < text.size();) {
+    // Runs of printable ASCII, nearly all of a trade row, are copied in one append.
+    std::size_t run_end = pos;
+    while (run_end < text.size() && IsPlainJsonByte(static_cast<unsigned char>(text[run_end]))) ++run_end;
+    if (run_end > pos) {
+      out.append(text.data() + pos, run_end - pos);
+      pos = run_end;
+      if (pos == text.size()) break;
+    }
     const auto c = static_cast<unsigned char>(text[pos]);
     if (c < 0x80) {
       switch (c) {
@@ -107,7 +125,12 @@ void AppendJsonString(std::string& out, std::string_view text) {
 }  // namespace
 
 std::string RowJson(const io::RawBatch& raw, std::size_t raw_row_idx, const std::vector<std::string>& header) {
-  std::string json = "{";
+  std::string json;
+  std::size_t expected = 2;
+  for (std::size_t col_idx = 0; col_idx < header.size(); ++col_idx)
+    expected += header[col_idx].size() + raw.Field(raw_row_idx, col_idx).size() + 6;
+  json.reserve(expected);
+  json.push_back('{');
   for (std::size_t col_idx = 0; col_idx < header.size(); ++col_idx) {
     if (col_idx > 0) json.push_back(',');
     AppendJsonString(json, header[col_idx]);

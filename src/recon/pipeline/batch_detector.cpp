@@ -1,6 +1,6 @@
 #include "recon/pipeline/batch_detector.hpp"
 
-#include <cstdio>
+#include <charconv>
 
 #include "recon/core/date.hpp"
 #include "recon/core/parallel.hpp"
@@ -16,9 +16,9 @@ constexpr std::size_t kExplainTopFeatures = 3;
 constexpr std::size_t kStoreFlushAnomalies = 16384;
 
 std::string FormatScore(double score) {
-  char buffer[32];
-  std::snprintf(buffer, sizeof buffer, "%.6f", score);
-  return buffer;
+  char buffer[400];  // room for any double in fixed notation (LOF scores are not bounded)
+  const auto result = std::to_chars(buffer, buffer + sizeof buffer, score, std::chars_format::fixed, 6);
+  return std::string(buffer, result.ptr);
 }
 
 }  // namespace
@@ -127,8 +127,10 @@ void BatchDetector::Process(FeaturedBatch& batch) {
     record.ticket_id = resolutions[idx].ticket_id;
     record.explanation = evidence[idx].explanation;
     record.row_json = RowJson(raw, records.RawRowIndex(row_idx), header_);
-    top_.Offer({record.trade_id, record.desk, record.category, record.severity, record.status, record.score,
-                evidence[idx].amount_diff, evidence[idx].comment, record.summary});
+    if (top_.Wants(record.score)) {
+      top_.Offer({record.trade_id, record.desk, record.category, record.severity, record.status, record.score,
+                  evidence[idx].amount_diff, evidence[idx].comment, record.summary});
+    }
     ++report_.by_category[record.category];
     ++report_.by_status[record.status];
     ++report_.by_severity[record.severity];

@@ -77,9 +77,11 @@ std::string SafeHeaderText(std::string_view text, std::size_t max_chars) {
 }
 
 void TopAnomalies::Offer(TopAnomaly anomaly) {
+  if (!Wants(anomaly.score)) return;  // ties keep the earlier anomaly, as the stable sort does
   rows_.push_back(std::move(anomaly));
   if (rows_.size() > 2 * limit_) {
     rows_ = Sorted();
+    if (!rows_.empty() && rows_.size() == limit_) floor_ = rows_.back().score;
   }
 }
 

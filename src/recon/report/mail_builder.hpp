@@ -4,6 +4,7 @@
 // comes from data (file names, comments, desks) is cleaned before it reaches a header: no CR, LF or other control
 // character can start a new header line, and non-ASCII text is RFC 2047 encoded.
 #include <cstdint>
+#include <limits>
 #include <map>
 #include <string>
 #include <vector>
@@ -51,12 +52,16 @@ store::OutboxMail BuildReportMail(const ReportContent& content, const EmailParam
 class TopAnomalies {
  public:
   explicit TopAnomalies(std::size_t limit) : limit_(limit) {}
+  /// False when an anomaly with this score can no longer enter the top: callers skip building the entry (its
+  /// strings are copies), which matters when tens of thousands are offered.
+  bool Wants(double score) const { return rows_.size() < limit_ || score > floor_; }
   void Offer(TopAnomaly anomaly);
   std::vector<TopAnomaly> Sorted() const;
 
  private:
   std::size_t limit_;
   std::vector<TopAnomaly> rows_;
+  double floor_ = -std::numeric_limits<double>::infinity();  ///< the limit-th best score kept so far
 };
 
 }  // namespace recon::report

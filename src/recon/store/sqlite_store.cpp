@@ -121,6 +121,11 @@ class Statement {
     sqlite3_bind_text(statement_, index, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
     return *this;
   }
+  /// Binds without SQLite's copy; `text` must stay valid until Reset (which clears the bindings).
+  Statement& BindUncopied(int index, std::string_view text) {
+    sqlite3_bind_text(statement_, index, text.data(), static_cast<int>(text.size()), SQLITE_STATIC);
+    return *this;
+  }
   Statement& Bind(int index, std::int64_t value) {
     sqlite3_bind_int64(statement_, index, value);
     return *this;
@@ -240,8 +245,12 @@ class SqliteStore final : public Store {
     Statement& audit = Prepared(
         "INSERT INTO anomaly_audit(anomaly_key, at, actor, old_status, new_status, note) "
         "VALUES (?, ?, 'recon', NULL, ?, 'detected')");
+    // Re-running a file offers anomalies that are already stored: a key lookup settles those without binding
+    // (and copying) the twenty columns of an insert that would be ignored.
+    Statement& known = Prepared("SELECT 1 FROM anomalies WHERE natural_key = ?");
     ResetOnExit reset_insert{insert};
     ResetOnExit reset_audit{audit};
+    ResetOnExit reset_known{known};
     std::size_t inserted = 0;
     std::size_t in_transaction = 0;
     for (const AnomalyRecord& record : anomalies) {
@@ -251,23 +260,28 @@ class SqliteStore final : public Store {
         transaction.Begin();
         in_transaction = 1;
       }
-      insert.Bind(1, record.natural_key)
+      known.BindUncopied(1, record.natural_key);
+      const bool already_stored = known.Step();
+      known.Reset();
+      if (already_stored) continue;
+      // `record` outlives the step, so its text is bound in place.
+      insert.BindUncopied(1, record.natural_key)
           .Bind(2, record.run_id)
-          .Bind(3, record.source)
+          .BindUncopied(3, record.source)
           .Bind(4, static_cast<std::int64_t>(record.line))
-          .Bind(5, record.trade_id)
-          .Bind(6, record.trade_date)
-          .Bind(7, record.desk)
+          .BindUncopied(5, record.trade_id)
+          .BindUncopied(6, record.trade_date)
+          .BindUncopied(7, record.desk)
           .Bind(8, record.score)
           .Bind(9, static_cast<std::int64_t>(record.cluster))
-          .Bind(10, record.category)
-          .Bind(11, record.category_source)
+          .BindUncopied(10, record.category)
+          .BindUncopied(11, record.category_source)
           .Bind(12, record.confidence)
-          .Bind(13, record.severity)
-          .Bind(14, record.summary)
-          .Bind(15, record.status);
-      if (!record.ticket_id.empty()) insert.Bind(16, record.ticket_id);
-      insert.Bind(17, record.explanation).Bind(18, record.row_json).Bind(19, now).Bind(20, now);
+          .BindUncopied(13, record.severity)
+          .BindUncopied(14, record.summary)
+          .BindUncopied(15, record.status);
+      if (!record.ticket_id.empty()) insert.BindUncopied(16, record.ticket_id);
+      insert.BindUncopied(17, record.explanation).BindUncopied(18, record.row_json).BindUncopied(19, now).BindUncopied(20, now);
       insert.Step();
       const bool is_new = sqlite3_changes(db_) > 0;
       insert.Reset();
