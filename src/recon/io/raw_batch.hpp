@@ -31,6 +31,9 @@ struct RawRow {
 /// A batch of tokenized rows.
 class RawBatch {
  public:
+  /// At least this many bytes after the end of any field are readable (their values are unspecified), so
+  /// parsers may load whole words without checking the field's length first.
+  static constexpr std::size_t kFieldPadding = 16;
   /// Number of rows.
   std::size_t RowCount() const { return rows_.size(); }
   /// Row metadata.
@@ -57,9 +60,9 @@ class RawBatch {
 
  private:
   friend class CsvReader;
-  /// Makes room for `extra` more bytes (and 16 bytes of slack for wide copies) without initialising them.
+  /// Makes room for `extra` more bytes (and kFieldPadding bytes of slack) without initialising them.
   void Reserve(std::size_t extra) {
-    const std::size_t needed = byte_size_ + extra + 16;
+    const std::size_t needed = byte_size_ + extra + kFieldPadding;
     if (needed <= byte_capacity_) return;
     const std::size_t capacity = std::max(needed, byte_capacity_ * 2);
     auto grown = std::make_unique_for_overwrite<char[]>(capacity);

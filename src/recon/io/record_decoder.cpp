@@ -1,13 +1,12 @@
 #include "recon/io/record_decoder.hpp"
 
-#include <charconv>
-#include <cmath>
-
 #include "recon/core/date.hpp"
 #include "recon/core/error.hpp"
 
 namespace recon::io {
 namespace {
+
+static_assert(RawBatch::kFieldPadding >= kNumberReadPastEnd, "fields must be padded for ParseNumberPadded");
 
 std::string_view Trim(std::string_view text) {
   while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
@@ -35,52 +34,6 @@ std::string_view RowErrorKindName(RowErrorKind kind) {
     case RowErrorKind::kBadDate: return "bad_date";
   }
   return "unknown";
-}
-
-namespace {
-
-// Clinger's fast path: "[-]digits[.digits]" with at most 15 significant digits is an integer below 2^53 divided
-// by an exact power of ten, so one IEEE division gives the correctly rounded result that from_chars would give.
-// Nearly every amount, price and quantity in a trade file takes this path.
-std::optional<double> ParseSimpleDecimal(std::string_view text) {
-  static constexpr double kPowers[] = {1e0, 1e1, 1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
-                                       1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
-  const char* pos = text.data();
-  const char* const end = pos + text.size();
-  const bool negative = pos < end && *pos == '-';
-  pos += negative;
-  std::uint64_t mantissa = 0;
-  const char* const integer_start = pos;
-  while (pos < end && static_cast<unsigned>(*pos - '0') < 10)
-    mantissa = mantissa * 10 + static_cast<unsigned>(*pos++ - '0');
-  const auto integer_digits = pos - integer_start;
-  std::ptrdiff_t fraction_digits = 0;
-  if (pos < end && *pos == '.') {
-    const char* const fraction_start = ++pos;
-    while (pos < end && static_cast<unsigned>(*pos - '0') < 10)
-      mantissa = mantissa * 10 + static_cast<unsigned>(*pos++ - '0');
-    fraction_digits = pos - fraction_start;
-  }
-  // At most 15 digits in all (leading zeros included) keeps the mantissa exact below 2^53.
-  if (pos != end || integer_digits + fraction_digits == 0 || integer_digits + fraction_digits > 15) return std::nullopt;
-  const double value = static_cast<double>(mantissa) / kPowers[fraction_digits];
-  return negative ? -value : value;
-}
-
-}  // namespace
-
-std::optional<double> ParseNumber(std::string_view text) {
-  if (auto simple = ParseSimpleDecimal(text)) return simple;  // the common case: no blanks, no sign, no exponent
-  text = Trim(text);
-  if (auto simple = ParseSimpleDecimal(text)) return simple;
-  if (!text.empty() && text.front() == '+') text.remove_prefix(1);
-  if (text.empty()) return std::nullopt;
-  const char first = text.front() == '-' && text.size() > 1 ? text[1] : text.front();
-  if (!(first >= '0' && first <= '9') && first != '.') return std::nullopt;  // rejects inf, nan, hex
-  double value = 0.0;
-  const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc() || ptr != text.data() + text.size() || !std::isfinite(value)) return std::nullopt;
-  return value;
 }
 
 RecordDecoder::RecordDecoder(const std::vector<std::string>& header, const ColumnMapping& mapping, std::string source)
@@ -155,7 +108,7 @@ void RecordDecoder::Decode(const RawBatch& raw, RecordBatch& out, std::vector<Ro
         case FieldType::kText: out.SetTextView(bound.field, kept, value); continue;
         case FieldType::kNumber:
           // Parsed first: a value that parses is not empty, so the emptiness check runs only on failures.
-          if (const auto number = ParseNumber(value)) {
+          if (const auto number = ParseNumberPadded(value)) {
             out.SetNumber(bound.field, kept, *number);
             continue;
           }

@@ -7,15 +7,12 @@
 #include <vector>
 
 #include "recon/core/schema.hpp"
+#include "recon/io/number_parser.hpp"
 #include "recon/io/raw_batch.hpp"
 #include "recon/io/record_batch.hpp"
 #include "recon/io/row_error.hpp"
 
 namespace recon::io {
-
-/// Parses a decimal number: optional sign, digits, dot, exponent; surrounding blanks allowed.
-/// Empty on anything else, including inf and nan.
-std::optional<double> ParseNumber(std::string_view text);
 
 /// Decodes rows of one source whose header is known.
 class RecordDecoder {
