@@ -144,6 +144,10 @@ void CsvReader::BeginRow(RawBatch& batch) {
 
 void CsvReader::EndField(RawBatch& batch) {
   batch.field_end_.push_back(static_cast<std::uint32_t>(batch.byte_size_));
+  // The separator byte the layout puts after every field. Each field consumed at least one delimiter from the
+  // input, for which room was reserved, except the last field of a file without a final line end.
+  if (batch.byte_size_ + 1 + RawBatch::kFieldPadding > batch.byte_capacity_) batch.Reserve(1);
+  batch.bytes_[batch.byte_size_++] = ',';
   ++row_.field_count;
   field_len_ = 0;
   state_ = State::kFieldStart;
@@ -159,6 +163,67 @@ void CsvReader::EndLine(RawBatch& batch) {
   EndField(batch);
   EndRow(batch);
   ++line_;
+}
+
+// A whole line without quotes, taken in one step: copied as it is (its commas and line end become the separator
+// bytes) while 16-byte blocks are scanned for the commas that end its fields. Lines with a quote, a stray CR,
+// or more bytes than a field may hold go through the state machine instead; so does a line that continues in
+// the next chunk.
+bool CsvReader::TakePlainLine(RawBatch& batch, const char* data, std::size_t pos, std::size_t len,
+                              std::size_t& next_pos) {
+  const void* found = std::memchr(data + pos, '\n', len - pos);
+  if (found == nullptr) return false;
+  const auto line_end = static_cast<std::size_t>(static_cast<const char*>(found) - data);
+  // A CRLF's CR ends the last field like the LF would; it is kept as that field's separator byte.
+  const std::size_t content_end = line_end > pos && data[line_end - 1] == '\r' ? line_end - 1 : line_end;
+  const std::size_t length = content_end - pos;
+  if (length > params_.max_field_bytes) return false;
+  const std::size_t fields_before = batch.field_end_.size();
+  const auto base = static_cast<std::uint32_t>(batch.byte_size_);
+  std::size_t offset = 0;
+#if defined(__SSE2__)
+  const __m128i comma = _mm_set1_epi8(',');
+  const __m128i quote = _mm_set1_epi8('"');
+  const __m128i carriage_return = _mm_set1_epi8('\r');
+  for (; offset < length; offset += 16) {
+    // Bytes past the content are masked off; reading them is safe thanks to the chunk's slack.
+    const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(data + pos + offset));
+    const std::size_t valid = std::min<std::size_t>(16, length - offset);
+    const unsigned in_line = valid == 16 ? 0xFFFFu : (1u << valid) - 1u;
+    const auto special = static_cast<unsigned>(_mm_movemask_epi8(
+                             _mm_or_si128(_mm_cmpeq_epi8(bytes, quote), _mm_cmpeq_epi8(bytes, carriage_return)))) &
+                         in_line;
+    if (special != 0) {
+      batch.field_end_.resize(fields_before);
+      return false;
+    }
+    auto commas = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(bytes, comma))) & in_line;
+    while (commas != 0) {
+      batch.field_end_.push_back(base + static_cast<std::uint32_t>(offset + static_cast<std::size_t>(__builtin_ctz(commas))));
+      commas &= commas - 1;
+    }
+  }
+#else
+  for (; offset < length; ++offset) {
+    const char c = data[pos + offset];
+    if (c == '"' || c == '\r') {
+      batch.field_end_.resize(fields_before);
+      return false;
+    }
+    if (c == ',') batch.field_end_.push_back(base + static_cast<std::uint32_t>(offset));
+  }
+#endif
+  batch.field_end_.push_back(base + static_cast<std::uint32_t>(length));
+  std::memcpy(batch.bytes_.get() + batch.byte_size_, data + pos, line_end + 1 - pos);
+  batch.byte_size_ += line_end + 1 - pos;
+  RawRow row;
+  row.line = line_;
+  row.first_field = static_cast<std::uint32_t>(fields_before);
+  row.field_count = static_cast<std::uint32_t>(batch.field_end_.size() - fields_before);
+  batch.rows_.push_back(row);
+  ++line_;
+  next_pos = line_end + 1;
+  return true;
 }
 
 std::size_t CsvReader::ReadRows(RawBatch& batch, std::size_t max_rows) {
@@ -189,6 +254,10 @@ std::size_t CsvReader::ReadRows(RawBatch& batch, std::size_t max_rows) {
               break;
             }
             if (c == '\r') break;
+            if (std::size_t next_pos = 0; TakePlainLine(batch, data, pos - 1, len, next_pos)) {
+              pos = next_pos;
+              break;
+            }
             BeginRow(batch);
           }
           if (c == '"') {

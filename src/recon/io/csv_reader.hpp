@@ -48,6 +48,7 @@ class CsvReader {
   enum class State : std::uint8_t { kFieldStart, kUnquoted, kQuoted, kQuoteInQuoted };
 
   std::size_t ReadRows(RawBatch& batch, std::size_t max_rows);
+  bool TakePlainLine(RawBatch& batch, const char* data, std::size_t pos, std::size_t len, std::size_t& next_pos);
   bool FillChunk();
   void Append(RawBatch& batch, const char* begin, std::size_t size);
   void BeginRow(RawBatch& batch);

@@ -43,8 +43,9 @@ class RawBatch {
     const RawRow& row = rows_[row_idx];
     if (field_idx >= row.field_count) return {};
     const std::size_t slot = row.first_field + field_idx;
-    // Fields are stored back to back, so a field starts where the previous one (of any row) ended.
-    const std::uint32_t begin = slot == 0 ? 0 : field_end_[slot - 1];
+    // Every field is followed by one separator byte, so a field starts just after the previous one (of any row)
+    // ended. (Then a line without quotes is stored as it was read: one copy, and the commas mark the ends.)
+    const std::uint32_t begin = slot == 0 ? 0 : field_end_[slot - 1] + 1;
     return {bytes_.get() + begin, field_end_[slot] - begin};
   }
   /// The row re-encoded as CSV, capped at `max_bytes` (for reject reports).
@@ -70,7 +71,7 @@ class RawBatch {
     bytes_ = std::move(grown);
     byte_capacity_ = capacity;
   }
-  std::unique_ptr<char[]> bytes_;  // unescaped field bytes, back to back
+  std::unique_ptr<char[]> bytes_;  // unescaped field bytes, each followed by one separator byte
   std::size_t byte_size_ = 0;
   std::size_t byte_capacity_ = 0;
   std::vector<std::uint32_t> field_end_;
