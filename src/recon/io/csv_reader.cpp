@@ -174,7 +174,7 @@ bool CsvReader::TakePlainLine(RawBatch& batch, const char* data, std::size_t pos
   const void* found = std::memchr(data + pos, '\n', len - pos);
   if (found == nullptr) return false;
   const auto line_end = static_cast<std::size_t>(static_cast<const char*>(found) - data);
-  // A CRLF's CR ends the last field like the LF would; it is kept as that field's separator byte.
+  // A CRLF's CR ends the last field like the LF would.
   const std::size_t content_end = line_end > pos && data[line_end - 1] == '\r' ? line_end - 1 : line_end;
   const std::size_t length = content_end - pos;
   if (length > params_.max_field_bytes) return false;
@@ -214,8 +214,9 @@ bool CsvReader::TakePlainLine(RawBatch& batch, const char* data, std::size_t pos
   }
 #endif
   batch.field_end_.push_back(base + static_cast<std::uint32_t>(length));
-  std::memcpy(batch.bytes_.get() + batch.byte_size_, data + pos, line_end + 1 - pos);
-  batch.byte_size_ += line_end + 1 - pos;
+  // The content and one byte after it (the LF, or the CR of a CRLF) as the last field's separator.
+  std::memcpy(batch.bytes_.get() + batch.byte_size_, data + pos, length + 1);
+  batch.byte_size_ += length + 1;
   RawRow row;
   row.line = line_;
   row.first_field = static_cast<std::uint32_t>(fields_before);
