@@ -16,7 +16,7 @@ namespace recon::io {
 
 /// Tuning of the reader.
 struct CsvReaderParams {
-  std::size_t batch_rows = 32768;          ///< rows per batch handed to the pipeline
+  std::size_t batch_rows = 8192;           ///< rows per batch handed to the pipeline (a few MB each)
   std::size_t read_chunk_bytes = 4 << 20;  ///< bytes read from disk at a time
   std::size_t max_field_bytes = 1 << 20;   ///< a longer field rejects its row
   /// Throws InvalidInput naming the field when a value is out of range.

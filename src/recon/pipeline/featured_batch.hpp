@@ -58,7 +58,12 @@ class FeaturedBatchSource {
   /// The next batch, or null at the end; failures of the stages are rethrown here.
   std::unique_ptr<FeaturedBatch> Next() { return featured_.Next(); }
   /// Hands a consumed batch back for reuse.
-  void Recycle(std::unique_ptr<FeaturedBatch> batch) { featured_.Recycle(std::move(batch)); }
+  void Recycle(std::unique_ptr<FeaturedBatch> batch) {
+    // The tokenized batch goes straight back to its stage: parked inside a spare FeaturedBatch it would be idle
+    // while that stage allocated (and the kernel zeroed) fresh buffers of several megabytes.
+    if (batch->ingest) tokenized_.Recycle(std::move(batch->ingest));
+    featured_.Recycle(std::move(batch));
+  }
 
  private:
   ReadAhead<io::IngestBatch> tokenized_;  // declared first: destroyed after the stage that pulls from it
