@@ -3,6 +3,7 @@
 // "higher = more anomalous" for every implementation, so thresholds and metrics never need to know which one ran.
 #include <cstdint>
 #include <memory>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -33,6 +34,11 @@ class Detector {
   }
   /// The features that drove the score of `row` (Cols() values), largest share first.
   virtual std::vector<FeatureContribution> Explain(const float* row) const = 0;
+  /// Explain for each of `rows` into `out` (same length), identical to one call per row; detectors that can
+  /// overlap the rows' work override it.
+  virtual void ExplainRows(std::span<const float* const> rows, std::span<std::vector<FeatureContribution>> out) const {
+    for (std::size_t idx = 0; idx < rows.size(); ++idx) out[idx] = Explain(rows[idx]);
+  }
   /// Writes the fitted model.
   virtual void Save(BinaryWriter& writer) const = 0;
 };

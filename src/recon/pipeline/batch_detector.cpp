@@ -80,11 +80,15 @@ void BatchDetector::Process(FeaturedBatch& batch) {
   {
     ScopedStage stage(report_.times, "categorise");
     ParallelFor(flagged_rows.size(), 64, threads_, [&](std::size_t begin, std::size_t end) {
+      std::vector<const float*> rows(end - begin);
+      for (std::size_t idx = begin; idx < end; ++idx) rows[idx - begin] = model_input.Row(flagged_rows[idx]);
+      std::vector<std::vector<models::FeatureContribution>> contributions(end - begin);
+      bundle_.detector->ExplainRows(rows, contributions);
       for (std::size_t idx = begin; idx < end; ++idx) {
         const std::size_t row_idx = flagged_rows[idx];
         evidence[idx] = BuildEvidence(records, row_idx, all_features.Row(row_idx));
-        evidence[idx].explanation = FormatExplanation(bundle_.detector->Explain(model_input.Row(row_idx)), model_names_,
-                                                      model_input.Row(row_idx), kExplainTopFeatures);
+        evidence[idx].explanation =
+            FormatExplanation(contributions[idx - begin], model_names_, rows[idx - begin], kExplainTopFeatures);
         evidence[idx].cluster = clusters[row_idx];
         evidence[idx].score = scores[row_idx];
       }

@@ -76,6 +76,28 @@ TEST(IsolationForestTest, ExplanationNamesTheDeviatingFeature) {
   EXPECT_NEAR(total, 1.0, 1e-9);
 }
 
+// The lockstep walk over eight rows at a time must give exactly what one Explain per row gives, for a count
+// that leaves a remainder after the blocks of eight.
+TEST(IsolationForestTest, ExplainRowsEqualsOneExplainPerRow) {
+  const auto data = testing::BlobsWithOutliers(1500, 20, 6, 11);
+  IsolationForest forest({60, 256, 3});
+  forest.Fit(data);
+  std::vector<const float*> rows;
+  for (std::size_t row = 0; row < data.Rows(); row += 71) rows.push_back(data.Row(row));
+  rows.push_back(data.Row(data.Rows() - 1));
+  ASSERT_NE(rows.size() % 8, 0u);
+  std::vector<std::vector<FeatureContribution>> together(rows.size());
+  forest.ExplainRows(rows, together);
+  for (std::size_t idx = 0; idx < rows.size(); ++idx) {
+    const auto alone = forest.Explain(rows[idx]);
+    ASSERT_EQ(together[idx].size(), alone.size()) << idx;
+    for (std::size_t rank = 0; rank < alone.size(); ++rank) {
+      EXPECT_EQ(together[idx][rank].column, alone[rank].column) << idx;
+      EXPECT_EQ(together[idx][rank].share, alone[rank].share) << idx;
+    }
+  }
+}
+
 TEST(IsolationForestTest, SaveLoadRoundTripGivesIdenticalScoresAndBytes) {
   const auto data = testing::BlobsWithOutliers(1000, 5, 3, 2);
   IsolationForest forest({20, 64, 3});

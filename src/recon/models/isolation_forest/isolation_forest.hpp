@@ -23,6 +23,8 @@ class IsolationForest final : public Detector {
   void Fit(const features::FeatureMatrix& data) override;
   std::vector<double> Score(const features::FeatureMatrix& data, unsigned threads) const override;
   std::vector<FeatureContribution> Explain(const float* row) const override;
+  void ExplainRows(std::span<const float* const> rows,
+                   std::span<std::vector<FeatureContribution>> out) const override;
   void Save(BinaryWriter& writer) const override;
   /// Reads a forest written by Save; throws Corrupt when the structure is inconsistent.
   static std::unique_ptr<IsolationForest> Load(BinaryReader& reader);
