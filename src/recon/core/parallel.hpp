@@ -1,7 +1,8 @@
 #pragma once
 // Fixed-partition parallel loop. Work is cut into the same blocks whatever the thread count, and every block
-// writes only its own output range, so results are identical on 1 or N threads.
+// writes only its own output range, so results are identical on 1 or N threads and whichever thread runs a block.
 #include <algorithm>
+#include <atomic>
 #include <cstddef>
 #include <exception>
 #include <mutex>
@@ -30,23 +31,27 @@ void ParallelFor(std::size_t count, std::size_t block, unsigned threads, Body&& 
   }
   std::exception_ptr failure;
   std::mutex failure_mutex;
-  auto run = [&](unsigned worker_idx) {
-    // Static round-robin assignment: block b goes to worker b % workers.
-    for (std::size_t block_idx = worker_idx; block_idx < blocks; block_idx += workers) {
+  std::atomic<std::size_t> next_block{0};
+  auto run = [&] {
+    // Blocks are claimed one at a time, so a worker that starts late (the cores busy with pipeline stages) leaves
+    // its share to the others instead of holding the caller up at the join. Which thread runs a block never
+    // changes what the block writes.
+    for (std::size_t block_idx = next_block++; block_idx < blocks; block_idx = next_block++) {
       const std::size_t begin = block_idx * block;
       try {
         body(begin, std::min(count, begin + block));
       } catch (...) {
         std::lock_guard lock(failure_mutex);
         if (!failure) failure = std::current_exception();
+        next_block = blocks;  // the others stop at their next claim
         return;
       }
     }
   };
   std::vector<std::jthread> pool;
   pool.reserve(workers - 1);
-  for (unsigned worker_idx = 1; worker_idx < workers; ++worker_idx) pool.emplace_back(run, worker_idx);
-  run(0);
+  for (unsigned worker_idx = 1; worker_idx < workers; ++worker_idx) pool.emplace_back(run);
+  run();
   pool.clear();
   if (failure) std::rethrow_exception(failure);
 }

@@ -2,8 +2,12 @@
 
 namespace recon::pipeline {
 
-AsyncStoreWriter::AsyncStoreWriter(std::unique_ptr<store::Store> store, std::size_t max_pending)
-    : store_(std::move(store)), max_pending_(max_pending == 0 ? 1 : max_pending), worker_([this] { Run(); }) {}
+AsyncStoreWriter::AsyncStoreWriter(std::unique_ptr<store::Store> store, std::size_t max_pending,
+                                   std::size_t insert_batch)
+    : store_(std::move(store)),
+      max_pending_(max_pending == 0 ? 1 : max_pending),
+      insert_batch_(insert_batch == 0 ? 1 : insert_batch),
+      worker_([this] { Run(); }) {}
 
 AsyncStoreWriter::~AsyncStoreWriter() {
   {
@@ -22,6 +26,7 @@ void AsyncStoreWriter::Submit(std::vector<store::AnomalyRecord> anomalies) {
   std::unique_lock lock(mutex_);
   changed_.wait(lock, [this] { return failure_ || queue_.size() < max_pending_; });
   RethrowFailure();
+  finishing_ = false;
   queue_.push_back(std::move(anomalies));
   lock.unlock();
   changed_.notify_all();
@@ -29,7 +34,10 @@ void AsyncStoreWriter::Submit(std::vector<store::AnomalyRecord> anomalies) {
 
 std::uint64_t AsyncStoreWriter::Finish() {
   std::unique_lock lock(mutex_);
-  changed_.wait(lock, [this] { return failure_ || (queue_.empty() && !busy_); });
+  finishing_ = true;
+  changed_.notify_all();
+  // unwritten_ is read only while the worker is idle (!busy_ is tested first): it changes it only while busy.
+  changed_.wait(lock, [this] { return failure_ || (queue_.empty() && !busy_ && unwritten_.empty()); });
   RethrowFailure();
   return inserted_;
 }
@@ -37,19 +45,29 @@ std::uint64_t AsyncStoreWriter::Finish() {
 void AsyncStoreWriter::Run() {
   while (true) {
     std::vector<store::AnomalyRecord> work;
+    bool write_now = false;
     {
       std::unique_lock lock(mutex_);
-      changed_.wait(lock, [this] { return closing_ || !queue_.empty(); });
-      if (queue_.empty() || failure_) return;  // closing with nothing left, or a failure already reported
-      work = std::move(queue_.front());
-      queue_.pop_front();
+      changed_.wait(lock, [this] { return closing_ || !queue_.empty() || (finishing_ && !unwritten_.empty()); });
+      if (failure_) return;  // already reported; what is left stays unwritten
+      const bool ending = finishing_ || closing_;
+      if (queue_.empty() && !(ending && !unwritten_.empty())) return;  // closing with nothing left
+      if (!queue_.empty()) {
+        work = std::move(queue_.front());
+        queue_.pop_front();
+      }
+      write_now = queue_.empty() && ending;
       busy_ = true;
     }
     changed_.notify_all();
     std::uint64_t inserted = 0;
     std::exception_ptr failure;
     try {
-      inserted = store_->InsertAnomalies(work);
+      for (const std::size_t idx : store_->UnstoredAnomalies(work)) unwritten_.push_back(std::move(work[idx]));
+      if (!unwritten_.empty() && (write_now || unwritten_.size() >= insert_batch_)) {
+        inserted = store_->InsertAnomalies(unwritten_);
+        unwritten_.clear();
+      }
     } catch (...) {
       failure = std::current_exception();
     }

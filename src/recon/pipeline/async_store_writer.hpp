@@ -1,7 +1,10 @@
 #pragma once
-// Writes anomalies to the store on its own thread and its own connection, so the disk work of a run (SQLite page
-// writes) overlaps scoring instead of stalling it. At most `max_pending` submissions wait; beyond that Submit
-// blocks, which keeps memory bounded. A failure is rethrown by the next Submit or by Finish.
+// Writes anomalies to the store on its own thread and its own connection, so the store's work overlaps scoring
+// instead of stalling it. Each submission is first checked against the store in a read transaction (a re-run's
+// anomalies are nearly all stored already and need no write at all); the new ones are inserted in transactions
+// of about `insert_batch` anomalies, since every transaction rewrites the index pages it touches. At most
+// `max_pending` submissions wait; beyond that Submit blocks, which keeps memory bounded. A failure is rethrown
+// by the next Submit or by Finish.
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
@@ -17,7 +20,8 @@ namespace recon::pipeline {
 
 class AsyncStoreWriter {
  public:
-  AsyncStoreWriter(std::unique_ptr<store::Store> store, std::size_t max_pending = 2);
+  AsyncStoreWriter(std::unique_ptr<store::Store> store, std::size_t max_pending = 64,
+                   std::size_t insert_batch = 16384);
   ~AsyncStoreWriter();
   AsyncStoreWriter(const AsyncStoreWriter&) = delete;
   AsyncStoreWriter& operator=(const AsyncStoreWriter&) = delete;
@@ -33,10 +37,13 @@ class AsyncStoreWriter {
 
   std::unique_ptr<store::Store> store_;
   std::size_t max_pending_;
+  std::size_t insert_batch_;
   std::mutex mutex_;
   std::condition_variable changed_;
   std::deque<std::vector<store::AnomalyRecord>> queue_;
+  std::vector<store::AnomalyRecord> unwritten_;  // new anomalies waiting for a full insert batch (worker only)
   bool busy_ = false;
+  bool finishing_ = false;  // Finish is waiting: write what is held, whatever its size
   bool closing_ = false;
   std::uint64_t inserted_ = 0;
   std::exception_ptr failure_;

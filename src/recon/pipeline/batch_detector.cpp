@@ -11,9 +11,6 @@ namespace recon::pipeline {
 namespace {
 
 constexpr std::size_t kExplainTopFeatures = 3;
-// Anomalies are written to the store in transactions of about this many: each transaction rewrites the index
-// pages it touches, so per-batch transactions cost several times more disk writes (bounded memory: ~25 MB).
-constexpr std::size_t kStoreFlushAnomalies = 16384;
 
 std::string FormatScore(double score) {
   char buffer[400];  // room for any double in fixed notation (LOF scores are not bounded)
@@ -145,7 +142,7 @@ void BatchDetector::Process(FeaturedBatch& batch) {
   pending_.insert(pending_.end(), std::make_move_iterator(stored.begin()), std::make_move_iterator(stored.end()));
   report_.flagged += flagged_rows.size();
   WriteRows(raw, records, scores, clusters, flagged_rows, std::span(pending_).subspan(first_new));
-  if (pending_.size() >= kStoreFlushAnomalies) Flush();
+  Flush();  // every batch: the writer sorts out the stored ones at once and gathers new ones into large inserts
 }
 
 void BatchDetector::Flush() {

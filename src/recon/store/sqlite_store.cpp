@@ -245,12 +245,8 @@ class SqliteStore final : public Store {
     Statement& audit = Prepared(
         "INSERT INTO anomaly_audit(anomaly_key, at, actor, old_status, new_status, note) "
         "VALUES (?, ?, 'recon', NULL, ?, 'detected')");
-    // Re-running a file offers anomalies that are already stored: a key lookup settles those without binding
-    // (and copying) the twenty columns of an insert that would be ignored.
-    Statement& known = Prepared("SELECT 1 FROM anomalies WHERE natural_key = ?");
     ResetOnExit reset_insert{insert};
     ResetOnExit reset_audit{audit};
-    ResetOnExit reset_known{known};
     std::size_t inserted = 0;
     std::size_t in_transaction = 0;
     for (const AnomalyRecord& record : anomalies) {
@@ -260,10 +256,6 @@ class SqliteStore final : public Store {
         transaction.Begin();
         in_transaction = 1;
       }
-      known.BindUncopied(1, record.natural_key);
-      const bool already_stored = known.Step();
-      known.Reset();
-      if (already_stored) continue;
       // `record` outlives the step, so its text is bound in place.
       insert.BindUncopied(1, record.natural_key)
           .Bind(2, record.run_id)
@@ -293,6 +285,27 @@ class SqliteStore final : public Store {
     }
     transaction.Commit();
     return inserted;
+  }
+
+  std::vector<std::size_t> UnstoredAnomalies(std::span<const AnomalyRecord> anomalies) override {
+    std::vector<std::size_t> unstored;
+    if (anomalies.empty()) return unstored;
+    // One read transaction for the lot: per-statement transactions would take and drop the file locks each time.
+    Execute("BEGIN");
+    try {
+      Statement& known = Prepared("SELECT 1 FROM anomalies WHERE natural_key = ?");
+      ResetOnExit reset_known{known};
+      for (std::size_t idx = 0; idx < anomalies.size(); ++idx) {
+        known.BindUncopied(1, anomalies[idx].natural_key);
+        if (!known.Step()) unstored.push_back(idx);
+        known.Reset();
+      }
+    } catch (...) {
+      sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+      throw;
+    }
+    Execute("COMMIT");
+    return unstored;
   }
 
   std::vector<std::string> IssueTickets(std::span<const std::string> anomaly_keys, std::string_view prefix) override {

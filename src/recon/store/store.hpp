@@ -122,6 +122,9 @@ class Store {
   virtual void FinishRun(std::int64_t run_id, const RunStats& stats) = 0;
   /// Inserts the anomalies whose natural key is not stored yet, with an audit row each; returns how many were new.
   virtual std::size_t InsertAnomalies(std::span<const AnomalyRecord> anomalies) = 0;
+  /// Indexes (ascending) of the anomalies whose natural key is not stored yet. A read: it never waits for, nor
+  /// holds up, a writer, so a re-run's already-stored anomalies cost no write transaction.
+  virtual std::vector<std::size_t> UnstoredAnomalies(std::span<const AnomalyRecord> anomalies) = 0;
   /// The ticket of each anomaly key, issuing the next number of the persistent sequence where none exists yet.
   virtual std::vector<std::string> IssueTickets(std::span<const std::string> anomaly_keys, std::string_view prefix) = 0;
   /// How run `run_id` ended ("ok", "failed: ..."); empty while it runs or when there is no such run.

@@ -1,4 +1,5 @@
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 
 #include <set>
 
@@ -37,6 +38,25 @@ TEST(SqliteStoreTest, InsertIsIdempotentOnTheNaturalKey) {
   EXPECT_EQ(store->CountAnomalies(), 2u);
   store->FinishRun(run, {10, 0, 2, 2, "ok"});
   EXPECT_EQ(store->CountRuns(), 1u);
+}
+
+TEST(SqliteStoreTest, UnstoredAnomaliesNamesTheNewKeysInOrder) {
+  testing::TempDir dir;
+  auto store = OpenSqliteStore(dir.File("recon.db"));
+  const auto run = store->BeginRun({"f.csv", "fp", "model", "detect"});
+  store->InsertAnomalies(std::vector<AnomalyRecord>{Anomaly("k2", run), Anomaly("k4", run)});
+  const std::vector<AnomalyRecord> offered = {Anomaly("k1", run), Anomaly("k2", run), Anomaly("k3", run),
+                                              Anomaly("k4", run)};
+  EXPECT_EQ(store->UnstoredAnomalies(offered), (std::vector<std::size_t>{0, 2}));
+  EXPECT_TRUE(store->UnstoredAnomalies({}).empty());
+  // A read: another connection holding the write lock does not block it (were it a write, it would wait for the
+  // busy timeout and then fail with "database is locked").
+  sqlite3* other = nullptr;
+  ASSERT_EQ(sqlite3_open(dir.File("recon.db").c_str(), &other), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(other, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr), SQLITE_OK);
+  EXPECT_EQ(store->UnstoredAnomalies(offered), (std::vector<std::size_t>{0, 2}));
+  sqlite3_exec(other, "ROLLBACK", nullptr, nullptr, nullptr);
+  sqlite3_close(other);
 }
 
 TEST(SqliteStoreTest, ChangesByOthersMovesOnlyWhenAnotherConnectionCommits) {
