@@ -1,5 +1,8 @@
 #include "recon/io/record_decoder.hpp"
 
+#include <array>
+#include <cstring>
+
 #include "recon/core/date.hpp"
 #include "recon/core/error.hpp"
 
@@ -72,6 +75,14 @@ RowError RecordDecoder::MakeError(const RawBatch& raw, std::size_t row_idx, RowE
 void RecordDecoder::Decode(const RawBatch& raw, RecordBatch& out, std::vector<RowError>& errors) const {
   out.Clear();
   out.Resize(raw.RowCount());
+  // Trade files run in date order, so a date column mostly repeats the previous row's text: it is compared with
+  // that (ten bytes) before being parsed again.
+  struct LastDate {
+    char text[10] = {};
+    std::int32_t days = 0;
+    bool known = false;
+  };
+  std::array<LastDate, kFieldCount> last_dates{};
   std::size_t kept = 0;
   for (std::size_t row_idx = 0; row_idx < raw.RowCount(); ++row_idx) {
     const RawRow& row = raw.Row(row_idx);
@@ -113,12 +124,23 @@ void RecordDecoder::Decode(const RawBatch& raw, RecordBatch& out, std::vector<Ro
             continue;
           }
           break;
-        case FieldType::kDate:
+        case FieldType::kDate: {
+          LastDate& last = last_dates[static_cast<std::size_t>(bound.field)];
+          if (value.size() == 10 && last.known && std::memcmp(value.data(), last.text, 10) == 0) {
+            out.SetDate(bound.field, kept, last.days);
+            continue;
+          }
           if (const auto date = ParseIsoDate(value.size() == 10 ? value : Trim(value))) {
             out.SetDate(bound.field, kept, *date);
+            if (value.size() == 10) {
+              std::memcpy(last.text, value.data(), 10);
+              last.days = *date;
+              last.known = true;
+            }
             continue;
           }
           break;
+        }
       }
       const std::string& name = header_[bound.column];
       if (Trim(value).empty()) {

@@ -69,5 +69,51 @@ TEST(RecordDecoderTest, ConfiguredHeaderNamesAndOptionalColumns) {
   EXPECT_EQ(records.Text(Field::kComment, 0), "");  // optional and absent
 }
 
+// Dates repeat from row to row (the decoder reuses the previous row's value for the same text): each row still
+// gets its own date, blanks around a date are accepted, and a bad date after a good one is still rejected.
+// A recycled batch decoded from a file without COMMENT reads COMMENT as empty.
+TEST(RecordDecoderTest, RepeatedAndChangingDatesAndRecycledBatches) {
+  testing::TempDir dir;
+  const std::string header =
+      "TRADE_ID,TRADE_DATE,SETTLEMENT_DATE,DESKNAME,BOOK_QUANTITY,STREET_QUANTITY,QUANTITY_DIFF,BOOK_PRICE,"
+      "STREET_PRICE,PRICE_DIFF,BOOK_AMOUNT,STREET_AMOUNT,AMOUNT_DIFF";
+  const std::string numbers = ",1,1,0,2,2,0,2,2,0";
+  const auto with_comment = dir.Write("c.csv", header + ",COMMENT\n" + "T1,2025-01-02,2025-01-03,D" + numbers +
+                                                   ",hello\n");
+  const auto path = dir.Write("d.csv", header + "\n" + "T1,2025-01-02,2025-01-03,D" + numbers + "\n" +
+                                           "T2,2025-01-02,2025-01-06,D" + numbers + "\n" +
+                                           "T3, 2025-01-02 ,2025-01-06,D" + numbers + "\n" +
+                                           "T4,2025-01-03,2025-13-06,D" + numbers + "\n" +
+                                           "T5,2025-01-03,2025-01-06,D" + numbers + "\n");
+  RecordBatch records;
+  std::vector<RowError> errors;
+  {
+    CsvReader reader(with_comment, {});
+    RecordDecoder decoder(reader.Header(), ColumnMapping(), with_comment);
+    RawBatch raw;
+    ASSERT_TRUE(reader.Next(raw));
+    decoder.Decode(raw, records, errors);
+    ASSERT_EQ(records.Text(Field::kComment, 0), "hello");
+  }
+  CsvReader reader(path, {});
+  RecordDecoder decoder(reader.Header(), ColumnMapping(), path);
+  RawBatch raw;
+  ASSERT_TRUE(reader.Next(raw));
+  decoder.Decode(raw, records, errors);
+  ASSERT_EQ(records.RowCount(), 4u);
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_EQ(errors[0].line, 5u);
+  EXPECT_EQ(errors[0].kind, RowErrorKind::kBadDate);
+  const std::int32_t expected_trade[] = {DaysFromCivil(2025, 1, 2), DaysFromCivil(2025, 1, 2),
+                                         DaysFromCivil(2025, 1, 2), DaysFromCivil(2025, 1, 3)};
+  const std::int32_t expected_settlement[] = {DaysFromCivil(2025, 1, 3), DaysFromCivil(2025, 1, 6),
+                                              DaysFromCivil(2025, 1, 6), DaysFromCivil(2025, 1, 6)};
+  for (std::size_t row = 0; row < 4; ++row) {
+    EXPECT_EQ(records.Date(Field::kTradeDate, row), expected_trade[row]) << row;
+    EXPECT_EQ(records.Date(Field::kSettlementDate, row), expected_settlement[row]) << row;
+    EXPECT_EQ(records.Text(Field::kComment, row), "") << row;
+  }
+}
+
 }  // namespace
 }  // namespace recon::io
