@@ -166,53 +166,67 @@ void CsvReader::EndLine(RawBatch& batch) {
 }
 
 // A whole line without quotes, taken in one step: copied as it is (its commas and line end become the separator
-// bytes) while 16-byte blocks are scanned for the commas that end its fields. Lines with a quote, a stray CR,
-// or more bytes than a field may hold go through the state machine instead; so does a line that continues in
-// the next chunk.
+// bytes) while one pass over 16-byte blocks finds the commas that end its fields and the LF that ends it. Lines
+// with a quote, a stray CR, or more bytes than a field may hold go through the state machine instead; so does a
+// line that continues in the next chunk.
 bool CsvReader::TakePlainLine(RawBatch& batch, const char* data, std::size_t pos, std::size_t len,
                               std::size_t& next_pos) {
-  const void* found = std::memchr(data + pos, '\n', len - pos);
-  if (found == nullptr) return false;
-  const auto line_end = static_cast<std::size_t>(static_cast<const char*>(found) - data);
-  // A CRLF's CR ends the last field like the LF would.
-  const std::size_t content_end = line_end > pos && data[line_end - 1] == '\r' ? line_end - 1 : line_end;
-  const std::size_t length = content_end - pos;
-  if (length > params_.max_field_bytes) return false;
   const std::size_t fields_before = batch.field_end_.size();
   const auto base = static_cast<std::uint32_t>(batch.byte_size_);
-  std::size_t offset = 0;
+  auto give_up = [&] {
+    batch.field_end_.resize(fields_before);
+    return false;
+  };
+  const std::size_t limit = std::min(len - pos, params_.max_field_bytes + 2);  // content, CR, LF
+  std::size_t line_length = 0;  // bytes before the LF
+  bool found_line_end = false;
 #if defined(__SSE2__)
   const __m128i comma = _mm_set1_epi8(',');
   const __m128i quote = _mm_set1_epi8('"');
   const __m128i carriage_return = _mm_set1_epi8('\r');
-  for (; offset < length; offset += 16) {
-    // Bytes past the content are masked off; reading them is safe thanks to the chunk's slack.
+  const __m128i line_feed = _mm_set1_epi8('\n');
+  for (std::size_t offset = 0; offset < limit && !found_line_end; offset += 16) {
+    // Bytes past the chunk's data are masked off; reading them is safe thanks to the chunk's slack.
     const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(data + pos + offset));
-    const std::size_t valid = std::min<std::size_t>(16, length - offset);
-    const unsigned in_line = valid == 16 ? 0xFFFFu : (1u << valid) - 1u;
-    const auto special = static_cast<unsigned>(_mm_movemask_epi8(
-                             _mm_or_si128(_mm_cmpeq_epi8(bytes, quote), _mm_cmpeq_epi8(bytes, carriage_return)))) &
-                         in_line;
-    if (special != 0) {
-      batch.field_end_.resize(fields_before);
-      return false;
+    const std::size_t valid = std::min<std::size_t>(16, limit - offset);
+    unsigned in_line = valid == 16 ? 0xFFFFu : (1u << valid) - 1u;
+    const auto line_feeds = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(bytes, line_feed))) & in_line;
+    if (line_feeds != 0) {
+      const auto at = static_cast<unsigned>(__builtin_ctz(line_feeds));
+      in_line = (1u << at) - 1u;
+      line_length = offset + at;
+      found_line_end = true;
     }
+    const auto quotes = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(bytes, quote))) & in_line;
+    auto returns = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(bytes, carriage_return))) & in_line;
+    // The CR of a CRLF ends the last field like the LF would; any other CR is left to the state machine.
+    if (found_line_end && line_length > offset && (returns >> (line_length - offset - 1)) == 1u) {
+      returns = 0;
+    }
+    if ((quotes | returns) != 0) return give_up();
     auto commas = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(bytes, comma))) & in_line;
     while (commas != 0) {
-      batch.field_end_.push_back(base + static_cast<std::uint32_t>(offset + static_cast<std::size_t>(__builtin_ctz(commas))));
+      batch.field_end_.push_back(base + static_cast<std::uint32_t>(offset) +
+                                 static_cast<std::uint32_t>(__builtin_ctz(commas)));
       commas &= commas - 1;
     }
   }
 #else
-  for (; offset < length; ++offset) {
+  for (std::size_t offset = 0; offset < limit; ++offset) {
     const char c = data[pos + offset];
-    if (c == '"' || c == '\r') {
-      batch.field_end_.resize(fields_before);
-      return false;
+    if (c == '\n') {
+      line_length = offset;
+      found_line_end = true;
+      break;
     }
+    if (c == '"' || (c == '\r' && !(offset + 1 < limit && data[pos + offset + 1] == '\n'))) return give_up();
     if (c == ',') batch.field_end_.push_back(base + static_cast<std::uint32_t>(offset));
   }
 #endif
+  if (!found_line_end) return give_up();
+  // A CRLF's CR (the only CR a plain line may hold) is not part of the last field.
+  const std::size_t length = line_length > 0 && data[pos + line_length - 1] == '\r' ? line_length - 1 : line_length;
+  if (length > params_.max_field_bytes) return give_up();
   batch.field_end_.push_back(base + static_cast<std::uint32_t>(length));
   // The content and one byte after it (the LF, or the CR of a CRLF) as the last field's separator.
   std::memcpy(batch.bytes_.get() + batch.byte_size_, data + pos, length + 1);
@@ -223,7 +237,7 @@ bool CsvReader::TakePlainLine(RawBatch& batch, const char* data, std::size_t pos
   row.field_count = static_cast<std::uint32_t>(batch.field_end_.size() - fields_before);
   batch.rows_.push_back(row);
   ++line_;
-  next_pos = line_end + 1;
+  next_pos = pos + line_length + 1;
   return true;
 }
 
