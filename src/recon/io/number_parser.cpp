@@ -98,7 +98,8 @@ std::optional<double> ParseNumberPadded(std::string_view text) {
   // The word may run past the text into padding or the next field: the digit counts are capped at the text.
   const std::uint64_t integer_word = LoadWord(pos);
   const auto integer_digits = static_cast<unsigned>(std::min<std::ptrdiff_t>(LeadingDigits(integer_word), end - pos));
-  if (integer_digits == 8 && end - pos > 8) return ParseNumber(text);  // more than eight: the general path
+  // Nine or more integer digits: the general path.
+  if (integer_digits == 8 && end - pos > 8 && static_cast<unsigned>(pos[8] - '0') < 10) return ParseNumber(text);
   std::uint64_t mantissa = DigitsValue(integer_word, integer_digits);
   pos += integer_digits;
   unsigned fraction_digits = 0;

@@ -32,6 +32,8 @@ TEST(ParseNumberPaddedTest, KnownValues) {
   EXPECT_EQ(ParsePaddedCopy("210134.10", '1'), 210134.10);
   EXPECT_EQ(ParsePaddedCopy("12345678.1234567", '5'), 12345678.1234567);
   EXPECT_EQ(ParsePaddedCopy("99999999", '9'), 99999999.0);
+  EXPECT_EQ(ParsePaddedCopy("11852160.70", '7'), 11852160.70);
+  EXPECT_EQ(ParsePaddedCopy("123456789.5", '1'), 123456789.5);
   EXPECT_EQ(ParsePaddedCopy(".5", '.'), 0.5);
   EXPECT_EQ(ParsePaddedCopy("5.", '0'), 5.0);
   EXPECT_TRUE(std::signbit(*ParsePaddedCopy("-0.00", '0')));
@@ -51,7 +53,7 @@ TEST(ParseNumberPaddedTest, EqualsTheGeneralParserOnRandomText) {
       for (std::uint64_t idx = 0; idx < length; ++idx) text += alphabet[random() % alphabet.size()];
     } else {
       if (random() % 3 == 0) text += '-';
-      const auto integer_digits = random() % 11;
+      const auto integer_digits = random() % 12;
       for (std::uint64_t idx = 0; idx < integer_digits; ++idx) text += static_cast<char>('0' + random() % 10);
       if (random() % 2 == 0) {
         text += '.';
