@@ -1,8 +1,9 @@
 #pragma once
 // Runs a producer a few items ahead of its consumer on a background thread: while the pipeline scores batch k, the
-// producer prepares batch k + 1 (reads and decodes it, or featurises it). Items travel by unique_ptr (never moved in memory, since
-// decoded text points into its batch's buffer) and consumed items can be handed back for reuse. Without the
-// background thread (background = false) the producer runs on the caller's thread, for tests and debugging.
+// producer prepares batch k + 1 (reads and decodes it, or featurises it). Items travel by unique_ptr (never moved
+// in memory, since decoded text points into its batch's buffer) and consumed items can be handed back for reuse.
+// Without the background thread (background = false) the producer runs on the caller's thread, for tests and
+// debugging.
 #include <condition_variable>
 #include <deque>
 #include <exception>
