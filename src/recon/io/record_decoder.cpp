@@ -91,8 +91,9 @@ void RecordDecoder::Decode(const RawBatch& raw, RecordBatch& out, std::vector<Ro
       switch (row.problem) {
         case RowProblem::kNone: break;
         case RowProblem::kFieldTooLarge:
-          errors.push_back(MakeError(raw, row_idx, RowErrorKind::kFieldTooLarge, column,
-                                     "a field is larger than ingest.max_field_bytes; raise the limit if it is genuine"));
+          errors.push_back(
+              MakeError(raw, row_idx, RowErrorKind::kFieldTooLarge, column,
+                        "a field is larger than ingest.max_field_bytes; raise the limit if it is genuine"));
           break;
         case RowProblem::kUnterminatedQuote:
           errors.push_back(MakeError(raw, row_idx, RowErrorKind::kUnterminatedQuote, column,
@@ -144,10 +145,11 @@ void RecordDecoder::Decode(const RawBatch& raw, RecordBatch& out, std::vector<Ro
       }
       const std::string& name = header_[bound.column];
       if (Trim(value).empty()) {
-        errors.push_back(MakeError(raw, row_idx, RowErrorKind::kEmptyValue, name, name + " is empty; a value is required"));
-      } else if (bound.type == FieldType::kNumber) {
         errors.push_back(
-            MakeError(raw, row_idx, RowErrorKind::kBadNumber, name, name + " = " + Preview(value) + " is not a number"));
+            MakeError(raw, row_idx, RowErrorKind::kEmptyValue, name, name + " is empty; a value is required"));
+      } else if (bound.type == FieldType::kNumber) {
+        errors.push_back(MakeError(raw, row_idx, RowErrorKind::kBadNumber, name,
+                                   name + " = " + Preview(value) + " is not a number"));
       } else {
         errors.push_back(MakeError(raw, row_idx, RowErrorKind::kBadDate, name,
                                    name + " = " + Preview(value) + " is not a date (expected YYYY-MM-DD)"));

@@ -273,7 +273,10 @@ class SqliteStore final : public Store {
           .BindUncopied(14, record.summary)
           .BindUncopied(15, record.status);
       if (!record.ticket_id.empty()) insert.BindUncopied(16, record.ticket_id);
-      insert.BindUncopied(17, record.explanation).BindUncopied(18, record.row_json).BindUncopied(19, now).BindUncopied(20, now);
+      insert.BindUncopied(17, record.explanation)
+          .BindUncopied(18, record.row_json)
+          .BindUncopied(19, now)
+          .BindUncopied(20, now);
       insert.Step();
       const bool is_new = sqlite3_changes(db_) > 0;
       insert.Reset();

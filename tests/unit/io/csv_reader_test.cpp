@@ -141,8 +141,10 @@ TEST(CsvReaderTest, RandomFilesReadBackExactlyAcrossChunkSizes) {
       const auto result = ReadAll(path, params);
       ASSERT_EQ(result.rows.size(), expected_rows.size()) << "file " << file_idx << ", chunk " << chunk;
       for (std::size_t row_idx = 0; row_idx < expected_rows.size(); ++row_idx) {
-        ASSERT_EQ(result.rows[row_idx], expected_rows[row_idx]) << "file " << file_idx << ", chunk " << chunk << ", row " << row_idx;
-        ASSERT_EQ(result.lines[row_idx], expected_lines[row_idx]) << "file " << file_idx << ", chunk " << chunk << ", row " << row_idx;
+        ASSERT_EQ(result.rows[row_idx], expected_rows[row_idx])
+            << "file " << file_idx << ", chunk " << chunk << ", row " << row_idx;
+        ASSERT_EQ(result.lines[row_idx], expected_lines[row_idx])
+            << "file " << file_idx << ", chunk " << chunk << ", row " << row_idx;
       }
     }
   }

@@ -15,6 +15,7 @@ constexpr std::uint32_t kLofTag = 0x4C4F4620;  // "LOF "
 constexpr double kDensityEpsilon = 1e-10;      // scikit-learn's guard against zero reachability
 constexpr std::size_t kBlockRows = 256;
 constexpr double kSerialBelowPairs = 1e6;  // density passes smaller than this are not worth a thread
+constexpr std::size_t kSerialBelowPoints = 2048;
 
 }  // namespace
 
@@ -91,13 +92,16 @@ void LocalOutlierFactor::Fit(const features::FeatureMatrix& data) {
     // always cover the k copies its neighbourhood needs.
     const std::size_t ask = std::min<std::size_t>(k_ + 1, points);
     const std::vector<Neighbour> lists = AllNeighbours(reference_, ask, threads);
-    for (std::size_t point = 0; point < points; ++point) {
-      const std::span<const Neighbour> found(&lists[point * ask], ask);
-      if (!TakeCopies(found, static_cast<std::int64_t>(point), neighbourhoods[point])) {
-        neighbourhoods[point] = NeighbourhoodOf(reference_.Row(point), static_cast<std::int64_t>(point));
+    // Building the neighbourhoods allocates per point: worth a second thread from a few thousand points.
+    ParallelFor(points, kBlockRows, points < kSerialBelowPoints ? 1 : threads, [&](std::size_t begin, std::size_t end) {
+      for (std::size_t point = begin; point < end; ++point) {
+        const std::span<const Neighbour> found(&lists[point * ask], ask);
+        if (!TakeCopies(found, static_cast<std::int64_t>(point), neighbourhoods[point])) {
+          neighbourhoods[point] = NeighbourhoodOf(reference_.Row(point), static_cast<std::int64_t>(point));
+        }
+        k_distances_[point] = neighbourhoods[point].points.back().distance;
       }
-      k_distances_[point] = neighbourhoods[point].points.back().distance;
-    }
+    });
   } else {
     ParallelFor(points, kBlockRows, threads, [&](std::size_t begin, std::size_t end) {
       for (std::size_t point = begin; point < end; ++point) {
