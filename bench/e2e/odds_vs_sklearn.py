@@ -2,8 +2,9 @@
 """Accuracy and time of recon's detectors against scikit-learn on the ODDS sets, in the same run.
 
 Runs ../shared/peers/sklearn_baseline.py (IsolationForest seeds 0-4; LOF n_neighbors=20 raw and standardised;
-single-threaded) and `recon eval` with the same parameters on every CSV of the ODDS folder, then prints a markdown
-table (bench/RESULTS.md records it).
+single-threaded) and `recon eval` with the same parameters on every CSV of the ODDS folder, plus recon's Extended
+Isolation Forest (`--algo eif`, same settings as the Isolation Forest; scikit-learn has none), then prints a
+markdown table (bench/RESULTS.md records it).
 
 Usage: /usr/bin/python3 bench/e2e/odds_vs_sklearn.py [--odds DIR] [--recon BIN] [--peers DIR]
 """
@@ -46,28 +47,32 @@ def main():
         name = os.path.splitext(os.path.basename(path))[0]
         ours = {
             "if": recon_eval(a.recon, path, "--algo", "iforest", "--seeds", "5"),
+            "eif": recon_eval(a.recon, path, "--algo", "eif", "--seeds", "5"),
             "lof_raw": recon_eval(a.recon, path, "--algo", "lof", "--scaling", "none"),
             "lof_std": recon_eval(a.recon, path, "--algo", "lof", "--scaling", "standardise"),
         }
         rows.append((name, sk[name], ours))
     print("| dataset | n | d | IF AUC sklearn | IF AUC recon | IF AP sklearn | IF AP recon | IF s sklearn | IF s recon "
-          "| LOF raw AUC sklearn | LOF raw AUC recon | LOF std AUC sklearn | LOF std AUC recon | LOF std s sklearn "
+          "| EIF AUC recon | EIF AP recon | EIF s recon | LOF raw AUC sklearn | LOF raw AUC recon | LOF std AUC sklearn | LOF std AUC recon | LOF std s sklearn "
           "| LOF std s recon | LOF speed-up |")
-    print("|" + "---|" * 16)
-    sums = {k: 0.0 for k in ("sif", "rif", "sraw", "rraw", "sstd", "rstd", "slof_s", "rlof_s")}
+    print("|" + "---|" * 19)
+    sums = {k: 0.0 for k in ("sif", "rif", "reif", "sraw", "rraw", "sstd", "rstd", "slof_s", "rlof_s")}
     for name, s, r in rows:
-        print("| %s | %d | %d | %.4f | %.4f | %.4f | %.4f | %.3f | %.4f | %.4f | %.4f | %.4f | %.4f | %.4f | %.4f | %.1fx |" % (
+        print("| %s | %d | %d | %.4f | %.4f | %.4f | %.4f | %.3f | %.4f | %.4f | %.4f | %.4f | %.4f | %.4f | %.4f | %.4f "
+              "| %.4f | %.4f | %.1fx |" % (
             name, s["rows"], s["dims"], s["iforest"]["roc_auc_mean"], r["if"]["auc"], s["iforest"]["ap_mean"], r["if"]["ap"],
-            s["iforest"]["time_s_mean"], r["if"]["s"], s["lof_raw"]["roc_auc"], r["lof_raw"]["auc"],
+            s["iforest"]["time_s_mean"], r["if"]["s"], r["eif"]["auc"], r["eif"]["ap"], r["eif"]["s"],
+            s["lof_raw"]["roc_auc"], r["lof_raw"]["auc"],
             s["lof_std"]["roc_auc"], r["lof_std"]["auc"], s["lof_std"]["time_s"], r["lof_std"]["s"],
             s["lof_std"]["time_s"] / max(r["lof_std"]["s"], 1e-4)))
-        sums["sif"] += s["iforest"]["roc_auc_mean"]; sums["rif"] += r["if"]["auc"]
+        sums["sif"] += s["iforest"]["roc_auc_mean"]; sums["rif"] += r["if"]["auc"]; sums["reif"] += r["eif"]["auc"]
         sums["sraw"] += s["lof_raw"]["roc_auc"]; sums["rraw"] += r["lof_raw"]["auc"]
         sums["sstd"] += s["lof_std"]["roc_auc"]; sums["rstd"] += r["lof_std"]["auc"]
         sums["slof_s"] += s["lof_std"]["time_s"]; sums["rlof_s"] += r["lof_std"]["s"]
     n = len(rows)
-    print("| **mean** (LOF times: total) | | | %.4f | %.4f | | | | | %.4f | %.4f | %.4f | %.4f | %.4f | %.4f | %.1fx |" % (
-        sums["sif"] / n, sums["rif"] / n, sums["sraw"] / n, sums["rraw"] / n, sums["sstd"] / n, sums["rstd"] / n,
+    print("| **mean** (LOF times: total) | | | %.4f | %.4f | | | | | %.4f | | | %.4f | %.4f | %.4f | %.4f | %.4f | %.4f "
+          "| %.1fx |" % (
+        sums["sif"] / n, sums["rif"] / n, sums["reif"] / n, sums["sraw"] / n, sums["rraw"] / n, sums["sstd"] / n, sums["rstd"] / n,
         sums["slof_s"], sums["rlof_s"], sums["slof_s"] / sums["rlof_s"]))
 
 

@@ -121,7 +121,7 @@ int main(int argc, char** argv) {
   detect_command->add_option("--out", detect.output, "anomalies CSV (default: paths.output)");
   detect_command->add_option("--rejects", detect.rejects, "rejected rows CSV (default: beside --out)");
   detect_command->add_flag("--all", detect.all_rows, "write every row with flagged 0/1, not only anomalies");
-  detect_command->add_option("--algo", detect.algorithm, "detector: iforest | lof (must match a saved model)");
+  detect_command->add_option("--algo", detect.algorithm, "detector: iforest | eif | lof (must match a saved model)");
   detect_command->add_flag("--llm", detect.use_llm, "ask the configured LLM (llm: section) about uncertain anomalies");
   detect_command->add_option("--config", common.config_path, "YAML config file");
 
@@ -142,7 +142,7 @@ int main(int argc, char** argv) {
   auto* train_command = app.add_subcommand("train", "train the model bundle on a CSV and save it");
   train_command->add_option("file", train_input, "training CSV")->required();
   train_command->add_option("--model", train_model, "bundle path (default: paths.model)");
-  train_command->add_option("--algo", train_algo, "detector: iforest | lof");
+  train_command->add_option("--algo", train_algo, "detector: iforest | eif | lof");
   train_command->add_option("--config", common.config_path, "YAML config file");
 
   recon::pipeline::EvalOptions eval;
@@ -152,8 +152,8 @@ int main(int argc, char** argv) {
       app.add_subcommand("eval", "fit and score every row of a labelled numeric CSV; print ROC-AUC and AP");
   eval_command->add_option("file", eval.input, "CSV of numeric features and a 0/1 label column")->required();
   eval_command->add_option("--label-column", eval.label_column, "label column (default: label)");
-  eval_command->add_option("--algo", eval.algorithm, "detector: iforest | lof (default: detector.algorithm)");
-  eval_command->add_option("--seeds", eval.seeds, "Isolation Forest runs, seeds 0..N-1 (default 5)");
+  eval_command->add_option("--algo", eval.algorithm, "detector: iforest | eif | lof (default: detector.algorithm)");
+  eval_command->add_option("--seeds", eval.seeds, "Isolation Forest (iforest, eif) runs, seeds 0..N-1 (default 5)");
   eval_command->add_option("--scaling", eval_scaling, "LOF scaling: none | standardise | robust");
   eval_command->add_option("--n-neighbors", eval_neighbors, "LOF k");
   eval_command->add_option("--config", common.config_path, "YAML config file");

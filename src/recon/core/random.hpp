@@ -1,6 +1,7 @@
 #pragma once
 // Our own PRNG and transforms: std::*_distribution differs between standard libraries, and results must be
 // identical on every platform and thread count. splitmix64 seeds xoshiro256++ (Blackman & Vigna, 2018).
+#include <cmath>
 #include <cstdint>
 
 namespace recon {
@@ -60,6 +61,16 @@ class Random {
       }
     }
     return static_cast<std::uint64_t>(product >> 64);
+  }
+
+  /// Standard normal deviate (Marsaglia's polar method: square roots and a logarithm, no trigonometry).
+  double Normal() {
+    while (true) {
+      const double u = 2.0 * Uniform01() - 1.0;
+      const double v = 2.0 * Uniform01() - 1.0;
+      const double s = u * u + v * v;
+      if (s > 0.0 && s < 1.0) return u * std::sqrt(-2.0 * std::log(s) / s);
+    }
   }
 
  private:

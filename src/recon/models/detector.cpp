@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "recon/core/error.hpp"
+#include "recon/models/extended_isolation_forest/extended_isolation_forest.hpp"
 #include "recon/models/isolation_forest/isolation_forest.hpp"
 #include "recon/models/lof/local_outlier_factor.hpp"
 
@@ -22,6 +23,7 @@ std::vector<FeatureContribution> ContributionsFromCredit(const std::vector<doubl
 
 std::unique_ptr<Detector> LoadDetector(const std::string& name, BinaryReader& reader) {
   if (name == "iforest") return IsolationForest::Load(reader);
+  if (name == "eif") return ExtendedIsolationForest::Load(reader);
   if (name == "lof") return LocalOutlierFactor::Load(reader);
   ThrowCorrupt("model file names an unknown detector '" + name + "'");
 }

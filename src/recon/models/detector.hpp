@@ -21,7 +21,7 @@ struct FeatureContribution {
 class Detector {
  public:
   virtual ~Detector() = default;
-  /// Short name used in config and model files ("iforest").
+  /// Short name used in config and model files ("iforest", "eif", "lof").
   virtual std::string Name() const = 0;
   /// Learns from `data` (rows = trades, columns = model features).
   virtual void Fit(const features::FeatureMatrix& data) = 0;

@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "recon/core/error.hpp"
+#include "recon/models/extended_isolation_forest/extended_isolation_forest.hpp"
 #include "recon/models/isolation_forest/isolation_forest.hpp"
 #include "recon/models/lof/local_outlier_factor.hpp"
 
@@ -258,8 +259,8 @@ void ServerParams::Validate() const {
 }
 
 void DetectorParams::Validate() const {
-  if (algorithm != "iforest" && algorithm != "lof") {
-    ThrowInvalidInput("detector.algorithm must be 'iforest' or 'lof' (got '" + algorithm + "')");
+  if (algorithm != "iforest" && algorithm != "eif" && algorithm != "lof") {
+    ThrowInvalidInput("detector.algorithm must be 'iforest', 'eif' or 'lof' (got '" + algorithm + "')");
   }
   if (!(contamination > 0.0 && contamination < 0.5)) ThrowInvalidInput("detector.contamination must be in (0, 0.5)");
   if (train_max_rows < 100 || train_max_rows > 50'000'000)
@@ -270,6 +271,7 @@ void DetectorParams::Validate() const {
 
 std::unique_ptr<models::Detector> MakeDetector(const DetectorParams& params) {
   if (params.algorithm == "lof") return std::make_unique<models::LocalOutlierFactor>(params.lof);
+  if (params.algorithm == "eif") return std::make_unique<models::ExtendedIsolationForest>(params.iforest);
   return std::make_unique<models::IsolationForest>(params.iforest);
 }
 

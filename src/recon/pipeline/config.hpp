@@ -30,7 +30,7 @@ struct PathParams {
 
 /// Detector choice and training (section `detector:`).
 struct DetectorParams {
-  std::string algorithm = "iforest";      ///< iforest | lof
+  std::string algorithm = "iforest";      ///< iforest | eif | lof (eif takes the iforest settings)
   double contamination = 0.03;            ///< share of training rows above the threshold
   std::optional<double> score_threshold;  ///< explicit threshold; overrides contamination when set
   int train_max_rows = 100000;  ///< rows the models are fitted on (reservoir sample in train; leading rows in detect)

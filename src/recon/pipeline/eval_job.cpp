@@ -80,7 +80,7 @@ EvalReport RunEval(const Config& base_config, const EvalOptions& options) {
   report.dims = data.features.Cols();
   for (const int label : data.labels) report.outliers += static_cast<std::size_t>(label);
   const unsigned threads = ResolveThreadCount(config.threads);
-  const bool seeded = config.detector.algorithm == "iforest";
+  const bool seeded = config.detector.algorithm == "iforest" || config.detector.algorithm == "eif";
   const int runs = seeded ? options.seeds : 1;
   if (seeded) {
     report.settings = std::to_string(config.detector.iforest.n_estimators) + " trees, max_samples " +

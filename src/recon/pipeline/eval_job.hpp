@@ -1,8 +1,8 @@
 #pragma once
 // `recon eval`: the unsupervised benchmark protocol on a labelled numeric CSV (ODDS style: feature columns and a
 // 0/1 label column). The detector is fitted on every row and scores every row; labels are used only for ROC-AUC
-// and average precision. Isolation Forest runs once per seed (0 .. seeds-1, as the scikit-learn baseline does);
-// LOF is deterministic and runs once.
+// and average precision. The isolation forests (iforest, eif) run once per seed (0 .. seeds-1, as the
+// scikit-learn baseline does); LOF is deterministic and runs once.
 #include <cstdint>
 #include <string>
 #include <vector>

@@ -6,6 +6,8 @@
 #include <set>
 
 #include "recon/core/error.hpp"
+#include "recon/models/metrics.hpp"
+#include "recon/models/model_bundle.hpp"
 #include "recon/resolve/resolver.hpp"
 #include "recon/store/store.hpp"
 #include "support/csv_table.hpp"
@@ -155,6 +157,30 @@ TEST(DetectJobTest, CorruptModelIsRefusedAndNothingIsWritten) {
 
 namespace recon::pipeline {
 namespace {
+
+TEST(DetectJobTest, ExtendedForestModelIsTrainedSavedReloadedAndAccurate) {
+  testing::TempDir dir;
+  const Config config = ConfigIn(dir);
+  DetectOptions options;
+  options.input = kSample;
+  options.algorithm = "eif";
+  options.all_rows = true;
+  const DetectReport first = RunDetect(config, options, Logger::Null(), nullptr);
+  EXPECT_TRUE(first.trained_model);
+  const DetectReport second = RunDetect(config, options, Logger::Null(), nullptr);
+  EXPECT_FALSE(second.trained_model);
+  EXPECT_EQ(second.flagged, first.flagged);
+  EXPECT_EQ(models::ModelBundle::Load(config.paths.model).detector->Name(), "eif");
+  // The labelled sample: the engineered features make anomalies stand out to hyperplane splits too.
+  const auto table = testing::ReadCsvTable(config.paths.output);
+  std::vector<double> scores;
+  std::vector<int> labels;
+  for (const auto& row : table.rows) {
+    scores.push_back(std::stod(row[table.Column("anomaly_score")]));
+    labels.push_back(std::stoi(row[table.Column("IS_ANOMALY")]));
+  }
+  EXPECT_GT(models::RocAuc(scores, labels), 0.95);
+}
 
 TEST(DetectJobTest, LofModelIsTrainedSavedAndReloaded) {
   testing::TempDir dir;

@@ -65,7 +65,7 @@ TEST_P(ParityTest, OneTradeAtATimeEqualsTheBatch) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(Detectors, ParityTest, ::testing::Values("iforest", "lof"));
+INSTANTIATE_TEST_SUITE_P(Detectors, ParityTest, ::testing::Values("iforest", "eif", "lof"));
 
 }  // namespace
 }  // namespace recon::pipeline

@@ -7,26 +7,13 @@
 #include "recon/core/parallel.hpp"
 #include "recon/core/random.hpp"
 #include "recon/models/isolation_forest/path_length.hpp"
+#include "recon/models/isolation_forest/sampling.hpp"
 
 namespace recon::models {
 namespace {
 
 constexpr std::uint32_t kForestTag = 0x49464F52;  // "IFOR"
 constexpr std::size_t kScoreBlockRows = 512;
-
-// Floyd's algorithm: `count` distinct indices of [0, population), deterministic for a given generator.
-std::vector<std::uint32_t> SampleWithoutReplacement(std::size_t population, std::size_t count, Random& random) {
-  std::vector<bool> taken(population, false);
-  std::vector<std::uint32_t> sample;
-  sample.reserve(count);
-  for (std::size_t upper = population - count; upper < population; ++upper) {
-    auto pick = static_cast<std::size_t>(random.Below(upper + 1));
-    if (taken[pick]) pick = upper;
-    taken[pick] = true;
-    sample.push_back(static_cast<std::uint32_t>(pick));
-  }
-  return sample;
-}
 
 }  // namespace
 
