@@ -82,6 +82,7 @@ int RunTrain(const CommonOptions& common, const std::string& input, std::string 
         input.c_str(), static_cast<unsigned long long>(report.rows_read),
         static_cast<unsigned long long>(report.rows_rejected), static_cast<unsigned long long>(report.sample_rows),
         report.threshold, config.paths.model.c_str(), report.seconds);
+    std::printf("  clusters: %s\n", recon::pipeline::DescribeClusters(report).c_str());
     if (report.rows_rejected > 0) std::printf("  rejects written to %s\n", rejects.Path().c_str());
   }
   return 0;

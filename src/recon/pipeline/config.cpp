@@ -153,6 +153,8 @@ void ReadConfig(const YAML::Node& root, Config& config) {
         .Value("tolerance", clustering.kmeans.tolerance)
         .Value("seed", clustering.kmeans.seed)
         .Value("train_max_rows", clustering.train_max_rows)
+        .Value("auto_k_max", clustering.auto_k_max)
+        .Value("silhouette_rows", clustering.silhouette_rows)
         .Apply();
   });
   top.Child("categoriser", [&](const YAML::Node& node, const std::string& path) {
@@ -280,6 +282,12 @@ void ClusteringParams::Validate() const {
   if (train_max_rows < kmeans.k || train_max_rows > 50'000'000) {
     ThrowInvalidInput("clustering.train_max_rows must be between clustering.k and 50000000");
   }
+  if (auto_k_max != 0 && (auto_k_max < 2 || auto_k_max > 50)) {
+    ThrowInvalidInput("clustering.auto_k_max must be 0 (use clustering.k) or between 2 and 50");
+  }
+  if (silhouette_rows < 100 || silhouette_rows > 20000) {
+    ThrowInvalidInput("clustering.silhouette_rows must be between 100 and 20000");
+  }
 }
 
 void Config::Validate() const {
@@ -364,7 +372,8 @@ std::string DumpConfig(const Config& config) {
       << YAML::Key << "n_init" << YAML::Value << kmeans.n_init << YAML::Key << "max_iter" << YAML::Value
       << kmeans.max_iter << YAML::Key << "tolerance" << YAML::Value << kmeans.tolerance << YAML::Key << "seed"
       << YAML::Value << kmeans.seed << YAML::Key << "train_max_rows" << YAML::Value << config.clustering.train_max_rows
-      << YAML::EndMap;
+      << YAML::Key << "auto_k_max" << YAML::Value << config.clustering.auto_k_max << YAML::Key << "silhouette_rows"
+      << YAML::Value << config.clustering.silhouette_rows << YAML::EndMap;
   const auto& categoriser = config.categoriser;
   out << YAML::Key << "categoriser" << YAML::Value << YAML::BeginMap << YAML::Key << "extra_comments_path"
       << YAML::Value << categoriser.extra_comments_path << YAML::Key << "text_weight" << YAML::Value

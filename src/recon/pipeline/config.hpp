@@ -46,6 +46,8 @@ std::unique_ptr<models::Detector> MakeDetector(const DetectorParams& params);
 struct ClusteringParams {
   models::KMeansParams kmeans;
   int train_max_rows = 20000;  ///< rows of the training sample KMeans is fitted on
+  int auto_k_max = 0;          ///< 0: use kmeans.k; else k in 2..auto_k_max with the best mean silhouette
+  int silhouette_rows = 2000;  ///< rows the silhouettes are computed on (exact, O(rows^2))
   void Validate() const;
 };
 

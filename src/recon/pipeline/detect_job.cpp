@@ -60,7 +60,7 @@ models::ModelBundle TrainFromLeadingRows(const Config& config, const std::string
     }
     leading.push_back(std::move(batch));
   }
-  models::ModelBundle bundle = FitBundle(config, std::move(builder), sample, input, sample.Rows());
+  models::ModelBundle bundle = FitBundle(config, std::move(builder), sample, input, sample.Rows(), report.training);
   bundle.Save(config.paths.model);
   report.trained_model = true;
   report.training.sample_rows = sample.Rows();
@@ -71,6 +71,7 @@ models::ModelBundle TrainFromLeadingRows(const Config& config, const std::string
                                 {"sample_rows", sample.Rows()},
                                 {"threshold", bundle.threshold},
                                 {"inertia", bundle.clusterer->Inertia()},
+                                {"clusters", DescribeClusters(report.training)},
                                 {"seconds", report.training.seconds}});
   return bundle;
 }

@@ -28,10 +28,11 @@ std::string RenderSummary(const DetectReport& report) {
                   "  model trained on this file (%llu sample rows, threshold %.6f) and saved to %s\n",
                   static_cast<unsigned long long>(report.training.sample_rows), report.training.threshold,
                   report.model_path.c_str());
+    out << line << "  clusters: " << DescribeClusters(report.training) << "\n";
   } else {
     std::snprintf(line, sizeof line, "  model loaded from %s\n", report.model_path.c_str());
+    out << line;
   }
-  out << line;
   if (report.llm.enabled) {
     const LlmReport& llm = report.llm;
     std::snprintf(line, sizeof line,

@@ -1,5 +1,7 @@
 #include "recon/pipeline/trainer.hpp"
 
+#include <cstdio>
+
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -33,9 +35,21 @@ std::string FingerprintFile(const std::string& path) {
 
 std::string FingerprintBundle(const models::ModelBundle& bundle) { return Sha256Hex(bundle.Serialise()); }
 
+std::string DescribeClusters(const TrainingReport& report) {
+  if (!report.cluster_choice) return "k = " + std::to_string(report.clusters) + " (clustering.k)";
+  std::string text = "k = " + std::to_string(report.cluster_choice->k) + " chosen by mean silhouette (";
+  char figure[64];
+  for (std::size_t idx = 0; idx < report.cluster_choice->tried.size(); ++idx) {
+    const auto& [k, silhouette] = report.cluster_choice->tried[idx];
+    std::snprintf(figure, sizeof figure, "%sk=%d %.3f", idx == 0 ? "" : ", ", k, silhouette);
+    text += figure;
+  }
+  return text + ")";
+}
+
 models::ModelBundle FitBundle(const Config& config, std::unique_ptr<features::FeatureBuilder> builder,
-                              const features::FeatureMatrix& sample, const std::string& source,
-                              std::uint64_t rows_seen) {
+                              const features::FeatureMatrix& sample, const std::string& source, std::uint64_t rows_seen,
+                              TrainingReport& report) {
   const auto minimum_rows = static_cast<std::uint64_t>(std::max(2, config.clustering.kmeans.k));
   if (sample.Rows() < minimum_rows) {
     ThrowInvalidInput("'" + source + "' has " + std::to_string(sample.Rows()) +
@@ -52,8 +66,25 @@ models::ModelBundle FitBundle(const Config& config, std::unique_ptr<features::Fe
   features::FeatureMatrix cluster_sample(0, sample.Names());
   for (std::size_t pick = 0; pick < cluster_rows; ++pick)
     cluster_sample.AppendRow(sample.Row(pick * sample.Rows() / cluster_rows));
-  auto clusterer = std::make_unique<models::KMeans>(config.clustering.kmeans);
-  clusterer->Fit(cluster_sample, threads);
+  std::unique_ptr<models::KMeans> clusterer;
+  report.cluster_choice.reset();
+  if (config.clustering.auto_k_max > 0) {
+    // The silhouettes are judged on a systematic subsample of the clustering sample (they cost O(rows^2)).
+    const std::size_t judge_rows = std::min<std::size_t>(cluster_sample.Rows(),
+                                                         static_cast<std::size_t>(config.clustering.silhouette_rows));
+    features::FeatureMatrix judge(0, sample.Names());
+    for (std::size_t pick = 0; pick < judge_rows; ++pick) {
+      judge.AppendRow(cluster_sample.Row(pick * cluster_sample.Rows() / judge_rows));
+    }
+    auto [choice, model] = models::ChooseClusterCount(cluster_sample, judge, config.clustering.kmeans,
+                                                      config.clustering.auto_k_max, threads);
+    report.cluster_choice = std::move(choice);
+    clusterer = std::make_unique<models::KMeans>(std::move(model));
+  } else {
+    clusterer = std::make_unique<models::KMeans>(config.clustering.kmeans);
+    clusterer->Fit(cluster_sample, threads);
+  }
+  report.clusters = clusterer->ClusterCount();
 
   models::ModelBundle bundle;
   bundle.features = std::move(builder);
@@ -106,7 +137,7 @@ models::ModelBundle TrainBundle(const Config& config, const std::string& input, 
   report.rows_read = rows_seen + report.rows_rejected;
   builder->SetLearning(false);
   builder->ResetHistory();
-  models::ModelBundle bundle = FitBundle(config, std::move(builder), sample, input, rows_seen);
+  models::ModelBundle bundle = FitBundle(config, std::move(builder), sample, input, rows_seen, report);
   const double threshold = bundle.threshold;
   report.sample_rows = sample.Rows();
   report.threshold = threshold;
@@ -117,6 +148,7 @@ models::ModelBundle TrainBundle(const Config& config, const std::string& input, 
                                 {"sample_rows", sample.Rows()},
                                 {"threshold", threshold},
                                 {"inertia", bundle.clusterer->Inertia()},
+                                {"clusters", DescribeClusters(report)},
                                 {"seconds", report.seconds}});
   return bundle;
 }

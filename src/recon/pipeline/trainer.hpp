@@ -3,10 +3,12 @@
 // features see the same history as at detection), and a seeded reservoir sample (Vitter's Algorithm R) of at
 // most detector.train_max_rows feature rows is kept. The detector, the threshold and KMeans are fitted on that
 // sample, so memory stays bounded whatever the size of the training file.
+#include <optional>
 #include <string>
 
 #include "recon/core/logger.hpp"
 #include "recon/io/rejects_writer.hpp"
+#include "recon/models/kmeans/silhouette.hpp"
 #include "recon/models/model_bundle.hpp"
 #include "recon/pipeline/config.hpp"
 #include "recon/pipeline/progress.hpp"
@@ -21,13 +23,19 @@ struct TrainingReport {
   std::uint64_t sample_rows = 0;
   double threshold = 0.0;
   double seconds = 0.0;
+  std::size_t clusters = 0;                                ///< KMeans's k
+  std::optional<models::ClusterCountChoice> cluster_choice;  ///< when clustering.auto_k_max chose k
 };
 
+/// "k = 5 (clustering.k)", or the silhouette of each k tried when k was chosen automatically.
+std::string DescribeClusters(const TrainingReport& report);
+
 /// Fits the detector, its threshold and the clusterer on `sample` (model features) and assembles a bundle around
-/// `builder` (whose vocabularies are final). Throws InvalidInput when the sample is too small.
+/// `builder` (whose vocabularies are final); records k (and how it was chosen) in `report`. Throws InvalidInput
+/// when the sample is too small.
 models::ModelBundle FitBundle(const Config& config, std::unique_ptr<features::FeatureBuilder> builder,
-                              const features::FeatureMatrix& sample, const std::string& source,
-                              std::uint64_t rows_seen);
+                              const features::FeatureMatrix& sample, const std::string& source, std::uint64_t rows_seen,
+                              TrainingReport& report);
 
 /// Trains a bundle on the CSV at `input`. Rejected rows go to `rejects` when given. Throws InvalidInput when the
 /// file lacks required columns or has too few valid rows.

@@ -182,6 +182,28 @@ TEST(DetectJobTest, ExtendedForestModelIsTrainedSavedReloadedAndAccurate) {
   EXPECT_GT(models::RocAuc(scores, labels), 0.95);
 }
 
+TEST(DetectJobTest, ClusterCountChosenBySilhouetteWhenAsked) {
+  testing::TempDir dir;
+  Config config = ConfigIn(dir);
+  config.clustering.auto_k_max = 4;
+  config.clustering.silhouette_rows = 500;
+  DetectOptions options;
+  options.input = kSample;
+  const DetectReport report = RunDetect(config, options, Logger::Null(), nullptr);
+  ASSERT_TRUE(report.training.cluster_choice.has_value());
+  const auto& choice = *report.training.cluster_choice;
+  EXPECT_GE(choice.k, 2);
+  EXPECT_LE(choice.k, 4);
+  EXPECT_EQ(choice.tried.size(), 3u);
+  EXPECT_EQ(report.training.clusters, static_cast<std::size_t>(choice.k));
+  EXPECT_EQ(models::ModelBundle::Load(config.paths.model).clusterer->ClusterCount(), report.training.clusters);
+  EXPECT_NE(RenderSummary(report).find("clusters: k = " + std::to_string(choice.k) + " chosen by mean silhouette"),
+            std::string::npos)
+      << RenderSummary(report);
+  config.clustering.auto_k_max = 1;
+  EXPECT_THROW(config.Validate(), Error);
+}
+
 TEST(DetectJobTest, LofModelIsTrainedSavedAndReloaded) {
   testing::TempDir dir;
   const Config config = ConfigIn(dir);

@@ -45,7 +45,8 @@ TEST_P(ParityTest, OneTradeAtATimeEqualsTheBatch) {
   const auto training = builder->Transform(records).Select(builder->ModelColumns());
   builder->SetLearning(false);
   builder->ResetHistory();
-  models::ModelBundle bundle = FitBundle(config, std::move(builder), training, path, training.Rows());
+  TrainingReport report;
+  models::ModelBundle bundle = FitBundle(config, std::move(builder), training, path, training.Rows(), report);
 
   features::FeatureBuilder& features = *bundle.features;
   const auto batch_features = features.Transform(records);

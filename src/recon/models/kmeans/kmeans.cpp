@@ -27,6 +27,14 @@ void KMeansParams::Validate() const {
 
 KMeans::KMeans(KMeansParams params) : params_(params) { params_.Validate(); }
 
+std::vector<double> KMeans::Standardised(const features::FeatureMatrix& data) const {
+  std::vector<double> points(data.Rows() * dims_);
+  for (std::size_t row_idx = 0; row_idx < data.Rows(); ++row_idx) {
+    Standardise(data.Row(row_idx), &points[row_idx * dims_]);
+  }
+  return points;
+}
+
 void KMeans::Standardise(const float* row, double* out) const {
   for (std::size_t dim = 0; dim < dims_; ++dim) out[dim] = (static_cast<double>(row[dim]) - means_[dim]) / scales_[dim];
 }

@@ -21,6 +21,8 @@ class KMeans {
   void Fit(const features::FeatureMatrix& data, unsigned threads);
   /// Cluster of each row (0 .. k-1).
   std::vector<std::int32_t> Assign(const features::FeatureMatrix& data, unsigned threads) const;
+  /// The rows of `data` in the standardised space the clusters live in (rows x dims, row-major).
+  std::vector<double> Standardised(const features::FeatureMatrix& data) const;
   /// Sum of squared distances (standardised space) of the training rows to their centres.
   double Inertia() const { return inertia_; }
   /// Centres in standardised space, row-major k x dims.
