@@ -143,8 +143,10 @@ std::unique_ptr<ExtendedIsolationForest> ExtendedIsolationForest::Load(BinaryRea
         ThrowCorrupt("model file holds a malformed tree node");
       }
     }
-    for (const float value : tree.normals) {
-      if (!std::isfinite(value)) ThrowCorrupt("model file holds a malformed split normal");
+    const auto finite = [](float value) { return std::isfinite(value); };
+    if (!std::all_of(tree.normals.begin(), tree.normals.end(), finite) ||
+        !std::all_of(tree.intercepts.begin(), tree.intercepts.end(), finite)) {
+      ThrowCorrupt("model file holds a malformed split hyperplane");
     }
     tree.Derive();
   }

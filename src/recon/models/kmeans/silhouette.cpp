@@ -50,9 +50,11 @@ std::pair<ClusterCountChoice, KMeans> ChooseClusterCount(const features::Feature
                                                          const features::FeatureMatrix& judge_rows,
                                                          KMeansParams params, int k_max, unsigned threads) {
   if (k_max < 2) ThrowInvalidInput("the automatic choice of k needs k_max >= 2");
-  if (judge_rows.Rows() < 2 || judge_rows.Cols() != fit_rows.Cols()) {
-    ThrowInvalidInput("the automatic choice of k needs at least 2 rows to judge the clusterings on");
+  if (judge_rows.Cols() != fit_rows.Cols()) {
+    ThrowInvalidInput("the automatic choice of k judges rows of " + std::to_string(judge_rows.Cols()) +
+                      " columns against clusters of " + std::to_string(fit_rows.Cols()));
   }
+  if (judge_rows.Rows() < 2) ThrowInvalidInput("the automatic choice of k needs at least 2 rows to judge it on");
   ClusterCountChoice choice;
   std::optional<KMeans> best;
   const auto largest_k = std::min<std::size_t>(static_cast<std::size_t>(k_max), fit_rows.Rows());
