@@ -79,9 +79,28 @@ class ExtendedGrower {
 }  // namespace
 
 void ExtendedTree::Derive() {
-  log2_sizes.resize(sizes.size());
-  for (std::size_t node = 0; node < sizes.size(); ++node) {
+  const std::size_t nodes = left.size();
+  log2_sizes.resize(nodes);
+  for (std::size_t node = 0; node < nodes; ++node) {
     log2_sizes[node] = static_cast<float>(std::log2(static_cast<double>(std::max<std::uint32_t>(sizes[node], 1))));
+  }
+  step_left.resize(nodes);
+  step_offset.resize(nodes);
+  std::vector<int> node_depth(nodes, 0);
+  depth = 0;
+  // Children always follow their parent, so one forward sweep sees every parent before its children.
+  for (std::size_t node = 0; node < nodes; ++node) {
+    if (left[node] < 0) {
+      step_left[node] = static_cast<std::uint32_t>(node);
+      step_offset[node] = std::numeric_limits<double>::infinity();
+      std::fill_n(normals.begin() + static_cast<std::ptrdiff_t>(node * dims), dims, 0.0F);
+      depth = std::max(depth, node_depth[node]);
+    } else {
+      const auto child = static_cast<std::size_t>(left[node]);
+      step_left[node] = static_cast<std::uint32_t>(child);
+      step_offset[node] = offset[node];
+      node_depth[child] = node_depth[child + 1] = node_depth[node] + 1;
+    }
   }
 }
 

@@ -23,6 +23,11 @@ struct ExtendedTree {
   std::vector<float> normals;         ///< nodes x dims: n (zeros for leaves)
   std::vector<float> intercepts;      ///< nodes x dims: p, the point the hyperplane passes through
   std::vector<float> log2_sizes;      ///< derived: log2(max(size, 1)), for explanations
+  // Derived scoring form: a leaf leads to itself (its normal is zero and its offset infinite), so every row takes
+  // exactly `depth` steps and several rows can walk a tree in lockstep with no branch on the node type.
+  std::vector<std::uint32_t> step_left;
+  std::vector<double> step_offset;
+  int depth = 0;
 
   std::size_t NodeCount() const { return left.size(); }
   /// n . x of the row at a node, in double precision (the same computation in fitting and scoring).
@@ -42,7 +47,19 @@ struct ExtendedTree {
     while (left[node] >= 0) node = ChildOf(node, row);
     return leaf_depth[node];
   }
-  /// Recomputes log2_sizes from sizes.
+  /// Adds the path lengths of `kLanes` rows to `sums`, walking them in lockstep: their dot products are
+  /// independent, so the processor overlaps them. Same values as PathLength.
+  template <std::size_t kLanes>
+  void AddPathLengths(const float* const* rows, double* sums) const {
+    std::uint32_t at[kLanes] = {};
+    for (int level = 0; level < depth; ++level) {
+      for (std::size_t lane = 0; lane < kLanes; ++lane) {
+        at[lane] = step_left[at[lane]] + (Projection(at[lane], rows[lane]) > step_offset[at[lane]] ? 1u : 0u);
+      }
+    }
+    for (std::size_t lane = 0; lane < kLanes; ++lane) sums[lane] += leaf_depth[at[lane]];
+  }
+  /// Recomputes the derived members (log2_sizes, the scoring form, depth) from the node arrays.
   void Derive();
 };
 
