@@ -2,7 +2,6 @@
 
 #include <gtest/gtest.h>
 
-#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <numbers>
@@ -13,35 +12,6 @@
 
 namespace recon::models {
 namespace {
-
-TEST(ExtendedIsolationForestTest, PlantedOutliersScoreHighest) {
-  const auto data = testing::BlobsWithOutliers(2000, 10, 4, 3);
-  ExtendedIsolationForest forest({100, 256, 42});
-  forest.Fit(data);
-  const auto scores = forest.Score(data, 2);
-  const double lowest_outlier = *std::min_element(scores.end() - 10, scores.end());
-  const double highest_inlier = *std::max_element(scores.begin(), scores.end() - 10);
-  EXPECT_GT(lowest_outlier, highest_inlier);
-  for (const double score : scores) {
-    ASSERT_GT(score, 0.0);
-    ASSERT_LT(score, 1.0);
-  }
-}
-
-TEST(ExtendedIsolationForestTest, DeterministicAcrossThreadCountsAndSingleRows) {
-  const auto data = testing::BlobsWithOutliers(3000, 30, 5, 9);
-  ExtendedIsolationForest forest({50, 128, 7});
-  forest.Fit(data);
-  const auto one = forest.Score(data, 1);
-  ASSERT_EQ(forest.Score(data, 4), one);
-  for (std::size_t row = 0; row < data.Rows(); row += 97) EXPECT_EQ(forest.ScoreRow(data.Row(row)), one[row]);
-  ExtendedIsolationForest again({50, 128, 7});
-  again.Fit(data);
-  EXPECT_EQ(again.Score(data, 3), one);
-  ExtendedIsolationForest other_seed({50, 128, 8});
-  other_seed.Fit(data);
-  EXPECT_NE(other_seed.Score(data, 1), one);
-}
 
 // The reason for hyperplane splits: around an isotropic Gaussian, axis-parallel cuts score a point on a
 // diagonal as less anomalous than a point on an axis at the same distance from the centre (a point on a diagonal
@@ -86,35 +56,6 @@ TEST(ExtendedIsolationForestTest, ScoresDependLessOnDirectionThanAxisParallelSpl
   EXPECT_LT(axis_parallel_gap, -0.004);
   EXPECT_LT(std::fabs(extended_gap), 0.6 * std::fabs(axis_parallel_gap))
       << "iforest " << axis_parallel_gap << ", eif " << extended_gap;
-}
-
-TEST(ExtendedIsolationForestTest, ExplanationNamesTheDeviatingFeature) {
-  auto data = testing::BlobsWithOutliers(2000, 0, 4, 5);
-  const float odd[] = {0.1f, 0.0f, 9.0f, -0.2f};  // only feature 2 is unusual
-  data.AppendRow(odd);
-  ExtendedIsolationForest forest({100, 256, 42});
-  forest.Fit(data);
-  const auto contributions = forest.Explain(odd);
-  ASSERT_FALSE(contributions.empty());
-  EXPECT_EQ(contributions.front().column, 2u);
-  double total = 0.0;
-  for (const auto& contribution : contributions) total += contribution.share;
-  EXPECT_NEAR(total, 1.0, 1e-9);
-}
-
-TEST(ExtendedIsolationForestTest, SaveLoadRoundTripGivesIdenticalScoresAndBytes) {
-  const auto data = testing::BlobsWithOutliers(1000, 5, 3, 2);
-  ExtendedIsolationForest forest({20, 64, 3});
-  forest.Fit(data);
-  BinaryWriter first;
-  forest.Save(first);
-  BinaryReader reader(first.Bytes());
-  const auto loaded = LoadDetector("eif", reader);
-  EXPECT_EQ(loaded->Name(), "eif");
-  EXPECT_EQ(loaded->Score(data, 2), forest.Score(data, 2));
-  BinaryWriter second;
-  loaded->Save(second);
-  EXPECT_EQ(first.Bytes(), second.Bytes());
 }
 
 TEST(ExtendedIsolationForestTest, MalformedTreesAreRefused) {

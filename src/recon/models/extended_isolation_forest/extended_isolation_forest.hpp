@@ -13,6 +13,7 @@
 
 #include "recon/models/detector.hpp"
 #include "recon/models/extended_isolation_forest/extended_tree.hpp"
+#include "recon/models/isolation_forest/forest_shape.hpp"
 #include "recon/models/isolation_forest/params.hpp"
 
 namespace recon::models {
@@ -35,9 +36,7 @@ class ExtendedIsolationForest final : public Detector {
  private:
   IsolationForestParams params_;
   std::vector<ExtendedTree> trees_;
-  std::size_t feature_count_ = 0;
-  double normaliser_ = 1.0;  // c(psi)
-  std::uint64_t sample_size_ = 0;
+  ForestShape shape_;
 };
 
 }  // namespace recon::models

@@ -55,9 +55,10 @@ class ExtendedGrower {
       offset += static_cast<double>(normal[dim]) * intercept[dim];
     }
     tree_.offset[node] = offset;
+    const auto first = rows_.begin() + static_cast<std::ptrdiff_t>(begin);
+    const auto last = rows_.begin() + static_cast<std::ptrdiff_t>(end);
     const auto middle =
-        std::partition(rows_.begin() + static_cast<std::ptrdiff_t>(begin), rows_.begin() + static_cast<std::ptrdiff_t>(end),
-                       [&](std::uint32_t row) { return tree_.Projection(node, data_.Row(row)) <= offset; });
+        std::partition(first, last, [&](std::uint32_t row) { return tree_.Projection(node, data_.Row(row)) <= offset; });
     const auto split = static_cast<std::size_t>(middle - rows_.begin());
     const std::size_t left = AddNode();
     AddNode();

@@ -11,6 +11,7 @@
 
 #include "recon/models/detector.hpp"
 #include "recon/models/isolation_forest/isolation_tree.hpp"
+#include "recon/models/isolation_forest/forest_shape.hpp"
 #include "recon/models/isolation_forest/params.hpp"
 
 namespace recon::models {
@@ -32,14 +33,12 @@ class IsolationForest final : public Detector {
   /// Score of one row.
   double ScoreRow(const float* row) const;
   const std::vector<IsolationTree>& Trees() const { return trees_; }
-  std::size_t FeatureCount() const { return feature_count_; }
+  std::size_t FeatureCount() const { return shape_.feature_count; }
 
  private:
   IsolationForestParams params_;
   std::vector<IsolationTree> trees_;
-  std::size_t feature_count_ = 0;
-  double normaliser_ = 1.0;  // c(psi)
-  std::uint64_t sample_size_ = 0;
+  ForestShape shape_;
 };
 
 }  // namespace recon::models
