@@ -4,6 +4,8 @@
 #include <cmath>
 
 #include "recon/core/error.hpp"
+#include "recon/core/random.hpp"
+#include "recon/models/isolation_forest/sampling.hpp"
 
 namespace recon::models {
 namespace {
@@ -18,7 +20,12 @@ ExtendedIsolationForest::ExtendedIsolationForest(IsolationForestParams params) :
 
 void ExtendedIsolationForest::Fit(const features::FeatureMatrix& data) {
   shape_ = ShapeForFit(params_, data, "Extended Isolation Forest");
-  trees_ = GrowTrees<ExtendedTree>(params_, data, shape_, BuildExtendedTree);
+  // Tree i draws its sub-sample and hyperplanes from its own stream of the seed.
+  trees_ = GrowTrees<ExtendedTree>(static_cast<std::size_t>(params_.n_estimators), [&](std::size_t tree_idx) {
+    Random random(DeriveSeed(params_.seed, tree_idx));
+    auto sample = SampleWithoutReplacement(data.Rows(), shape_.sample_size, random);
+    return BuildExtendedTree(data, std::move(sample), shape_.MaxDepth(), random);
+  });
 }
 
 double ExtendedIsolationForest::ScoreRow(const float* row) const { return ScoreOneRow(trees_, shape_, row); }

@@ -1,7 +1,7 @@
 #pragma once
 // What the two isolation forests (axis-parallel and extended) share beyond their trees: the shape a fit derives
 // from the settings and the data (sub-sample size psi, c(psi), depth limit), growing the trees from per-tree
-// seeds, scoring in blocks of rows, and the header of their model-file section. A tree type only needs
+// streams, scoring in blocks of rows, and the header of their model-file section. A tree type only needs
 // PathLength(row) and AddPathLengths<8>(rows, sums), both giving the same path lengths.
 #include <cmath>
 #include <cstdint>
@@ -11,10 +11,8 @@
 #include "recon/core/binary_io.hpp"
 #include "recon/core/error.hpp"
 #include "recon/core/parallel.hpp"
-#include "recon/core/random.hpp"
 #include "recon/features/feature_matrix.hpp"
 #include "recon/models/isolation_forest/params.hpp"
-#include "recon/models/isolation_forest/sampling.hpp"
 
 namespace recon::models {
 
@@ -30,18 +28,13 @@ struct ForestShape {
 ForestShape ShapeForFit(const IsolationForestParams& params, const features::FeatureMatrix& data,
                         const std::string& forest);
 
-/// Grows params.n_estimators trees with `build(data, sample, max_depth, random)`, tree i from a generator seeded by
-/// (seed, i) on a sub-sample it draws first, so the forest is the same on any thread count.
-template <typename Tree, typename Build>
-std::vector<Tree> GrowTrees(const IsolationForestParams& params, const features::FeatureMatrix& data,
-                            const ForestShape& shape, Build build) {
-  std::vector<Tree> trees(static_cast<std::size_t>(params.n_estimators));
+/// Grows `count` trees in parallel, tree i as build_one(i); each tree draws from its own streams, so the forest is
+/// the same on any thread count.
+template <typename Tree, typename BuildOne>
+std::vector<Tree> GrowTrees(std::size_t count, BuildOne build_one) {
+  std::vector<Tree> trees(count);
   ParallelFor(trees.size(), 1, ResolveThreadCount(0), [&](std::size_t begin, std::size_t end) {
-    for (std::size_t tree_idx = begin; tree_idx < end; ++tree_idx) {
-      Random random(DeriveSeed(params.seed, tree_idx));
-      auto sample = SampleWithoutReplacement(data.Rows(), shape.sample_size, random);
-      trees[tree_idx] = build(data, std::move(sample), shape.MaxDepth(), random);
-    }
+    for (std::size_t tree_idx = begin; tree_idx < end; ++tree_idx) trees[tree_idx] = build_one(tree_idx);
   });
   return trees;
 }

@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "recon/core/error.hpp"
+#include "recon/models/isolation_forest/sampling.hpp"
 
 namespace recon::models {
 namespace {
@@ -17,13 +18,29 @@ void IsolationForestParams::Validate() const {
     ThrowInvalidInput("detector.iforest.n_estimators must be between 1 and 10000");
   if (max_samples < 2 || max_samples > 1'000'000)
     ThrowInvalidInput("detector.iforest.max_samples must be between 2 and 1000000");
+  // numpy's RandomState, whose draws the forest reproduces, takes 32-bit seeds.
+  if (seed > 0xFFFFFFFFULL) ThrowInvalidInput("detector.iforest.seed must be between 0 and 4294967295");
 }
 
 IsolationForest::IsolationForest(IsolationForestParams params) : params_(params) { params_.Validate(); }
 
 void IsolationForest::Fit(const features::FeatureMatrix& data) {
   shape_ = ShapeForFit(params_, data, "Isolation Forest");
-  trees_ = GrowTrees<IsolationTree>(params_, data, shape_, BuildIsolationTree);
+  // The draws of scikit-learn's IsolationForest(random_state=seed): one RandomState gives each tree a seed; from
+  // that seed one RandomState gives the tree's own seed (BaseEnsemble._set_random_states) and another its rows
+  // (bagging); the tree's RandomState then seeds the splitter. Same seed, same trees as scikit-learn.
+  constexpr std::uint64_t kMaxInt32 = 0x7FFFFFFF;
+  NumpyRandomState bagging(static_cast<std::uint32_t>(params_.seed));
+  std::vector<std::uint32_t> tree_seeds(static_cast<std::size_t>(params_.n_estimators));
+  for (std::uint32_t& tree_seed : tree_seeds) tree_seed = bagging.RandInt(kMaxInt32);
+  trees_ = GrowTrees<IsolationTree>(tree_seeds.size(), [&](std::size_t tree_idx) {
+    NumpyRandomState estimator(tree_seeds[tree_idx]);
+    NumpyRandomState splitter_seed(estimator.RandInt(kMaxInt32));
+    NumpyRandomState rows(tree_seeds[tree_idx]);
+    auto sample = SampleLikeScikitLearn(data.Rows(), shape_.sample_size, rows);
+    SklearnTreeRandom random(splitter_seed.RandInt(SklearnTreeRandom::kRandRMax));
+    return BuildIsolationTree(data, std::move(sample), shape_.MaxDepth(), random);
+  });
 }
 
 double IsolationForest::ScoreRow(const float* row) const { return ScoreOneRow(trees_, shape_, row); }

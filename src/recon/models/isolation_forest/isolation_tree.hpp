@@ -6,8 +6,8 @@
 #include <cstdint>
 #include <vector>
 
-#include "recon/core/random.hpp"
 #include "recon/features/feature_matrix.hpp"
+#include "recon/models/isolation_forest/sklearn_random.hpp"
 
 namespace recon::models {
 
@@ -62,9 +62,11 @@ struct IsolationTree {
   }
 };
 
-/// Grows a tree on `sample` (row indices into `data`) to at most `max_depth` (Algorithm 2 of the paper):
-/// a random feature that is not constant in the node, split uniformly between its min and max.
+/// Grows a tree on `sample` (row indices into `data`) to at most `max_depth` (Algorithm 2 of the paper): a random
+/// feature that is not constant in the node, split uniformly between its min and max. The draws follow
+/// scikit-learn's RandomSplitter with max_features=1 and its depth-first builder exactly (which feature is drawn
+/// depends on the features found constant above the node), so the same `random` state gives scikit-learn's tree.
 IsolationTree BuildIsolationTree(const features::FeatureMatrix& data, std::vector<std::uint32_t> sample, int max_depth,
-                                 Random& random);
+                                 SklearnTreeRandom& random);
 
 }  // namespace recon::models
