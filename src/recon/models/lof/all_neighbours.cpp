@@ -4,9 +4,6 @@
 #include <cmath>
 #include <cstring>
 #include <limits>
-#include <atomic>
-#include <chrono>
-#include <cstdio>
 
 #include "recon/core/distance.hpp"
 #include "recon/core/parallel.hpp"
@@ -139,7 +136,6 @@ RECON_APPROXIMATE_CLONES void BoxDistances(const Layout& layout, const float* qu
   }
 }
 
-static std::atomic<long> g_cand{0}, g_ranked{0}, g_visits{0}, g_queries{0};
 struct Candidate {
   float lower;  // a lower bound on the squared distance
   std::uint32_t position;
@@ -163,7 +159,7 @@ void NearestOf(const Layout& layout, std::size_t query_position, std::size_t cou
   float admit = std::numeric_limits<float>::max();  // the heap's top once it is full (padding points: inf)
   float lower_bounds[kPointsPerBlock];
   auto visit = [&](std::size_t block) {
-    const std::size_t begin = block * kPointsPerBlock; g_visits++;
+    const std::size_t begin = block * kPointsPerBlock;
     for (std::uint64_t bits = LowerBounds(layout, query, query_norm, relative, begin, admit, lower_bounds); bits != 0;
          bits &= bits - 1) {
       const auto lane = static_cast<std::size_t>(__builtin_ctzll(bits));
@@ -216,7 +212,6 @@ void NearestOf(const Layout& layout, std::size_t query_position, std::size_t cou
   const auto closer = [](const Neighbour& a, const Neighbour& b) {
     return a.distance < b.distance || (a.distance == b.distance && a.index < b.index);
   };
-  g_cand += candidates.size(); g_ranked += ranked.size(); g_queries++;
   std::partial_sort(ranked.begin(), ranked.begin() + static_cast<std::ptrdiff_t>(count), ranked.end(), closer);
   for (std::size_t slot = 0; slot < count; ++slot) out[slot] = {ranked[slot].index, std::sqrt(ranked[slot].distance)};
 }
@@ -231,9 +226,7 @@ bool PreferAllNeighbours(std::size_t rows, std::size_t dims) {
 }
 
 std::vector<Neighbour> AllNeighbours(const features::FeatureMatrix& points, std::size_t count, unsigned threads) {
-  auto t0=std::chrono::steady_clock::now();
   const Layout layout = MakeLayout(points);
-  auto t1=std::chrono::steady_clock::now();
   const std::size_t rows = layout.rows;
   count = std::min(count, rows);
   std::vector<Neighbour> lists(rows * count);
@@ -250,8 +243,6 @@ std::vector<Neighbour> AllNeighbours(const features::FeatureMatrix& points, std:
       NearestOf(layout, position, count, heap, candidates, ranked, box_distances, &lists[layout.original[position] * count]);
     }
   });
-  auto t2=std::chrono::steady_clock::now(); std::fprintf(stderr, "layout %.3f ms search %.3f ms ", std::chrono::duration<double,std::milli>(t1-t0).count(), std::chrono::duration<double,std::milli>(t2-t1).count());
-  std::fprintf(stderr, "q %ld cand/q %.1f ranked/q %.1f visits/q %.1f\n", g_queries.load(), double(g_cand)/g_queries, double(g_ranked)/g_queries, double(g_visits)/g_queries); g_cand=g_ranked=g_visits=g_queries=0;
   return lists;
 }
 
