@@ -106,9 +106,13 @@ TEST(AllNeighboursTest, SpatialOrderIsAPermutationWithCompactLeaves) {
 
 TEST(AllNeighboursTest, PrefersTheTreeInFewDimensionsAndBruteForceInMany) {
   EXPECT_FALSE(PreferAllNeighbours(7200, 6));
+  EXPECT_FALSE(PreferAllNeighbours(11183, 6));
+  EXPECT_FALSE(PreferAllNeighbours(449, 9));  // breastw's distinct rows: the tree is faster on so few
+  EXPECT_TRUE(PreferAllNeighbours(2000, 9));  // spread-out rows in 9 dimensions: the blocked search is 2-3x faster
+  EXPECT_TRUE(PreferAllNeighbours(100000, 9));
+  EXPECT_TRUE(PreferAllNeighbours(100000, 13));
   EXPECT_TRUE(PreferAllNeighbours(6870, 16));
   EXPECT_TRUE(PreferAllNeighbours(100000, 36));
-  EXPECT_FALSE(PreferAllNeighbours(100000, 13));
 }
 
 }  // namespace

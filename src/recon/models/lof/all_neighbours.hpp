@@ -1,8 +1,9 @@
 #pragma once
 // The nearest neighbours of every point of a set among the same set: what fitting LOF asks for, n queries against
-// the n points themselves. For the sizes where that is affordable (n^2 d up to a few billion) a blocked brute
-// force beats a KD-tree query per point, in low dimensions as in high: it streams the points, has no branches to
-// mispredict and needs no per-query bookkeeping.
+// the n points themselves. From about nine dimensions a blocked search (points in KD-tree leaf order, blocks of
+// 64 skipped by their bounding boxes, distances eight at a time) beats a KD-tree query per point: it streams the
+// points and has few branches to mispredict, where the tree's pruning weakens (PreferAllNeighbours says where,
+// as measured).
 //
 // IMPLEMENTATION DECISIONS: distances are first computed approximately in single precision as
 // |q|^2 + |p|^2 - 2 q.p on mean-centred columns (a multiply-add per coordinate, eight points per instruction),

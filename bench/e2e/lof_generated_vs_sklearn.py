@@ -1,0 +1,67 @@
+#!/usr/bin/env python3
+"""Local Outlier Factor fit (which scores every row) on generated rows: scikit-learn against `recon eval --algo
+lof`, in the same run, at sizes beyond the ODDS sets (recon's own use: model features of 10^5-10^6 trades).
+
+Writes seeded normal data (9 features, 1% planted outliers) to a temporary CSV per size, times scikit-learn's
+LocalOutlierFactor(n_neighbors=20) fit on standardised rows (single-threaded, as in the ODDS comparison; scaling
+not timed) and `recon eval --algo lof --scaling standardise` (which times its own scaling too; CSV loading excluded
+on both sides), and prints ROC-AUC and times side by side.
+
+Usage: /usr/bin/python3 bench/e2e/lof_generated_vs_sklearn.py [--rows 100000 1000000] [--recon BIN]
+"""
+import argparse
+import os
+import re
+import subprocess
+import tempfile
+import time
+
+import numpy as np
+from sklearn.metrics import roc_auc_score
+from sklearn.neighbors import LocalOutlierFactor
+from sklearn.preprocessing import StandardScaler
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+def dataset(rows):
+    rng = np.random.default_rng(7)
+    X = rng.normal(size=(rows, 9))
+    y = np.zeros(rows, dtype=int)
+    outliers = rng.choice(rows, rows // 100, replace=False)
+    X[outliers] += rng.choice([-4.0, 4.0], size=(len(outliers), 9)) * (rng.random((len(outliers), 9)) < 0.3)
+    y[outliers] = 1
+    return X.astype(np.float32).astype(np.float64), y  # the values recon reads (float32)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--rows", type=int, nargs="+", default=[100_000, 1_000_000])
+    ap.add_argument("--recon", default=os.path.join(ROOT, "build", "release", "src", "recon", "cli", "recon"))
+    a = ap.parse_args()
+    print("| rows x features | scikit-learn fit s (1 thread) | recon fit s (%d threads) | speed-up | AUC sklearn | AUC recon |"
+          % os.cpu_count())
+    print("|---|---|---|---|---|---|")
+    for rows in a.rows:
+        X, y = dataset(rows)
+        with tempfile.TemporaryDirectory() as tmp:
+            path = os.path.join(tmp, "data.csv")
+            header = ",".join("f%d" % i for i in range(9)) + ",label"
+            np.savetxt(path, np.column_stack([X, y]), delimiter=",", header=header, comments="", fmt="%.9g")
+            Xs = StandardScaler().fit_transform(X)
+            started = time.perf_counter()
+            lof = LocalOutlierFactor(n_neighbors=20, novelty=False, n_jobs=1).fit(Xs)
+            scores = -lof.negative_outlier_factor_
+            sk_seconds = time.perf_counter() - started
+            sk_auc = roc_auc_score(y, scores)
+            out = subprocess.run([a.recon, "eval", path, "--algo", "lof", "--scaling", "standardise"], check=True,
+                                 capture_output=True, text=True).stdout
+        match = re.search(r"ROC-AUC ([0-9.]+).*fit\+score ([0-9.]+)s", out)
+        recon_auc, recon_seconds = float(match.group(1)), float(match.group(2))
+        print("| %d x 9 | %.2f | %.3f | %.0fx | %.4f | %.4f |" % (rows, sk_seconds, recon_seconds,
+                                                                  sk_seconds / recon_seconds, sk_auc, recon_auc),
+              flush=True)
+
+
+if __name__ == "__main__":
+    main()
