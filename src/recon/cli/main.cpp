@@ -148,6 +148,7 @@ int main(int argc, char** argv) {
 
   recon::pipeline::EvalOptions eval;
   std::string eval_scaling;
+  std::string eval_metric;
   int eval_neighbors = 0;
   auto* eval_command =
       app.add_subcommand("eval", "fit and score every row of a labelled numeric CSV; print ROC-AUC and AP");
@@ -156,6 +157,7 @@ int main(int argc, char** argv) {
   eval_command->add_option("--algo", eval.algorithm, "detector: iforest | eif | lof (default: detector.algorithm)");
   eval_command->add_option("--seeds", eval.seeds, "Isolation Forest (iforest, eif) runs, seeds 0..N-1 (default 5)");
   eval_command->add_option("--scaling", eval_scaling, "LOF scaling: none | standardise | robust");
+  eval_command->add_option("--metric", eval_metric, "LOF distance: euclidean | manhattan");
   eval_command->add_option("--n-neighbors", eval_neighbors, "LOF k");
   eval_command->add_option("--config", common.config_path, "YAML config file");
 
@@ -189,6 +191,7 @@ int main(int argc, char** argv) {
     if (eval_command->parsed()) {
       auto config = ResolveConfig(common.config_path);
       if (!eval_scaling.empty()) config.detector.lof.scaling = recon::models::ParseScaling(eval_scaling, "--scaling");
+      if (!eval_metric.empty()) config.detector.lof.metric = recon::models::ParseMetric(eval_metric, "--metric");
       if (eval_neighbors != 0) config.detector.lof.n_neighbors = eval_neighbors;
       std::cout << recon::pipeline::RenderEval(recon::pipeline::RunEval(config, eval));
       return 0;

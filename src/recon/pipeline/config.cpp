@@ -136,11 +136,14 @@ void ReadConfig(const YAML::Node& root, Config& config) {
         .Child("lof",
                [&](const YAML::Node& child, const std::string& child_path) {
                  std::string scaling = models::ScalingName(detector.lof.scaling);
+                 std::string metric = models::MetricName(detector.lof.metric);
                  Section(child, child_path)
                      .Value("n_neighbors", detector.lof.n_neighbors)
                      .Value("scaling", scaling)
+                     .Value("metric", metric)
                      .Apply();
                  detector.lof.scaling = models::ParseScaling(scaling, child_path + ".scaling");
+                 detector.lof.metric = models::ParseMetric(metric, child_path + ".metric");
                })
         .Apply();
   });
@@ -366,7 +369,8 @@ std::string DumpConfig(const Config& config) {
       << config.detector.iforest.max_samples << YAML::Key << "seed" << YAML::Value << config.detector.iforest.seed
       << YAML::EndMap << YAML::Key << "lof" << YAML::Value << YAML::BeginMap << YAML::Key << "n_neighbors"
       << YAML::Value << config.detector.lof.n_neighbors << YAML::Key << "scaling" << YAML::Value
-      << models::ScalingName(config.detector.lof.scaling) << YAML::EndMap << YAML::EndMap;
+      << models::ScalingName(config.detector.lof.scaling) << YAML::Key << "metric" << YAML::Value
+      << models::MetricName(config.detector.lof.metric) << YAML::EndMap << YAML::EndMap;
   const auto& kmeans = config.clustering.kmeans;
   out << YAML::Key << "clustering" << YAML::Value << YAML::BeginMap << YAML::Key << "k" << YAML::Value << kmeans.k
       << YAML::Key << "n_init" << YAML::Value << kmeans.n_init << YAML::Key << "max_iter" << YAML::Value

@@ -87,7 +87,8 @@ EvalReport RunEval(const Config& base_config, const EvalOptions& options) {
                       std::to_string(config.detector.iforest.max_samples) + ", seeds 0.." + std::to_string(runs - 1);
   } else {
     report.settings = "n_neighbors " + std::to_string(config.detector.lof.n_neighbors) + ", scaling " +
-                      models::ScalingName(config.detector.lof.scaling);
+                      models::ScalingName(config.detector.lof.scaling) + ", metric " +
+                      models::MetricName(config.detector.lof.metric);
   }
   for (int run_idx = 0; run_idx < runs; ++run_idx) {
     DetectorParams params = config.detector;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 
 #include "recon/core/error.hpp"
 #include "recon/core/random.hpp"
@@ -21,15 +22,21 @@ features::FeatureMatrix RandomPoints(std::size_t rows, std::size_t dims, std::ui
   return matrix;
 }
 
-double Distance(const float* a, const float* b, std::size_t dims) {
+double Distance(const float* a, const float* b, std::size_t dims, Metric metric = Metric::kEuclidean) {
   double sum = 0.0;
-  for (std::size_t dim = 0; dim < dims; ++dim)
-    sum += (static_cast<double>(a[dim]) - b[dim]) * (static_cast<double>(a[dim]) - b[dim]);
-  return std::sqrt(sum);
+  for (std::size_t dim = 0; dim < dims; ++dim) {
+    const double delta = static_cast<double>(a[dim]) - b[dim];
+    sum += metric == Metric::kManhattan ? std::fabs(delta) : delta * delta;
+  }
+  return metric == Metric::kManhattan ? sum : std::sqrt(sum);
 }
 
 // LOF straight from Breunig et al.'s definitions (brute force, each point left out of its own neighbourhood).
-std::vector<double> OracleLof(const features::FeatureMatrix& data, std::size_t k) {
+std::vector<double> OracleLof(const features::FeatureMatrix& data, std::size_t k,
+                              Metric metric = Metric::kEuclidean) {
+  const auto Distance = [metric](const float* a, const float* b, std::size_t dims) {
+    return recon::models::Distance(a, b, dims, metric);
+  };
   const std::size_t n = data.Rows();
   std::vector<std::vector<std::size_t>> neighbours(n);
   std::vector<double> k_distance(n);
@@ -38,9 +45,9 @@ std::vector<double> OracleLof(const features::FeatureMatrix& data, std::size_t k
     for (std::size_t o = 0; o < n; ++o) {
       if (o != p) others.push_back(o);
     }
-    std::sort(others.begin(), others.end(), [&](std::size_t a, std::size_t b) {
-      return Distance(data.Row(p), data.Row(a), data.Cols()) < Distance(data.Row(p), data.Row(b), data.Cols());
-    });
+    std::vector<double> from_p(n);
+    for (std::size_t o = 0; o < n; ++o) from_p[o] = Distance(data.Row(p), data.Row(o), data.Cols());
+    std::sort(others.begin(), others.end(), [&](std::size_t a, std::size_t b) { return from_p[a] < from_p[b]; });
     neighbours[p].assign(others.begin(), others.begin() + static_cast<std::ptrdiff_t>(k));
     k_distance[p] = Distance(data.Row(p), data.Row(neighbours[p].back()), data.Cols());
   }
@@ -69,6 +76,24 @@ TEST(LofTest, MatchesTheDefinitionWithTreeAndBruteForce) {
     const auto oracle = OracleLof(data, 10);
     for (std::size_t row = 0; row < data.Rows(); ++row)
       ASSERT_NEAR(scores[row], oracle[row], 1e-5 * oracle[row]) << row;
+  }
+}
+
+TEST(LofTest, ManhattanMatchesTheDefinitionWithTreeAndBruteForce) {
+  for (const std::size_t dims : {3u, 9u, 20u}) {  // KD-tree (nanoflann's L1) below 16 dimensions, brute force above
+    const auto data = RandomPoints(1100, dims, dims + 100);  // past the size where Euclidean fits go blocked
+    LofParams params{10, Scaling::kNone, Metric::kManhattan};
+    LocalOutlierFactor lof(params);
+    lof.Fit(data);
+    const auto scores = lof.TrainingScores(data, 2);
+    const auto oracle = OracleLof(data, 10, Metric::kManhattan);
+    const auto euclidean = OracleLof(data, 10);
+    std::size_t differs = 0;
+    for (std::size_t row = 0; row < data.Rows(); ++row) {
+      ASSERT_NEAR(scores[row], oracle[row], 1e-5 * oracle[row]) << dims << " dims, row " << row;
+      differs += std::fabs(oracle[row] - euclidean[row]) > 1e-3 * oracle[row] ? 1 : 0;
+    }
+    EXPECT_GT(differs, data.Rows() / 2) << "the metric should change most scores";
   }
 }
 
@@ -103,6 +128,46 @@ TEST(LofTest, SaveLoadRoundTripScoresIdentically) {
   EXPECT_EQ(again.Bytes(), writer.Bytes());
   BinaryReader truncated(std::string_view(writer.Bytes()).substr(0, writer.Bytes().size() - 9));
   EXPECT_THROW(LocalOutlierFactor::Load(truncated), Error);
+}
+
+TEST(LofTest, MetricSurvivesSaveAndLoadAndOldEuclideanSectionsStillLoad) {
+  const auto data = RandomPoints(300, 4, 9);
+  LocalOutlierFactor manhattan({15, Scaling::kStandardise, Metric::kManhattan});
+  manhattan.Fit(data);
+  BinaryWriter writer;
+  manhattan.Save(writer);
+  BinaryReader reader(writer.Bytes());
+  EXPECT_EQ(LocalOutlierFactor::Load(reader)->Score(data, 1), manhattan.Score(data, 1));
+
+  // A section written before the metric was a setting: tag "LOF " and no metric field. It loads as Euclidean.
+  LocalOutlierFactor euclidean({15, Scaling::kStandardise});
+  euclidean.Fit(data);
+  BinaryWriter current;
+  euclidean.Save(current);
+  std::string legacy = current.Bytes();
+  const std::uint32_t old_tag = 0x4C4F4620;
+  std::memcpy(legacy.data(), &old_tag, sizeof old_tag);
+  legacy.erase(4, sizeof(std::uint32_t));
+  BinaryReader legacy_reader(legacy);
+  EXPECT_EQ(LocalOutlierFactor::Load(legacy_reader)->Score(data, 1), euclidean.Score(data, 1));
+
+  std::string unknown_metric = current.Bytes();
+  unknown_metric[4] = 7;
+  BinaryReader unknown_reader(unknown_metric);
+  EXPECT_THROW(LocalOutlierFactor::Load(unknown_reader), Error);
+}
+
+TEST(LofTest, MetricNames) {
+  EXPECT_EQ(ParseMetric("manhattan", "m"), Metric::kManhattan);
+  EXPECT_EQ(ParseMetric("cityblock", "m"), Metric::kManhattan);
+  EXPECT_EQ(ParseMetric("euclidean", "m"), Metric::kEuclidean);
+  EXPECT_EQ(MetricName(Metric::kManhattan), "manhattan");
+  try {
+    ParseMetric("cosine", "detector.lof.metric");
+    ADD_FAILURE() << "cosine accepted";
+  } catch (const Error& error) {
+    EXPECT_NE(std::string(error.what()).find("detector.lof.metric must be euclidean or manhattan"), std::string::npos);
+  }
 }
 
 TEST(LofTest, ExplanationPointsAtTheDeviatingFeature) {

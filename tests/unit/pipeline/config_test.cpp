@@ -26,8 +26,10 @@ TEST(ConfigTest, ShippedConfigDocumentsExactlyTheDefaults) {
 TEST(ConfigTest, OverridesOnlyWhatIsSet) {
   testing::TempDir dir;
   const Config config =
-      LoadConfig(dir.Write("c.yaml", "detector:\n  iforest:\n    n_estimators: 7\ncolumns:\n  desk: DESK\n"));
+      LoadConfig(dir.Write("c.yaml", "detector:\n  iforest:\n    n_estimators: 7\n  lof:\n    metric: manhattan\n"
+                                     "columns:\n  desk: DESK\n"));
   EXPECT_EQ(config.detector.iforest.n_estimators, 7);
+  EXPECT_EQ(config.detector.lof.metric, models::Metric::kManhattan);
   EXPECT_EQ(config.columns.HeaderOf(Field::kDesk), "DESK");
   EXPECT_EQ(config.detector.iforest.max_samples, 256);
   const Config reloaded = LoadConfig(dir.Write("d.yaml", DumpConfig(config)));
@@ -43,6 +45,9 @@ TEST(ConfigTest, ErrorsNameTheKey) {
   EXPECT_NE(ErrorOf("features: [1, 2]\n").find("features"), std::string::npos);
   EXPECT_NE(ErrorOf("detector: {algorithm: svm}\n").find("iforest"), std::string::npos);
   EXPECT_NE(ErrorOf("a: [unclosed\n").find("not valid YAML"), std::string::npos);
+  EXPECT_NE(ErrorOf("detector:\n  lof:\n    metric: cosine\n").find("detector.lof.metric must be euclidean or manhattan"),
+            std::string::npos);
+  EXPECT_NE(ErrorOf("detector:\n  iforest:\n    seed: 4294967296\n").find("detector.iforest.seed"), std::string::npos);
 }
 
 }  // namespace

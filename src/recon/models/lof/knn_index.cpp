@@ -28,50 +28,64 @@ struct MatrixSource {
   }
 };
 
+template <int kDims>
+using EuclideanAdaptor = nanoflann::L2_Simple_Adaptor<float, MatrixSource<kDims>, double>;
+template <int kDims>
+using ManhattanAdaptor = nanoflann::L1_Adaptor<float, MatrixSource<kDims>, double>;
+
 // A KD-tree whose dimension is a template argument where it is a common one, so nanoflann's distance loops are
 // unrolled at compile time; any other dimension uses the run-time form.
-template <int kDims>
+template <int kDims, template <int> class Distance>
 class FixedTree final : public KnnTree {
  public:
   explicit FixedTree(const features::FeatureMatrix& points)
       : source_{points.Data(), points.Rows(), points.Cols()},
         index_(static_cast<int>(points.Cols()), source_, nanoflann::KDTreeSingleIndexAdaptorParams(16)) {}
-  std::size_t Search(const float* query, std::size_t k, std::uint32_t* indices, double* squared) const override {
-    return index_.knnSearch(query, k, indices, squared);
+  std::size_t Search(const float* query, std::size_t k, std::uint32_t* indices, double* distances) const override {
+    return index_.knnSearch(query, k, indices, distances);
   }
 
  private:
   MatrixSource<kDims> source_;
-  nanoflann::KDTreeSingleIndexAdaptor<nanoflann::L2_Simple_Adaptor<float, MatrixSource<kDims>, double>,
-                                      MatrixSource<kDims>, kDims>
-      index_;
+  nanoflann::KDTreeSingleIndexAdaptor<Distance<kDims>, MatrixSource<kDims>, kDims> index_;
 };
 
+template <template <int> class Distance>
 std::unique_ptr<KnnTree> MakeTree(const features::FeatureMatrix& points) {
   switch (points.Cols()) {
-    case 2: return std::make_unique<FixedTree<2>>(points);
-    case 3: return std::make_unique<FixedTree<3>>(points);
-    case 6: return std::make_unique<FixedTree<6>>(points);
-    case 9: return std::make_unique<FixedTree<9>>(points);  // recon's default model features
-    case 16: return std::make_unique<FixedTree<16>>(points);
-    default: return std::make_unique<FixedTree<-1>>(points);
+    case 2: return std::make_unique<FixedTree<2, Distance>>(points);
+    case 3: return std::make_unique<FixedTree<3, Distance>>(points);
+    case 6: return std::make_unique<FixedTree<6, Distance>>(points);
+    case 9: return std::make_unique<FixedTree<9, Distance>>(points);  // recon's default model features
+    case 16: return std::make_unique<FixedTree<16, Distance>>(points);
+    default: return std::make_unique<FixedTree<-1, Distance>>(points);
   }
 }
 
-// Squared distances from `query` to every point (row-major doubles); compiled for AVX2 too (core/vector_clones.hpp).
-RECON_VECTOR_CLONES void SquaredDistancesTo(const double* query, const std::vector<double>& points, std::size_t dims,
-                                            std::vector<Neighbour>& out) {
+// Squared Euclidean or Manhattan distances from `query` to every point (row-major doubles); compiled for AVX2 too
+// (core/vector_clones.hpp).
+RECON_VECTOR_CLONES void DistancesTo(const double* query, const std::vector<double>& points, std::size_t dims,
+                                     Metric metric, std::vector<Neighbour>& out) {
   const std::size_t rows = out.size();
+  if (metric == Metric::kManhattan) {
+    for (std::size_t row_idx = 0; row_idx < rows; ++row_idx) {
+      out[row_idx] = {static_cast<std::uint32_t>(row_idx), ManhattanDistance(query, &points[row_idx * dims], dims)};
+    }
+    return;
+  }
   for (std::size_t row_idx = 0; row_idx < rows; ++row_idx) {
     out[row_idx] = {static_cast<std::uint32_t>(row_idx), SquaredDistance(query, &points[row_idx * dims], dims)};
   }
 }
 
+// The distance from what the search ranks by (squared for Euclidean).
+double FromRanked(double ranked, Metric metric) { return metric == Metric::kManhattan ? ranked : std::sqrt(ranked); }
+
 }  // namespace
 
-KnnIndex::KnnIndex(const features::FeatureMatrix& points) : points_(points) {
+KnnIndex::KnnIndex(const features::FeatureMatrix& points, Metric metric) : points_(points), metric_(metric) {
   if (points.Cols() <= kMaxTreeDims && points.Rows() > 0) {
-    tree_ = MakeTree(points);
+    tree_ = metric == Metric::kManhattan ? MakeTree<ManhattanAdaptor>(points) : MakeTree<EuclideanAdaptor>(points);
   } else {
     // Brute force reads every point per query: keep them as doubles so no conversion sits in the inner loop.
     as_double_.assign(points.Data(), points.Data() + points.Rows() * points.Cols());
@@ -86,16 +100,16 @@ std::vector<Neighbour> KnnIndex::Nearest(const float* query, std::size_t k) cons
   result.reserve(k);
   if (tree_) {
     std::vector<std::uint32_t> indices(k);
-    std::vector<double> squared(k);
-    const std::size_t found = tree_->Search(query, k, indices.data(), squared.data());
-    for (std::size_t idx = 0; idx < found; ++idx) result.push_back({indices[idx], std::sqrt(squared[idx])});
+    std::vector<double> ranked(k);
+    const std::size_t found = tree_->Search(query, k, indices.data(), ranked.data());
+    for (std::size_t idx = 0; idx < found; ++idx) result.push_back({indices[idx], FromRanked(ranked[idx], metric_)});
     return result;
   }
-  // Brute force: squared distances to every point, then the k smallest kept in a sorted array (ties by index,
-  // for determinism). Once the array is full, most points fail one comparison against its last entry.
+  // Brute force: distances to every point, then the k smallest kept in a sorted array (ties by index, for
+  // determinism). Once the array is full, most points fail one comparison against its last entry.
   std::vector<Neighbour> all(points_.Rows());
   const std::vector<double> query_double(query, query + points_.Cols());
-  SquaredDistancesTo(query_double.data(), as_double_, points_.Cols(), all);
+  DistancesTo(query_double.data(), as_double_, points_.Cols(), metric_, all);
   const auto closer = [](const Neighbour& a, const Neighbour& b) {
     return a.distance < b.distance || (a.distance == b.distance && a.index < b.index);
   };
@@ -106,7 +120,7 @@ std::vector<Neighbour> KnnIndex::Nearest(const float* query, std::size_t k) cons
     best.insert(std::upper_bound(best.begin(), best.end(), candidate, closer), candidate);
     if (best.size() > k) best.pop_back();
   }
-  for (const Neighbour& neighbour : best) result.push_back({neighbour.index, std::sqrt(neighbour.distance)});
+  for (const Neighbour& neighbour : best) result.push_back({neighbour.index, FromRanked(neighbour.distance, metric_)});
   return result;
 }
 

@@ -1,15 +1,16 @@
 #pragma once
-// Exact k-nearest-neighbour search (Euclidean) over a fixed point set: a KD-tree (nanoflann) in up to 16
-// dimensions, brute force above, where KD-trees stop paying off (measured on the ODDS sets).
+// Exact k-nearest-neighbour search (Euclidean or Manhattan) over a fixed point set: a KD-tree (nanoflann) in up to
+// 16 dimensions, brute force above, where KD-trees stop paying off (measured on the ODDS sets).
 #include <cstdint>
 #include <memory>
 #include <vector>
 
 #include "recon/features/feature_matrix.hpp"
+#include "recon/models/lof/metric.hpp"
 
 namespace recon::models {
 
-/// One neighbour: index into the point set and Euclidean distance.
+/// One neighbour: index into the point set and distance.
 struct Neighbour {
   std::uint32_t index;
   double distance;
@@ -19,14 +20,15 @@ struct Neighbour {
 class KnnTree {
  public:
   virtual ~KnnTree() = default;
-  /// Up to `k` nearest points: indices and squared distances, nearest first; returns how many.
-  virtual std::size_t Search(const float* query, std::size_t k, std::uint32_t* indices, double* squared) const = 0;
+  /// Up to `k` nearest points: indices and nanoflann's distances (squared for Euclidean), nearest first; returns how
+  /// many.
+  virtual std::size_t Search(const float* query, std::size_t k, std::uint32_t* indices, double* distances) const = 0;
 };
 
 class KnnIndex {
  public:
-  /// Indexes `points`, which must outlive the index.
-  explicit KnnIndex(const features::FeatureMatrix& points);
+  /// Indexes `points`, which must outlive the index, for distances in `metric`.
+  KnnIndex(const features::FeatureMatrix& points, Metric metric);
   ~KnnIndex();
   KnnIndex(const KnnIndex&) = delete;
   KnnIndex& operator=(const KnnIndex&) = delete;
@@ -36,6 +38,7 @@ class KnnIndex {
 
  private:
   const features::FeatureMatrix& points_;
+  Metric metric_;
   std::unique_ptr<KnnTree> tree_;  // null: brute force
   std::vector<double> as_double_;  // brute force: the points as doubles
 };

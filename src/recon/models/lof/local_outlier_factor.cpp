@@ -11,7 +11,8 @@
 namespace recon::models {
 namespace {
 
-constexpr std::uint32_t kLofTag = 0x4C4F4620;  // "LOF "
+constexpr std::uint32_t kLofTag = 0x4C4F4620;        // "LOF ": Euclidean, written before the metric was a setting
+constexpr std::uint32_t kLofMetricTag = 0x4C4F464D;  // "LOFM": the metric follows the tag
 constexpr double kDensityEpsilon = 1e-10;      // scikit-learn's guard against zero reachability
 constexpr std::size_t kBlockRows = 256;
 constexpr double kSerialBelowPairs = 1e6;  // density passes smaller than this are not worth a thread
@@ -27,7 +28,7 @@ LocalOutlierFactor::LocalOutlierFactor(LofParams params) : params_(params) { par
 
 LocalOutlierFactor::~LocalOutlierFactor() = default;
 
-void LocalOutlierFactor::BuildIndex() { index_ = std::make_unique<KnnIndex>(reference_); }
+void LocalOutlierFactor::BuildIndex() { index_ = std::make_unique<KnnIndex>(reference_, params_.metric); }
 
 LocalOutlierFactor::Neighbourhood LocalOutlierFactor::NeighbourhoodOf(const float* scaled_row,
                                                                       std::int64_t exclude) const {
@@ -87,7 +88,8 @@ void LocalOutlierFactor::Fit(const features::FeatureMatrix& data) {
   k_distances_.assign(points, 0.0);
   densities_.clear();
   unsigned threads = ResolveThreadCount(0);
-  if (PreferAllNeighbours(points, reference_.Cols())) {
+  // The blocked search bounds Euclidean distances only.
+  if (params_.metric == Metric::kEuclidean && PreferAllNeighbours(points, reference_.Cols())) {
     // Every point's k + 1 nearest distinct points, itself among them: k others, each with at least one copy,
     // always cover the k copies its neighbourhood needs.
     const std::size_t ask = std::min<std::size_t>(k_ + 1, points);
@@ -173,7 +175,8 @@ std::vector<FeatureContribution> LocalOutlierFactor::Explain(const float* row) c
 }
 
 void LocalOutlierFactor::Save(BinaryWriter& writer) const {
-  writer.WriteTag(kLofTag);
+  writer.WriteTag(kLofMetricTag);
+  writer.Write<std::uint32_t>(static_cast<std::uint32_t>(params_.metric));
   writer.Write<std::int32_t>(params_.n_neighbors);
   writer.Write<std::uint64_t>(k_);
   scaler_.Save(writer);
@@ -187,8 +190,15 @@ void LocalOutlierFactor::Save(BinaryWriter& writer) const {
 }
 
 std::unique_ptr<LocalOutlierFactor> LocalOutlierFactor::Load(BinaryReader& reader) {
-  reader.ExpectTag(kLofTag, "lof");
   LofParams params;
+  const auto tag = reader.Read<std::uint32_t>("lof");
+  if (tag == kLofMetricTag) {
+    const auto metric = reader.Read<std::uint32_t>("lof metric");
+    if (metric > static_cast<std::uint32_t>(Metric::kManhattan)) ThrowCorrupt("model file holds an unknown LOF metric");
+    params.metric = static_cast<Metric>(metric);
+  } else if (tag != kLofTag) {
+    ThrowCorrupt("model file section 'lof' is malformed");
+  }
   params.n_neighbors = reader.Read<std::int32_t>("n_neighbors");
   try {
     params.Validate();

@@ -1,4 +1,5 @@
 #pragma once
+#include "recon/models/lof/metric.hpp"
 #include "recon/models/scaling.hpp"
 
 namespace recon::models {
@@ -7,6 +8,7 @@ namespace recon::models {
 struct LofParams {
   int n_neighbors = 20;                     ///< k
   Scaling scaling = Scaling::kStandardise;  ///< applied before distances
+  Metric metric = Metric::kEuclidean;
   /// Throws InvalidInput naming the field when out of range.
   void Validate() const;
 };
