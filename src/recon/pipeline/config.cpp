@@ -141,6 +141,7 @@ void ReadConfig(const YAML::Node& root, Config& config) {
                      .Value("n_neighbors", detector.lof.n_neighbors)
                      .Value("scaling", scaling)
                      .Value("metric", metric)
+                     .Value("seed", detector.lof.seed)
                      .Apply();
                  detector.lof.scaling = models::ParseScaling(scaling, child_path + ".scaling");
                  detector.lof.metric = models::ParseMetric(metric, child_path + ".metric");
@@ -280,6 +281,10 @@ std::unique_ptr<models::Detector> MakeDetector(const DetectorParams& params) {
   return std::make_unique<models::IsolationForest>(params.iforest);
 }
 
+std::uint64_t TrainingSeed(const DetectorParams& params) {
+  return params.algorithm == "lof" ? params.lof.seed : params.iforest.seed;
+}
+
 void ClusteringParams::Validate() const {
   kmeans.Validate();
   if (train_max_rows < kmeans.k || train_max_rows > 50'000'000) {
@@ -370,7 +375,8 @@ std::string DumpConfig(const Config& config) {
       << YAML::EndMap << YAML::Key << "lof" << YAML::Value << YAML::BeginMap << YAML::Key << "n_neighbors"
       << YAML::Value << config.detector.lof.n_neighbors << YAML::Key << "scaling" << YAML::Value
       << models::ScalingName(config.detector.lof.scaling) << YAML::Key << "metric" << YAML::Value
-      << models::MetricName(config.detector.lof.metric) << YAML::EndMap << YAML::EndMap;
+      << models::MetricName(config.detector.lof.metric) << YAML::Key << "seed" << YAML::Value
+      << config.detector.lof.seed << YAML::EndMap << YAML::EndMap;
   const auto& kmeans = config.clustering.kmeans;
   out << YAML::Key << "clustering" << YAML::Value << YAML::BeginMap << YAML::Key << "k" << YAML::Value << kmeans.k
       << YAML::Key << "n_init" << YAML::Value << kmeans.n_init << YAML::Key << "max_iter" << YAML::Value

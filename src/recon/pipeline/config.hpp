@@ -42,6 +42,10 @@ struct DetectorParams {
 /// A new, unfitted detector of the configured algorithm.
 std::unique_ptr<models::Detector> MakeDetector(const DetectorParams& params);
 
+/// The seed of the configured algorithm (lof.seed for LOF, iforest.seed otherwise), which also seeds the training
+/// sample it is fitted on.
+std::uint64_t TrainingSeed(const DetectorParams& params);
+
 /// Clustering (section `clustering:`).
 struct ClusteringParams {
   models::KMeansParams kmeans;

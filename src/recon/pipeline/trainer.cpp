@@ -98,7 +98,7 @@ models::ModelBundle FitBundle(const Config& config, std::unique_ptr<features::Fe
   bundle.metadata.recon_version = RECON_VERSION;
   bundle.metadata.rows_seen = rows_seen;
   bundle.metadata.sample_rows = sample.Rows();
-  bundle.metadata.seed = config.detector.iforest.seed;
+  bundle.metadata.seed = TrainingSeed(config.detector);
   bundle.metadata.contamination = config.detector.score_threshold ? 0.0 : config.detector.contamination;
   return bundle;
 }
@@ -114,7 +114,7 @@ models::ModelBundle TrainBundle(const Config& config, const std::string& input, 
   for (const std::size_t col_idx : builder->ModelColumns()) model_names.push_back(builder->Names()[col_idx]);
   const auto capacity = static_cast<std::size_t>(config.detector.train_max_rows);
   features::FeatureMatrix sample(0, model_names);
-  Random reservoir_random(DeriveSeed(config.detector.iforest.seed, 0x5245534552ULL));
+  Random reservoir_random(DeriveSeed(TrainingSeed(config.detector), 0x5245534552ULL));
 
   FeaturedBatchSource source(reader, decoder, *builder, kLearnFromAllRows);
   std::uint64_t rows_seen = 0;
