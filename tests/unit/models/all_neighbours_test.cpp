@@ -33,7 +33,8 @@ features::FeatureMatrix Points(std::size_t rows, std::size_t dims, std::uint64_t
 }
 
 // Every pair measured in double precision, ranked by (distance, index).
-std::vector<Neighbour> Reference(const features::FeatureMatrix& points, std::size_t count) {
+std::vector<Neighbour> Reference(const features::FeatureMatrix& points, std::size_t count,
+                                 Metric metric = Metric::kEuclidean) {
   const std::size_t rows = points.Rows();
   const std::size_t dims = points.Cols();
   std::vector<Neighbour> lists;
@@ -43,14 +44,17 @@ std::vector<Neighbour> Reference(const features::FeatureMatrix& points, std::siz
       double sum = 0.0;
       for (std::size_t dim = 0; dim < dims; ++dim) {
         const double delta = static_cast<double>(points.At(query, dim)) - points.At(row, dim);
-        sum += delta * delta;
+        sum += metric == Metric::kManhattan ? std::fabs(delta) : delta * delta;
       }
       all[row] = {static_cast<std::uint32_t>(row), sum};
     }
     std::sort(all.begin(), all.end(), [](const Neighbour& a, const Neighbour& b) {
       return a.distance < b.distance || (a.distance == b.distance && a.index < b.index);
     });
-    for (std::size_t slot = 0; slot < count; ++slot) lists.push_back({all[slot].index, std::sqrt(all[slot].distance)});
+    for (std::size_t slot = 0; slot < count; ++slot) {
+      const double distance = metric == Metric::kManhattan ? all[slot].distance : std::sqrt(all[slot].distance);
+      lists.push_back({all[slot].index, distance});
+    }
   }
   return lists;
 }
@@ -102,6 +106,16 @@ TEST(AllNeighboursTest, SpatialOrderIsAPermutationWithCompactLeaves) {
     mixed_leaves += clusters.size() > 1;
   }
   EXPECT_LE(mixed_leaves, 2u);
+}
+
+TEST(AllNeighboursTest, ManhattanEqualsExhaustiveSearchWithAndWithoutTies) {
+  for (const std::size_t dims : {3u, 9u, 33u}) {
+    for (const bool with_ties : {false, true}) {
+      const auto points = Points(301, dims, dims + (with_ties ? 50 : 0), with_ties);  // 301: a partial last block
+      SCOPED_TRACE(std::to_string(dims) + " dims" + (with_ties ? ", ties" : ""));
+      ExpectSameLists(Reference(points, 21, Metric::kManhattan), AllNeighbours(points, 21, 2, Metric::kManhattan));
+    }
+  }
 }
 
 TEST(AllNeighboursTest, PrefersTheTreeInFewDimensionsAndBruteForceInMany) {

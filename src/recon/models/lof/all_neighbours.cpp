@@ -34,23 +34,25 @@ constexpr std::size_t kPointsPerBlock = kLanes * kGroupsPerBlock;
 using Floats = float __attribute__((vector_size(kLanes * sizeof(float))));
 
 // The points in spatial order (lof/spatial_order.hpp), mean-centred (smaller norms, smaller rounding error in the
-// expansion), column by column in single precision with their squared norms and each block's bounding box; and
-// row by row in double precision, in their original order, for the exact distances.
+// expansion), column by column in single precision with their norms (squared Euclidean, or Manhattan) and each
+// block's bounding box; and row by row in double precision, in their original order, for the exact distances.
 struct Layout {
+  Metric metric = Metric::kEuclidean;
   std::size_t rows = 0;
   std::size_t padded_rows = 0;  // rows rounded up to whole blocks; padding points are infinitely far away
   std::size_t dims = 0;
   std::vector<std::uint32_t> original;  // position -> row of the input
   std::vector<float> columns;           // dims x padded_rows, by position
-  std::vector<float> norms;             // |p|^2 of each centred point, by position
+  std::vector<float> norms;             // |p|^2 (Euclidean) or |p|_1 (Manhattan) of each centred point, by position
   std::vector<float> box_low;           // dims x blocks: each block's bounding box
   std::vector<float> box_high;
   std::vector<float> box_max_norm;      // the largest norm in each block
   std::vector<double> exact;            // rows x dims, as given, by row
 };
 
-Layout MakeLayout(const features::FeatureMatrix& points) {
+Layout MakeLayout(const features::FeatureMatrix& points, Metric metric) {
   Layout layout;
+  layout.metric = metric;
   layout.rows = points.Rows();
   layout.dims = points.Cols();
   const std::size_t rows = layout.rows;
@@ -69,6 +71,15 @@ Layout MakeLayout(const features::FeatureMatrix& points) {
   layout.box_low.assign(blocks * dims, std::numeric_limits<float>::max());
   layout.box_high.assign(blocks * dims, std::numeric_limits<float>::lowest());
   layout.box_max_norm.assign(blocks, 0.0F);
+  if (metric == Metric::kManhattan) {
+    // Padding points must bound to +inf: Manhattan bounds subtract a multiple of the norm, so pad the coordinates.
+    for (std::size_t dim = 0; dim < dims; ++dim) {
+      std::fill(layout.columns.begin() + static_cast<std::ptrdiff_t>(dim * layout.padded_rows + rows),
+                layout.columns.begin() + static_cast<std::ptrdiff_t>((dim + 1) * layout.padded_rows),
+                std::numeric_limits<float>::infinity());
+    }
+    std::fill(layout.norms.begin() + static_cast<std::ptrdiff_t>(rows), layout.norms.end(), 0.0F);
+  }
   for (std::size_t pos = 0; pos < rows; ++pos) {
     const std::size_t block = pos / kPointsPerBlock;
     const double* point = &layout.exact[layout.original[pos] * dims];
@@ -78,7 +89,8 @@ Layout MakeLayout(const features::FeatureMatrix& points) {
       layout.columns[dim * layout.padded_rows + pos] = centred;
       layout.box_low[dim * blocks + block] = std::min(layout.box_low[dim * blocks + block], centred);
       layout.box_high[dim * blocks + block] = std::max(layout.box_high[dim * blocks + block], centred);
-      norm += static_cast<double>(centred) * centred;
+      norm += metric == Metric::kManhattan ? std::fabs(static_cast<double>(centred))
+                                           : static_cast<double>(centred) * centred;
     }
     layout.norms[pos] = static_cast<float>(norm);
     layout.box_max_norm[block] = std::max(layout.box_max_norm[block], layout.norms[pos]);
@@ -100,18 +112,33 @@ Floats LoadFloats(const float* from) {
 RECON_APPROXIMATE_CLONES std::uint64_t LowerBounds(const Layout& layout, const float* query, float query_norm,
                                                    float relative, std::size_t begin, float admit, float* out) {
   Floats sums[kGroupsPerBlock];
-  for (Floats& sum : sums) sum = Floats{} + query_norm * (1.0F - relative);
-  for (std::size_t dim = 0; dim < layout.dims; ++dim) {
-    const float* column = layout.columns.data() + dim * layout.padded_rows + begin;
-    const Floats scaled = Floats{} - 2.0F * query[dim];
-    for (std::size_t group = 0; group < kGroupsPerBlock; ++group) {
-      sums[group] += LoadFloats(column + group * kLanes) * scaled;
+  if (layout.metric == Metric::kManhattan) {
+    // sum |p - q| directly (no expansion), minus the same form of bound on the norms below.
+    for (Floats& sum : sums) sum = Floats{} - query_norm * relative;
+    for (std::size_t dim = 0; dim < layout.dims; ++dim) {
+      const float* column = layout.columns.data() + dim * layout.padded_rows + begin;
+      const Floats coordinate = Floats{} + query[dim];
+      for (std::size_t group = 0; group < kGroupsPerBlock; ++group) {
+        const Floats difference = LoadFloats(column + group * kLanes) - coordinate;
+        sums[group] += difference < 0.0F ? -difference : difference;
+      }
+    }
+  } else {
+    for (Floats& sum : sums) sum = Floats{} + query_norm * (1.0F - relative);
+    for (std::size_t dim = 0; dim < layout.dims; ++dim) {
+      const float* column = layout.columns.data() + dim * layout.padded_rows + begin;
+      const Floats scaled = Floats{} - 2.0F * query[dim];
+      for (std::size_t group = 0; group < kGroupsPerBlock; ++group) {
+        sums[group] += LoadFloats(column + group * kLanes) * scaled;
+      }
     }
   }
+  // Both: + |p| (1 - relative) for Euclidean's expansion, - |p|_1 relative for Manhattan's bound.
+  const float norm_weight = layout.metric == Metric::kManhattan ? -relative : 1.0F - relative;
   const float* norms = layout.norms.data() + begin;
   auto within = sums[0] < Floats{};  // all false: a mask of the lanes at most `admit`
   for (std::size_t group = 0; group < kGroupsPerBlock; ++group) {
-    sums[group] += LoadFloats(norms + group * kLanes) * (1.0F - relative);
+    sums[group] += LoadFloats(norms + group * kLanes) * norm_weight;
     within |= sums[group] <= admit;
   }
   int any = 0;
@@ -127,7 +154,8 @@ RECON_APPROXIMATE_CLONES std::uint64_t LowerBounds(const Layout& layout, const f
   return bits;
 }
 
-// Squared distances from the query to every block's bounding box (lower bounds for the points in them).
+// Distances (squared Euclidean, or Manhattan) from the query to every block's bounding box (lower bounds for the
+// points in them).
 RECON_APPROXIMATE_CLONES void BoxDistances(const Layout& layout, const float* query, float* out) {
   const std::size_t blocks = layout.padded_rows / kPointsPerBlock;
   for (std::size_t block = 0; block < blocks; ++block) out[block] = 0.0F;
@@ -137,9 +165,14 @@ RECON_APPROXIMATE_CLONES void BoxDistances(const Layout& layout, const float* qu
     const float coordinate = query[dim];
     for (std::size_t block = 0; block < blocks; ++block) {
       const float gap = std::max(std::max(low[block] - coordinate, coordinate - high[block]), 0.0F);
-      out[block] += gap * gap;
+      out[block] += layout.metric == Metric::kManhattan ? gap : gap * gap;
     }
   }
+}
+
+// What the exact phase ranks by: squared Euclidean, or Manhattan, distance in double precision.
+double ExactDistance(const Layout& layout, const double* a, const double* b) {
+  return layout.metric == Metric::kManhattan ? ManhattanDistance(a, b, layout.dims) : SquaredDistance(a, b, layout.dims);
 }
 
 struct Candidate {
@@ -206,20 +239,24 @@ void NearestOf(const Layout& layout, std::size_t query_position, std::size_t cou
   for (const Candidate& candidate : candidates) {
     if (candidate.lower > admit) continue;
     const std::uint32_t row = layout.original[candidate.position];
-    ranked.push_back({row, SquaredDistance(query_exact, &layout.exact[row * dims], dims)});
+    ranked.push_back({row, ExactDistance(layout, query_exact, &layout.exact[row * dims])});
   }
   if (ranked.size() < count) {
     // Only when distances are not numbers (NaN coordinates) could fewer than `count` be admitted: measure all.
     ranked.clear();
     for (std::size_t row = 0; row < rows; ++row) {
-      ranked.push_back({static_cast<std::uint32_t>(row), SquaredDistance(query_exact, &layout.exact[row * dims], dims)});
+      ranked.push_back({static_cast<std::uint32_t>(row), ExactDistance(layout, query_exact, &layout.exact[row * dims])});
     }
   }
   const auto closer = [](const Neighbour& a, const Neighbour& b) {
     return a.distance < b.distance || (a.distance == b.distance && a.index < b.index);
   };
   std::partial_sort(ranked.begin(), ranked.begin() + static_cast<std::ptrdiff_t>(count), ranked.end(), closer);
-  for (std::size_t slot = 0; slot < count; ++slot) out[slot] = {ranked[slot].index, std::sqrt(ranked[slot].distance)};
+  for (std::size_t slot = 0; slot < count; ++slot) {
+    const double ranked_distance = ranked[slot].distance;
+    out[slot] = {ranked[slot].index,
+                 layout.metric == Metric::kManhattan ? ranked_distance : std::sqrt(ranked_distance)};
+  }
 }
 
 }  // namespace
@@ -232,8 +269,9 @@ bool PreferAllNeighbours(std::size_t rows, std::size_t dims) {
   return dims >= kMinBlockedDims && work <= kWorkBudget;
 }
 
-std::vector<Neighbour> AllNeighbours(const features::FeatureMatrix& points, std::size_t count, unsigned threads) {
-  const Layout layout = MakeLayout(points);
+std::vector<Neighbour> AllNeighbours(const features::FeatureMatrix& points, std::size_t count, unsigned threads,
+                                     Metric metric) {
+  const Layout layout = MakeLayout(points, metric);
   const std::size_t rows = layout.rows;
   count = std::min(count, rows);
   std::vector<Neighbour> lists(rows * count);

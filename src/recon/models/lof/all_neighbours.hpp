@@ -5,9 +5,9 @@
 // points and has few branches to mispredict, where the tree's pruning weakens (PreferAllNeighbours says where,
 // as measured).
 //
-// IMPLEMENTATION DECISIONS: distances are first computed approximately in single precision as
+// IMPLEMENTATION DECISIONS: distances are first computed approximately in single precision, Euclidean ones as
 // |q|^2 + |p|^2 - 2 q.p on mean-centred columns (a multiply-add per coordinate, eight points per instruction),
-// with a bound on their rounding error. Every point whose approximate distance could be within the true k-th
+// Manhattan ones as sums of |p_i - q_i|, with a bound on their rounding error. Every point whose approximate distance could be within the true k-th
 // distance is then measured exactly in double precision, and the lists are ranked on those exact distances, ties
 // by index. So the result is exact and the same on any machine and thread count, whatever the approximation did.
 #include <cstddef>
@@ -22,7 +22,9 @@ namespace recon::models {
 bool PreferAllNeighbours(std::size_t rows, std::size_t dims);
 
 /// For every point of `points`, its `count` nearest points of the set (the point itself among them, at distance
-/// 0), nearest first, ties by index: rows x count entries, row-major. `count` is at most points.Rows().
-std::vector<Neighbour> AllNeighbours(const features::FeatureMatrix& points, std::size_t count, unsigned threads);
+/// 0) in `metric`, nearest first, ties by index: rows x count entries, row-major. `count` is at most
+/// points.Rows().
+std::vector<Neighbour> AllNeighbours(const features::FeatureMatrix& points, std::size_t count, unsigned threads,
+                                     Metric metric = Metric::kEuclidean);
 
 }  // namespace recon::models

@@ -88,12 +88,11 @@ void LocalOutlierFactor::Fit(const features::FeatureMatrix& data) {
   k_distances_.assign(points, 0.0);
   densities_.clear();
   unsigned threads = ResolveThreadCount(0);
-  // The blocked search bounds Euclidean distances only.
-  if (params_.metric == Metric::kEuclidean && PreferAllNeighbours(points, reference_.Cols())) {
+  if (PreferAllNeighbours(points, reference_.Cols())) {
     // Every point's k + 1 nearest distinct points, itself among them: k others, each with at least one copy,
     // always cover the k copies its neighbourhood needs.
     const std::size_t ask = std::min<std::size_t>(k_ + 1, points);
-    const std::vector<Neighbour> lists = AllNeighbours(reference_, ask, threads);
+    const std::vector<Neighbour> lists = AllNeighbours(reference_, ask, threads, params_.metric);
     // Building the neighbourhoods allocates per point: worth a second thread from a few thousand points.
     ParallelFor(points, kBlockRows, points < kSerialBelowPoints ? 1 : threads, [&](std::size_t begin, std::size_t end) {
       for (std::size_t point = begin; point < end; ++point) {
