@@ -159,7 +159,9 @@ void ExpectSameForest(const std::string& name, const features::FeatureMatrix& da
   }
 }
 
-TEST(SklearnIsolationForestTest, SameTreesAsScikitLearnWhenRowsArePermuted) { ExpectSameForest("breastw", Odds("breastw")); }
+TEST(SklearnIsolationForestTest, SameTreesAsScikitLearnWhenRowsArePermuted) {
+  ExpectSameForest("breastw", Odds("breastw"));
+}
 
 TEST(SklearnIsolationForestTest, SameTreesAsScikitLearnWhenRowsAreTracked) {
   ExpectSameForest("pattern30000", Pattern(30000));

@@ -45,7 +45,8 @@ TEST(ConfigTest, ErrorsNameTheKey) {
   EXPECT_NE(ErrorOf("features: [1, 2]\n").find("features"), std::string::npos);
   EXPECT_NE(ErrorOf("detector: {algorithm: svm}\n").find("iforest"), std::string::npos);
   EXPECT_NE(ErrorOf("a: [unclosed\n").find("not valid YAML"), std::string::npos);
-  EXPECT_NE(ErrorOf("detector:\n  lof:\n    metric: cosine\n").find("detector.lof.metric must be euclidean or manhattan"),
+  EXPECT_NE(ErrorOf("detector:\n  lof:\n    metric: cosine\n")
+                .find("detector.lof.metric must be euclidean or manhattan"),
             std::string::npos);
   EXPECT_NE(ErrorOf("detector:\n  iforest:\n    seed: 4294967296\n").find("detector.iforest.seed"), std::string::npos);
 }

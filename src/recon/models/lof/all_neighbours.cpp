@@ -172,11 +172,12 @@ RECON_APPROXIMATE_CLONES void BoxDistances(const Layout& layout, const float* qu
 
 // What the exact phase ranks by: squared Euclidean, or Manhattan, distance in double precision.
 double ExactDistance(const Layout& layout, const double* a, const double* b) {
-  return layout.metric == Metric::kManhattan ? ManhattanDistance(a, b, layout.dims) : SquaredDistance(a, b, layout.dims);
+  return layout.metric == Metric::kManhattan ? ManhattanDistance(a, b, layout.dims)
+                                             : SquaredDistance(a, b, layout.dims);
 }
 
 struct Candidate {
-  float lower;  // a lower bound on the squared distance
+  float lower;  // a lower bound on the ranked distance (squared Euclidean, or Manhattan)
   std::uint32_t position;
 };
 
@@ -245,7 +246,8 @@ void NearestOf(const Layout& layout, std::size_t query_position, std::size_t cou
     // Only when distances are not numbers (NaN coordinates) could fewer than `count` be admitted: measure all.
     ranked.clear();
     for (std::size_t row = 0; row < rows; ++row) {
-      ranked.push_back({static_cast<std::uint32_t>(row), ExactDistance(layout, query_exact, &layout.exact[row * dims])});
+      const double distance = ExactDistance(layout, query_exact, &layout.exact[row * dims]);
+      ranked.push_back({static_cast<std::uint32_t>(row), distance});
     }
   }
   const auto closer = [](const Neighbour& a, const Neighbour& b) {
