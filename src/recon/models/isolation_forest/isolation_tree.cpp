@@ -117,9 +117,9 @@ IsolationTree BuildIsolationTree(const features::FeatureMatrix& data, std::vecto
   tree.nodes.reserve(2 * sample.size());
   tree.nodes.resize(1);
   tree.sizes.resize(1);
-  TreeGrower grower{data, sample, max_depth, random, tree, {}, std::vector<std::size_t>(data.Cols(), 0)};
-  grower.features.resize(data.Cols());
-  std::iota(grower.features.begin(), grower.features.end(), std::size_t{0});
+  std::vector<std::size_t> features(data.Cols());
+  std::iota(features.begin(), features.end(), std::size_t{0});
+  TreeGrower grower{data, sample, max_depth, random, tree, std::move(features), std::vector<std::size_t>(data.Cols())};
   grower.Grow(0, 0, sample.size(), 0, 0);
   tree.Derive();
   return tree;
