@@ -95,33 +95,39 @@ KnnIndex::KnnIndex(const features::FeatureMatrix& points, Metric metric) : point
 KnnIndex::~KnnIndex() = default;
 
 std::vector<Neighbour> KnnIndex::Nearest(const float* query, std::size_t k) const {
-  k = std::min(k, points_.Rows());
+  KnnScratch scratch;
   std::vector<Neighbour> result;
-  result.reserve(k);
+  Nearest(query, k, scratch, result);
+  return result;
+}
+
+void KnnIndex::Nearest(const float* query, std::size_t k, KnnScratch& scratch, std::vector<Neighbour>& out) const {
+  k = std::min(k, points_.Rows());
+  out.clear();
   if (tree_) {
-    std::vector<std::uint32_t> indices(k);
-    std::vector<double> ranked(k);
-    const std::size_t found = tree_->Search(query, k, indices.data(), ranked.data());
-    for (std::size_t idx = 0; idx < found; ++idx) result.push_back({indices[idx], FromRanked(ranked[idx], metric_)});
-    return result;
+    scratch.indices.resize(k);
+    scratch.distances.resize(k);
+    const std::size_t found = tree_->Search(query, k, scratch.indices.data(), scratch.distances.data());
+    for (std::size_t idx = 0; idx < found; ++idx) {
+      out.push_back({scratch.indices[idx], FromRanked(scratch.distances[idx], metric_)});
+    }
+    return;
   }
   // Brute force: distances to every point, then the k smallest kept in a sorted array (ties by index, for
   // determinism). Once the array is full, most points fail one comparison against its last entry.
-  std::vector<Neighbour> all(points_.Rows());
-  const std::vector<double> query_double(query, query + points_.Cols());
-  DistancesTo(query_double.data(), as_double_, points_.Cols(), metric_, all);
+  scratch.all.resize(points_.Rows());
+  scratch.query.assign(query, query + points_.Cols());
+  DistancesTo(scratch.query.data(), as_double_, points_.Cols(), metric_, scratch.all);
   const auto closer = [](const Neighbour& a, const Neighbour& b) {
     return a.distance < b.distance || (a.distance == b.distance && a.index < b.index);
   };
-  std::vector<Neighbour> best;
-  best.reserve(k + 1);
-  for (const Neighbour& candidate : all) {
-    if (best.size() == k && !closer(candidate, best.back())) continue;
-    best.insert(std::upper_bound(best.begin(), best.end(), candidate, closer), candidate);
-    if (best.size() > k) best.pop_back();
+  out.reserve(k + 1);
+  for (const Neighbour& candidate : scratch.all) {
+    if (out.size() == k && !closer(candidate, out.back())) continue;
+    out.insert(std::upper_bound(out.begin(), out.end(), candidate, closer), candidate);
+    if (out.size() > k) out.pop_back();
   }
-  for (const Neighbour& neighbour : best) result.push_back({neighbour.index, FromRanked(neighbour.distance, metric_)});
-  return result;
+  for (Neighbour& neighbour : out) neighbour.distance = FromRanked(neighbour.distance, metric_);
 }
 
 }  // namespace recon::models

@@ -25,6 +25,14 @@ class KnnTree {
   virtual std::size_t Search(const float* query, std::size_t k, std::uint32_t* indices, double* distances) const = 0;
 };
 
+/// Buffers a KnnIndex query reuses, one per thread, so that repeated queries do not allocate.
+struct KnnScratch {
+  std::vector<std::uint32_t> indices;
+  std::vector<double> distances;
+  std::vector<Neighbour> all;
+  std::vector<double> query;
+};
+
 class KnnIndex {
  public:
   /// Indexes `points`, which must outlive the index, for distances in `metric`.
@@ -35,6 +43,8 @@ class KnnIndex {
 
   /// The `k` nearest points to `query`, nearest first (fewer when the set is smaller).
   std::vector<Neighbour> Nearest(const float* query, std::size_t k) const;
+  /// The same into `out`, with `scratch`'s buffers.
+  void Nearest(const float* query, std::size_t k, KnnScratch& scratch, std::vector<Neighbour>& out) const;
 
  private:
   const features::FeatureMatrix& points_;

@@ -32,41 +32,57 @@ void LocalOutlierFactor::BuildIndex() { index_ = std::make_unique<KnnIndex>(refe
 
 LocalOutlierFactor::Neighbourhood LocalOutlierFactor::NeighbourhoodOf(const float* scaled_row,
                                                                       std::int64_t exclude) const {
+  KnnScratch scratch;
+  std::vector<Neighbour> found;
+  Neighbourhood neighbourhood{std::vector<Neighbour>(k_), std::vector<std::uint32_t>(k_)};
+  const std::size_t size = NeighbourhoodInto(scaled_row, exclude, scratch, found, neighbourhood.points.data(),
+                                             neighbourhood.copies.data());
+  neighbourhood.points.resize(size);
+  neighbourhood.copies.resize(size);
+  return neighbourhood;
+}
+
+std::size_t LocalOutlierFactor::NeighbourhoodInto(const float* scaled_row, std::int64_t exclude, KnnScratch& scratch,
+                                                  std::vector<Neighbour>& found, Neighbour* points,
+                                                  std::uint32_t* copies) const {
   // Ask for more distinct points until their copies cover k (usually the first ask does).
   std::size_t ask = std::min<std::size_t>(k_ + 1, reference_.Rows());
   while (true) {
-    const auto found = index_->Nearest(scaled_row, ask);
-    Neighbourhood neighbourhood;
-    if (TakeCopies(found, exclude, neighbourhood)) return neighbourhood;
+    index_->Nearest(scaled_row, ask, scratch, found);
+    const std::size_t size = TakeCopies(found, exclude, points, copies);
+    if (size > 0) return size;
     if (ask == reference_.Rows()) ThrowInternal("LOF neighbourhood smaller than k");
     ask = std::min<std::size_t>(ask * 2, reference_.Rows());
   }
 }
 
-bool LocalOutlierFactor::TakeCopies(std::span<const Neighbour> found, std::int64_t exclude,
-                                    Neighbourhood& neighbourhood) const {
+std::size_t LocalOutlierFactor::TakeCopies(std::span<const Neighbour> found, std::int64_t exclude, Neighbour* points,
+                                           std::uint32_t* copies) const {
   std::size_t taken = 0;
+  std::size_t entries = 0;
   for (const Neighbour& neighbour : found) {
     std::uint32_t available = counts_[neighbour.index];
     if (static_cast<std::int64_t>(neighbour.index) == exclude) --available;
     if (available == 0) continue;
-    const auto copies = static_cast<std::uint32_t>(std::min<std::size_t>(available, k_ - taken));
-    neighbourhood.points.push_back(neighbour);
-    neighbourhood.copies.push_back(copies);
-    taken += copies;
-    if (taken == k_) return true;
+    const auto taking = static_cast<std::uint32_t>(std::min<std::size_t>(available, k_ - taken));
+    points[entries] = neighbour;
+    copies[entries] = taking;
+    ++entries;
+    taken += taking;
+    if (taken == k_) return entries;
   }
-  return false;
+  return 0;
 }
 
-double LocalOutlierFactor::FactorOf(const Neighbourhood& neighbourhood, double* density) const {
+double LocalOutlierFactor::FactorOf(const Neighbour* points, const std::uint32_t* copies, std::size_t size,
+                                    double* density) const {
   double reach_sum = 0.0;
   double density_sum = 0.0;
-  for (std::size_t slot = 0; slot < neighbourhood.points.size(); ++slot) {
-    const Neighbour& neighbour = neighbourhood.points[slot];
-    const double copies = neighbourhood.copies[slot];
-    reach_sum += copies * std::max(k_distances_[neighbour.index], neighbour.distance);
-    if (!densities_.empty()) density_sum += copies * densities_[neighbour.index];
+  for (std::size_t slot = 0; slot < size; ++slot) {
+    const Neighbour& neighbour = points[slot];
+    const double taken = copies[slot];
+    reach_sum += taken * std::max(k_distances_[neighbour.index], neighbour.distance);
+    if (!densities_.empty()) density_sum += taken * densities_[neighbour.index];
   }
   const double k = static_cast<double>(k_);
   *density = 1.0 / (reach_sum / k + kDensityEpsilon);
@@ -84,7 +100,11 @@ void LocalOutlierFactor::Fit(const features::FeatureMatrix& data) {
   BuildIndex();
 
   const std::size_t points = reference_.Rows();
-  std::vector<Neighbourhood> neighbourhoods(points);
+  // Every point's neighbourhood in k slots (it never has more entries than copies): flat arrays, no allocation per
+  // point, and the density passes read them in order.
+  std::vector<Neighbour> hood_points(points * k_);
+  std::vector<std::uint32_t> hood_copies(points * k_);
+  std::vector<std::uint32_t> hood_sizes(points, 0);
   k_distances_.assign(points, 0.0);
   densities_.clear();
   unsigned threads = ResolveThreadCount(0);
@@ -93,42 +113,57 @@ void LocalOutlierFactor::Fit(const features::FeatureMatrix& data) {
     // always cover the k copies its neighbourhood needs.
     const std::size_t ask = std::min<std::size_t>(k_ + 1, points);
     const std::vector<Neighbour> lists = AllNeighbours(reference_, ask, threads, params_.metric);
-    // Building the neighbourhoods allocates per point: worth a second thread from a few thousand points.
     ParallelFor(points, kBlockRows, points < kSerialBelowPoints ? 1 : threads, [&](std::size_t begin, std::size_t end) {
+      KnnScratch scratch;
+      std::vector<Neighbour> found;
       for (std::size_t point = begin; point < end; ++point) {
-        const std::span<const Neighbour> found(&lists[point * ask], ask);
-        if (!TakeCopies(found, static_cast<std::int64_t>(point), neighbourhoods[point])) {
-          neighbourhoods[point] = NeighbourhoodOf(reference_.Row(point), static_cast<std::int64_t>(point));
+        const auto exclude = static_cast<std::int64_t>(point);
+        const std::span<const Neighbour> listed(&lists[point * ask], ask);
+        std::size_t size = TakeCopies(listed, exclude, &hood_points[point * k_], &hood_copies[point * k_]);
+        if (size == 0) {
+          size = NeighbourhoodInto(reference_.Row(point), exclude, scratch, found, &hood_points[point * k_],
+                                   &hood_copies[point * k_]);
         }
-        k_distances_[point] = neighbourhoods[point].points.back().distance;
+        hood_sizes[point] = static_cast<std::uint32_t>(size);
+        k_distances_[point] = hood_points[point * k_ + size - 1].distance;
       }
     });
   } else {
     ParallelFor(points, kBlockRows, threads, [&](std::size_t begin, std::size_t end) {
+      KnnScratch scratch;
+      std::vector<Neighbour> found;
       for (std::size_t point = begin; point < end; ++point) {
-        neighbourhoods[point] = NeighbourhoodOf(reference_.Row(point), static_cast<std::int64_t>(point));
-        k_distances_[point] = neighbourhoods[point].points.back().distance;
+        const std::size_t size = NeighbourhoodInto(reference_.Row(point), static_cast<std::int64_t>(point), scratch,
+                                                   found, &hood_points[point * k_], &hood_copies[point * k_]);
+        hood_sizes[point] = static_cast<std::uint32_t>(size);
+        k_distances_[point] = hood_points[point * k_ + size - 1].distance;
       }
     });
   }
   if (static_cast<double>(points) * static_cast<double>(k_) < kSerialBelowPairs) threads = 1;
   // Densities need every k-distance, and factors every density: two more passes.
+  const auto factor_of = [&](std::size_t point, double* density) {
+    return FactorOf(&hood_points[point * k_], &hood_copies[point * k_], hood_sizes[point], density);
+  };
   std::vector<double> densities(points, 0.0);
   ParallelFor(points, kBlockRows, threads, [&](std::size_t begin, std::size_t end) {
-    for (std::size_t point = begin; point < end; ++point) FactorOf(neighbourhoods[point], &densities[point]);
+    for (std::size_t point = begin; point < end; ++point) factor_of(point, &densities[point]);
   });
   densities_ = std::move(densities);
   std::vector<double> factors(points, 0.0);
   ParallelFor(points, kBlockRows, threads, [&](std::size_t begin, std::size_t end) {
     double density = 0.0;
-    for (std::size_t point = begin; point < end; ++point) factors[point] = FactorOf(neighbourhoods[point], &density);
+    for (std::size_t point = begin; point < end; ++point) factors[point] = factor_of(point, &density);
   });
   training_scores_ = features::ScatterToRows(factors, distinct);
 }
 
-double LocalOutlierFactor::ScoreScaled(const float* scaled_row) const {
+double LocalOutlierFactor::ScoreScaled(const float* scaled_row, KnnScratch& scratch, std::vector<Neighbour>& found,
+                                       Neighbourhood& neighbourhood) const {
   double density = 0.0;
-  return FactorOf(NeighbourhoodOf(scaled_row, -1), &density);
+  const std::size_t size =
+      NeighbourhoodInto(scaled_row, -1, scratch, found, neighbourhood.points.data(), neighbourhood.copies.data());
+  return FactorOf(neighbourhood.points.data(), neighbourhood.copies.data(), size, &density);
 }
 
 std::vector<double> LocalOutlierFactor::Score(const features::FeatureMatrix& data, unsigned threads) const {
@@ -140,9 +175,12 @@ std::vector<double> LocalOutlierFactor::Score(const features::FeatureMatrix& dat
   std::vector<double> scores(data.Rows());
   ParallelFor(data.Rows(), kBlockRows, threads, [&](std::size_t begin, std::size_t end) {
     std::vector<float> scaled(data.Cols());
+    KnnScratch scratch;
+    std::vector<Neighbour> found;
+    Neighbourhood neighbourhood{std::vector<Neighbour>(k_), std::vector<std::uint32_t>(k_)};
     for (std::size_t row_idx = begin; row_idx < end; ++row_idx) {
       scaler_.ApplyRow(data.Row(row_idx), scaled.data());
-      scores[row_idx] = ScoreScaled(scaled.data());
+      scores[row_idx] = ScoreScaled(scaled.data(), scratch, found, neighbourhood);
     }
   });
   return scores;

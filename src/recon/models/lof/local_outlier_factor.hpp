@@ -45,11 +45,17 @@ class LocalOutlierFactor final : public Detector {
   void BuildIndex();
   /// The k nearest copies to `scaled_row`; `exclude` (a distinct point) lends one copy fewer, for training rows.
   Neighbourhood NeighbourhoodOf(const float* scaled_row, std::int64_t exclude) const;
-  /// Takes copies from `found` (nearest first) into `neighbourhood` until they sum to k; false when they fall short.
-  bool TakeCopies(std::span<const Neighbour> found, std::int64_t exclude, Neighbourhood& neighbourhood) const;
-  /// LOF of a point with the given neighbourhood, and its density through `density`.
-  double FactorOf(const Neighbourhood& neighbourhood, double* density) const;
-  double ScoreScaled(const float* scaled_row) const;
+  /// The same into `points` and `copies` (room for k entries), with reusable buffers; returns how many entries.
+  std::size_t NeighbourhoodInto(const float* scaled_row, std::int64_t exclude, KnnScratch& scratch,
+                                std::vector<Neighbour>& found, Neighbour* points, std::uint32_t* copies) const;
+  /// Takes copies from `found` (nearest first) until they sum to k, writing the entries (at most k) to `points`
+  /// and `copies`; returns how many, or 0 when `found` falls short.
+  std::size_t TakeCopies(std::span<const Neighbour> found, std::int64_t exclude, Neighbour* points,
+                         std::uint32_t* copies) const;
+  /// LOF of a point with the given neighbourhood (`size` entries), and its density through `density`.
+  double FactorOf(const Neighbour* points, const std::uint32_t* copies, std::size_t size, double* density) const;
+  double ScoreScaled(const float* scaled_row, KnnScratch& scratch, std::vector<Neighbour>& found,
+                     Neighbourhood& neighbourhood) const;
 
   LofParams params_;
   std::size_t k_ = 0;  // n_neighbors capped at the reference rows - 1
