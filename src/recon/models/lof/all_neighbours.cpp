@@ -23,7 +23,8 @@ constexpr double kWorkBudget = 2.5e9;
 constexpr std::size_t kMinBlockedDims = 12;
 constexpr std::size_t kMinBlockedDimsFromManyRows = 9;
 constexpr std::size_t kManyRows = 1024;
-constexpr double kSerialBelowWork = 2.0e6;  // below, a second thread costs more than it saves (ionosphere, 4.5e6: 1.26 -> 0.78 ms)
+// Below this much work a second thread costs more than it saves (measured: ionosphere, 4.5e6, 1.26 -> 0.78 ms).
+constexpr double kSerialBelowWork = 2.0e6;
 constexpr std::size_t kMaxTreeDims = 16;         // above, the KD-tree is brute force anyway (knn_index.cpp)
 constexpr std::size_t kMaxColumnsOnStack = 256;  // wider sets keep the per-query index
 constexpr std::size_t kQueriesPerBlock = 64;
