@@ -14,9 +14,10 @@ import subprocess
 import tempfile
 import time
 
-import numpy as np
 from sklearn.ensemble import IsolationForest
 from sklearn.metrics import roc_auc_score
+
+from planted_outliers import dataset, write_csv
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
@@ -26,16 +27,10 @@ def main():
     ap.add_argument("--rows", type=int, default=1_000_000)
     ap.add_argument("--recon", default=os.path.join(ROOT, "build", "release", "src", "recon", "cli", "recon"))
     a = ap.parse_args()
-    rng = np.random.default_rng(7)
-    X = rng.normal(size=(a.rows, 9))
-    y = np.zeros(a.rows, dtype=int)
-    outliers = rng.choice(a.rows, a.rows // 100, replace=False)
-    X[outliers] += rng.choice([-4.0, 4.0], size=(len(outliers), 9)) * (rng.random((len(outliers), 9)) < 0.3)
-    y[outliers] = 1
+    X, y = dataset(a.rows)
     with tempfile.TemporaryDirectory() as tmp:
         path = os.path.join(tmp, "data.csv")
-        header = ",".join("f%d" % i for i in range(9)) + ",label"
-        np.savetxt(path, np.column_stack([X, y]), delimiter=",", header=header, comments="", fmt="%.9g")
+        write_csv(path, X, y)
         started = time.perf_counter()
         model = IsolationForest(n_estimators=100, max_samples=256, random_state=0, n_jobs=1).fit(X)
         scores = -model.score_samples(X)

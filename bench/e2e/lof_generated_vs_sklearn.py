@@ -21,17 +21,9 @@ from sklearn.metrics import roc_auc_score
 from sklearn.neighbors import LocalOutlierFactor
 from sklearn.preprocessing import StandardScaler
 
+from planted_outliers import dataset, write_csv
+
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-
-
-def dataset(rows):
-    rng = np.random.default_rng(7)
-    X = rng.normal(size=(rows, 9))
-    y = np.zeros(rows, dtype=int)
-    outliers = rng.choice(rows, rows // 100, replace=False)
-    X[outliers] += rng.choice([-4.0, 4.0], size=(len(outliers), 9)) * (rng.random((len(outliers), 9)) < 0.3)
-    y[outliers] = 1
-    return X.astype(np.float32).astype(np.float64), y  # the values recon reads (float32)
 
 
 def main():
@@ -44,10 +36,10 @@ def main():
     print("|---|---|---|---|---|---|")
     for rows in a.rows:
         X, y = dataset(rows)
+        X = X.astype(np.float32).astype(np.float64)  # the values recon reads (float32)
         with tempfile.TemporaryDirectory() as tmp:
             path = os.path.join(tmp, "data.csv")
-            header = ",".join("f%d" % i for i in range(9)) + ",label"
-            np.savetxt(path, np.column_stack([X, y]), delimiter=",", header=header, comments="", fmt="%.9g")
+            write_csv(path, X, y)
             Xs = StandardScaler().fit_transform(X)
             started = time.perf_counter()
             lof = LocalOutlierFactor(n_neighbors=20, novelty=False, n_jobs=1).fit(Xs)

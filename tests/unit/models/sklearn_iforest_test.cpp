@@ -6,13 +6,13 @@
 #include <algorithm>
 #include <cmath>
 #include <fstream>
-#include <sstream>
 #include <string>
 
 #include "recon/core/error.hpp"
 #include "recon/models/isolation_forest/isolation_forest.hpp"
 #include "recon/models/isolation_forest/sampling.hpp"
 #include "recon/models/isolation_forest/sklearn_random.hpp"
+#include "recon/pipeline/eval_job.hpp"
 
 namespace recon::models {
 namespace {
@@ -63,23 +63,10 @@ features::FeatureMatrix Pattern(std::size_t rows) {
   return matrix;
 }
 
+// An ODDS set as `recon eval` reads it (numbers parsed in double, then cast to float, as numpy does).
 features::FeatureMatrix Odds(const std::string& name) {
-  std::ifstream in(std::string(RECON_TEST_DATA_DIR) + "/odds/" + name + ".csv");
-  std::string line;
-  std::getline(in, line);
-  const auto cols = static_cast<std::size_t>(std::count(line.begin(), line.end(), ','));
-  features::FeatureMatrix matrix(0, std::vector<std::string>(cols, "x"));
-  std::vector<float> row(cols);
-  while (std::getline(in, line)) {
-    std::istringstream fields(line);
-    std::string field;
-    for (float& value : row) {
-      std::getline(fields, field, ',');
-      value = static_cast<float>(std::stod(field));  // as numpy: parsed in double, then cast
-    }
-    matrix.AppendRow(row.data());
-  }
-  return matrix;
+  return pipeline::LoadLabelledMatrix(std::string(RECON_TEST_DATA_DIR) + "/odds/" + name + ".csv", "label", {})
+      .features;
 }
 
 struct ReferenceNode {

@@ -100,46 +100,37 @@ void LocalOutlierFactor::Fit(const features::FeatureMatrix& data) {
   BuildIndex();
 
   const std::size_t points = reference_.Rows();
-  // Every point's neighbourhood in k slots (it never has more entries than copies): flat arrays, no allocation per
-  // point, and the density passes read them in order.
+  // Every point's neighbourhood in k slots (it never has more entries than its k copies): flat arrays, no
+  // allocation per point, and the density passes read them in order.
   std::vector<Neighbour> hood_points(points * k_);
   std::vector<std::uint32_t> hood_copies(points * k_);
   std::vector<std::uint32_t> hood_sizes(points, 0);
   k_distances_.assign(points, 0.0);
   densities_.clear();
   unsigned threads = ResolveThreadCount(0);
-  if (PreferAllNeighbours(points, reference_.Cols())) {
-    // Every point's k + 1 nearest distinct points, itself among them: k others, each with at least one copy,
-    // always cover the k copies its neighbourhood needs.
-    const std::size_t ask = std::min<std::size_t>(k_ + 1, points);
-    const std::vector<Neighbour> lists = AllNeighbours(reference_, ask, threads, params_.metric);
-    ParallelFor(points, kBlockRows, points < kSerialBelowPoints ? 1 : threads, [&](std::size_t begin, std::size_t end) {
-      KnnScratch scratch;
-      std::vector<Neighbour> found;
-      for (std::size_t point = begin; point < end; ++point) {
-        const auto exclude = static_cast<std::int64_t>(point);
-        const std::span<const Neighbour> listed(&lists[point * ask], ask);
-        std::size_t size = TakeCopies(listed, exclude, &hood_points[point * k_], &hood_copies[point * k_]);
-        if (size == 0) {
-          size = NeighbourhoodInto(reference_.Row(point), exclude, scratch, found, &hood_points[point * k_],
-                                   &hood_copies[point * k_]);
-        }
-        hood_sizes[point] = static_cast<std::uint32_t>(size);
-        k_distances_[point] = hood_points[point * k_ + size - 1].distance;
-      }
-    });
-  } else {
-    ParallelFor(points, kBlockRows, threads, [&](std::size_t begin, std::size_t end) {
-      KnnScratch scratch;
-      std::vector<Neighbour> found;
-      for (std::size_t point = begin; point < end; ++point) {
-        const std::size_t size = NeighbourhoodInto(reference_.Row(point), static_cast<std::int64_t>(point), scratch,
-                                                   found, &hood_points[point * k_], &hood_copies[point * k_]);
-        hood_sizes[point] = static_cast<std::uint32_t>(size);
-        k_distances_[point] = hood_points[point * k_ + size - 1].distance;
-      }
-    });
-  }
+  // Where the blocked search is faster, every point's k + 1 nearest distinct points, itself among them: k others,
+  // each with at least one copy, always cover the k copies its neighbourhood needs. Elsewhere (and in the rare
+  // case they fall short) a query per point.
+  const std::size_t ask = std::min<std::size_t>(k_ + 1, points);
+  const bool listed_all = PreferAllNeighbours(points, reference_.Cols());
+  const std::vector<Neighbour> lists =
+      listed_all ? AllNeighbours(reference_, ask, threads, params_.metric) : std::vector<Neighbour>();
+  // Taking copies from ready lists is worth a second thread only from a few thousand points.
+  const unsigned hood_threads = listed_all && points < kSerialBelowPoints ? 1 : threads;
+  ParallelFor(points, kBlockRows, hood_threads, [&](std::size_t begin, std::size_t end) {
+    KnnScratch scratch;
+    std::vector<Neighbour> found;
+    for (std::size_t point = begin; point < end; ++point) {
+      const auto exclude = static_cast<std::int64_t>(point);
+      Neighbour* slots = &hood_points[point * k_];
+      std::uint32_t* copies = &hood_copies[point * k_];
+      std::size_t size = 0;
+      if (listed_all) size = TakeCopies({&lists[point * ask], ask}, exclude, slots, copies);
+      if (size == 0) size = NeighbourhoodInto(reference_.Row(point), exclude, scratch, found, slots, copies);
+      hood_sizes[point] = static_cast<std::uint32_t>(size);
+      k_distances_[point] = slots[size - 1].distance;
+    }
+  });
   if (static_cast<double>(points) * static_cast<double>(k_) < kSerialBelowPairs) threads = 1;
   // Densities need every k-distance, and factors every density: two more passes.
   const auto factor_of = [&](std::size_t point, double* density) {

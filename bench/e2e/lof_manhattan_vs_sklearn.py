@@ -1,0 +1,52 @@
+#!/usr/bin/env python3
+"""LOF with the Manhattan metric on the ODDS sets: scikit-learn's LocalOutlierFactor(n_neighbors=20,
+metric="manhattan") against `recon eval --algo lof --metric manhattan`, raw and standardised, in the same run.
+
+scikit-learn runs single-threaded on the rows as loaded (standardised with StandardScaler, not timed); recon's time
+includes its own scaling. Prints a markdown table (bench/RESULTS.md records it).
+
+Usage: /usr/bin/python3 bench/e2e/lof_manhattan_vs_sklearn.py [--odds DIR] [--recon BIN]
+"""
+import argparse
+import glob
+import os
+import re
+import subprocess
+import time
+
+import numpy as np
+from sklearn.metrics import roc_auc_score
+from sklearn.neighbors import LocalOutlierFactor
+from sklearn.preprocessing import StandardScaler
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+LINE = re.compile(r"ROC-AUC ([0-9.]+).*fit\+score ([0-9.]+)s")
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--odds", default=os.path.join(ROOT, "..", "shared", "data", "odds"))
+    ap.add_argument("--recon", default=os.path.join(ROOT, "build", "release", "src", "recon", "cli", "recon"))
+    a = ap.parse_args()
+    print("| dataset | scaling | AUC sklearn | AUC recon | s sklearn | s recon | speed-up |")
+    print("|---|---|---|---|---|---|---|")
+    for path in sorted(glob.glob(os.path.join(a.odds, "*.csv"))):
+        data = np.loadtxt(path, delimiter=",", skiprows=1)
+        X, y = data[:, :-1], data[:, -1]
+        for scaling in ("none", "standardise"):
+            rows = X if scaling == "none" else StandardScaler().fit_transform(X)
+            started = time.perf_counter()
+            lof = LocalOutlierFactor(n_neighbors=20, metric="manhattan", n_jobs=1).fit(rows)
+            sk_seconds = time.perf_counter() - started
+            sk_auc = roc_auc_score(y, -lof.negative_outlier_factor_)
+            out = subprocess.run([a.recon, "eval", path, "--algo", "lof", "--metric", "manhattan", "--scaling", scaling],
+                                 check=True, capture_output=True, text=True).stdout
+            match = LINE.search(out)
+            auc, seconds = float(match.group(1)), float(match.group(2))
+            print("| %s | %s | %.4f | %.4f | %.4f | %.4f | %.1fx |" % (
+                os.path.splitext(os.path.basename(path))[0], scaling, sk_auc, auc, sk_seconds, seconds,
+                sk_seconds / max(seconds, 1e-4)), flush=True)
+
+
+if __name__ == "__main__":
+    main()
