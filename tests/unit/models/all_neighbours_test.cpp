@@ -118,15 +118,21 @@ TEST(AllNeighboursTest, ManhattanEqualsExhaustiveSearchWithAndWithoutTies) {
   }
 }
 
-TEST(AllNeighboursTest, PrefersTheTreeInFewDimensionsAndBruteForceInMany) {
-  EXPECT_FALSE(PreferAllNeighbours(7200, 6));
-  EXPECT_FALSE(PreferAllNeighbours(11183, 6));
-  EXPECT_FALSE(PreferAllNeighbours(449, 9));  // breastw's distinct rows: the tree is faster on so few
-  EXPECT_TRUE(PreferAllNeighbours(2000, 9));  // spread-out rows in 9 dimensions: the blocked search is 2-3x faster
-  EXPECT_TRUE(PreferAllNeighbours(100000, 9));
-  EXPECT_TRUE(PreferAllNeighbours(100000, 13));
-  EXPECT_TRUE(PreferAllNeighbours(6870, 16));
-  EXPECT_TRUE(PreferAllNeighbours(100000, 36));
+TEST(AllNeighboursTest, PrefersTheTreeInFewDimensionsAndTheBlockedSearchInMany) {
+  EXPECT_FALSE(PreferBlockedSearch(7200, 6));
+  EXPECT_FALSE(PreferBlockedSearch(11183, 6));
+  EXPECT_FALSE(PreferBlockedSearch(449, 9));  // breastw's distinct rows: the tree is faster on so few
+  EXPECT_TRUE(PreferBlockedSearch(2000, 9));  // spread-out rows in 9 dimensions: the blocked search is 2-3x faster
+  EXPECT_TRUE(PreferBlockedSearch(100000, 9));
+  EXPECT_TRUE(PreferBlockedSearch(100000, 13));
+  EXPECT_TRUE(PreferBlockedSearch(6870, 16));
+  EXPECT_TRUE(PreferBlockedSearch(100000, 36));
+  EXPECT_TRUE(PreferBlockedSearch(50, 300));  // wider than the tree takes: the blocked search, whatever the size
+}
+
+TEST(AllNeighboursTest, WideSetsUseTheBlockedSearchToo) {
+  const auto points = Points(120, 300, 4, false);  // above any fixed-size buffer the search once kept on its stack
+  ExpectSameLists(Reference(points, 7), AllNeighbours(points, 7, 2));
 }
 
 }  // namespace

@@ -8,6 +8,7 @@
 #include "recon/core/distance.hpp"
 #include "recon/core/parallel.hpp"
 #include "recon/core/vector_clones.hpp"
+#include "recon/models/lof/kd_tree.hpp"
 #include "recon/models/lof/spatial_order.hpp"
 
 namespace recon::models {
@@ -25,8 +26,6 @@ constexpr std::size_t kMinBlockedDimsFromManyRows = 9;
 constexpr std::size_t kManyRows = 1024;
 // Below this much work a second thread costs more than it saves (measured: ionosphere, 4.5e6, 1.26 -> 0.78 ms).
 constexpr double kSerialBelowWork = 2.0e6;
-constexpr std::size_t kMaxTreeDims = 16;         // above, the KD-tree is brute force anyway (knn_index.cpp)
-constexpr std::size_t kMaxColumnsOnStack = 256;  // wider sets keep the per-query index
 constexpr std::size_t kQueriesPerBlock = 64;
 constexpr std::size_t kLanes = 8;                       // floats per vector register (AVX2)
 constexpr std::size_t kGroupsPerBlock = 8;              // eight registers of running sums
@@ -183,12 +182,11 @@ struct Candidate {
 };
 
 // The `count` nearest points to the point at `query_position`, into out[0, count).
-void NearestOf(const Layout& layout, std::size_t query_position, std::size_t count, std::vector<float>& heap,
-               std::vector<Candidate>& candidates, std::vector<Neighbour>& ranked, std::vector<float>& box_distances,
-               Neighbour* out) {
+void NearestOf(const Layout& layout, std::size_t query_position, std::size_t count, float* query,
+               std::vector<float>& heap, std::vector<Candidate>& candidates, std::vector<Neighbour>& ranked,
+               std::vector<float>& box_distances, Neighbour* out) {
   const std::size_t rows = layout.rows;
   const std::size_t dims = layout.dims;
-  float query[kMaxColumnsOnStack];
   for (std::size_t dim = 0; dim < dims; ++dim) query[dim] = layout.columns[dim * layout.padded_rows + query_position];
   const float query_norm = layout.norms[query_position];
   // Rounding error of the expansion (and of the centred coordinates) for point p: a dot product of d terms, two
@@ -264,9 +262,8 @@ void NearestOf(const Layout& layout, std::size_t query_position, std::size_t cou
 
 }  // namespace
 
-bool PreferAllNeighbours(std::size_t rows, std::size_t dims) {
-  if (dims > kMaxColumnsOnStack) return false;
-  if (dims > kMaxTreeDims) return true;  // the per-query index is a brute force there too, and slower
+bool PreferBlockedSearch(std::size_t rows, std::size_t dims) {
+  if (dims > KdTree::kMaxDims) return true;
   const double work = static_cast<double>(rows) * static_cast<double>(rows) * static_cast<double>(dims + 4);
   if (dims >= kMinBlockedDimsFromManyRows && rows >= kManyRows) return true;
   return dims >= kMinBlockedDims && work <= kWorkBudget;
@@ -274,6 +271,14 @@ bool PreferAllNeighbours(std::size_t rows, std::size_t dims) {
 
 std::vector<Neighbour> AllNeighbours(const features::FeatureMatrix& points, std::size_t count, unsigned threads,
                                      Metric metric) {
+  count = std::min(count, points.Rows());
+  if (!PreferBlockedSearch(points.Rows(), points.Cols())) {
+    std::vector<Neighbour> lists = KdTree(points, metric).AllNearest(count, threads);
+    if (metric == Metric::kEuclidean) {
+      for (Neighbour& neighbour : lists) neighbour.distance = std::sqrt(neighbour.distance);
+    }
+    return lists;
+  }
   const Layout layout = MakeLayout(points, metric);
   const std::size_t rows = layout.rows;
   count = std::min(count, rows);
@@ -286,9 +291,11 @@ std::vector<Neighbour> AllNeighbours(const features::FeatureMatrix& points, std:
     std::vector<Candidate> candidates;
     std::vector<Neighbour> ranked;
     std::vector<float> box_distances;
+    std::vector<float> query(layout.dims);
     heap.reserve(count);
     for (std::size_t position = begin; position < end; ++position) {
-      NearestOf(layout, position, count, heap, candidates, ranked, box_distances, &lists[layout.original[position] * count]);
+      NearestOf(layout, position, count, query.data(), heap, candidates, ranked, box_distances,
+                &lists[layout.original[position] * count]);
     }
   });
   return lists;

@@ -18,8 +18,9 @@
 
 namespace recon::models {
 
-/// Whether AllNeighbours is the faster way to find the neighbours of each of `rows` points in `dims` dimensions.
-bool PreferAllNeighbours(std::size_t rows, std::size_t dims);
+/// Whether the blocked search is faster than the KD-tree (lof/kd_tree.hpp) for `rows` points in `dims` dimensions
+/// (always, above the tree's 16 dimensions): which of the two AllNeighbours uses.
+bool PreferBlockedSearch(std::size_t rows, std::size_t dims);
 
 /// For every point of `points`, its `count` nearest points of the set (the point itself among them, at distance
 /// 0) in `metric`, nearest first, ties by index: rows x count entries, row-major. `count` is at most

@@ -2,65 +2,13 @@
 
 #include <algorithm>
 #include <cmath>
-#include <nanoflann.hpp>
 
 #include "recon/core/distance.hpp"
 #include "recon/core/vector_clones.hpp"
+#include "recon/models/lof/kd_tree.hpp"
 
 namespace recon::models {
 namespace {
-
-constexpr std::size_t kMaxTreeDims = 16;  // measured: the tree wins at 16 dimensions (pendigits), loses at 21 (cardio)
-
-// nanoflann's dataset adaptor over the row-major matrix; with a compile-time width the row stride is a constant.
-template <int kDims>
-struct MatrixSource {
-  const float* data;
-  std::size_t rows;
-  std::size_t cols;
-  std::size_t kdtree_get_point_count() const { return rows; }
-  float kdtree_get_pt(std::size_t idx, std::size_t dim) const {
-    return data[idx * (kDims > 0 ? static_cast<std::size_t>(kDims) : cols) + dim];
-  }
-  template <class BoundingBox>
-  bool kdtree_get_bbox(BoundingBox& /*unused*/) const {
-    return false;
-  }
-};
-
-template <int kDims>
-using EuclideanAdaptor = nanoflann::L2_Simple_Adaptor<float, MatrixSource<kDims>, double>;
-template <int kDims>
-using ManhattanAdaptor = nanoflann::L1_Adaptor<float, MatrixSource<kDims>, double>;
-
-// A KD-tree whose dimension is a template argument where it is a common one, so nanoflann's distance loops are
-// unrolled at compile time; any other dimension uses the run-time form.
-template <int kDims, template <int> class Distance>
-class FixedTree final : public KnnTree {
- public:
-  explicit FixedTree(const features::FeatureMatrix& points)
-      : source_{points.Data(), points.Rows(), points.Cols()},
-        index_(static_cast<int>(points.Cols()), source_, nanoflann::KDTreeSingleIndexAdaptorParams(16)) {}
-  std::size_t Search(const float* query, std::size_t k, std::uint32_t* indices, double* distances) const override {
-    return index_.knnSearch(query, k, indices, distances);
-  }
-
- private:
-  MatrixSource<kDims> source_;
-  nanoflann::KDTreeSingleIndexAdaptor<Distance<kDims>, MatrixSource<kDims>, kDims> index_;
-};
-
-template <template <int> class Distance>
-std::unique_ptr<KnnTree> MakeTree(const features::FeatureMatrix& points) {
-  switch (points.Cols()) {
-    case 2: return std::make_unique<FixedTree<2, Distance>>(points);
-    case 3: return std::make_unique<FixedTree<3, Distance>>(points);
-    case 6: return std::make_unique<FixedTree<6, Distance>>(points);
-    case 9: return std::make_unique<FixedTree<9, Distance>>(points);  // recon's default model features
-    case 16: return std::make_unique<FixedTree<16, Distance>>(points);
-    default: return std::make_unique<FixedTree<-1, Distance>>(points);
-  }
-}
 
 // Squared Euclidean or Manhattan distances from `query` to every point (row-major doubles); compiled for AVX2 too
 // (core/vector_clones.hpp).
@@ -84,8 +32,8 @@ double FromRanked(double ranked, Metric metric) { return metric == Metric::kManh
 }  // namespace
 
 KnnIndex::KnnIndex(const features::FeatureMatrix& points, Metric metric) : points_(points), metric_(metric) {
-  if (points.Cols() <= kMaxTreeDims && points.Rows() > 0) {
-    tree_ = metric == Metric::kManhattan ? MakeTree<ManhattanAdaptor>(points) : MakeTree<EuclideanAdaptor>(points);
+  if (points.Cols() <= KdTree::kMaxDims && points.Rows() > 0) {
+    tree_ = std::make_unique<KdTree>(points, metric);
   } else {
     // Brute force reads every point per query: keep them as doubles so no conversion sits in the inner loop.
     as_double_.assign(points.Data(), points.Data() + points.Rows() * points.Cols());
@@ -105,12 +53,9 @@ void KnnIndex::Nearest(const float* query, std::size_t k, KnnScratch& scratch, s
   k = std::min(k, points_.Rows());
   out.clear();
   if (tree_) {
-    scratch.indices.resize(k);
-    scratch.distances.resize(k);
-    const std::size_t found = tree_->Search(query, k, scratch.indices.data(), scratch.distances.data());
-    for (std::size_t idx = 0; idx < found; ++idx) {
-      out.push_back({scratch.indices[idx], FromRanked(scratch.distances[idx], metric_)});
-    }
+    out.resize(k);
+    tree_->Nearest(query, k, out.data());
+    for (Neighbour& neighbour : out) neighbour.distance = FromRanked(neighbour.distance, metric_);
     return;
   }
   // Brute force: distances to every point, then the k smallest kept in a sorted array (ties by index, for

@@ -1,6 +1,6 @@
 #pragma once
-// Exact k-nearest-neighbour search (Euclidean or Manhattan) over a fixed point set: a KD-tree (nanoflann) in up to
-// 16 dimensions, brute force above, where KD-trees stop paying off (measured on the ODDS sets).
+// Exact k-nearest-neighbour search (Euclidean or Manhattan) over a fixed point set: a KD-tree (lof/kd_tree.hpp) in
+// up to 16 dimensions, brute force above, where KD-trees stop paying off (measured on the ODDS sets).
 #include <cstdint>
 #include <memory>
 #include <vector>
@@ -16,19 +16,10 @@ struct Neighbour {
   double distance;
 };
 
-/// A KD-tree behind an interface, so trees of several compile-time dimensions can stand behind one index.
-class KnnTree {
- public:
-  virtual ~KnnTree() = default;
-  /// Up to `k` nearest points: indices and nanoflann's distances (squared for Euclidean), nearest first; returns how
-  /// many.
-  virtual std::size_t Search(const float* query, std::size_t k, std::uint32_t* indices, double* distances) const = 0;
-};
+class KdTree;
 
 /// Buffers a KnnIndex query reuses, one per thread, so that repeated queries do not allocate.
 struct KnnScratch {
-  std::vector<std::uint32_t> indices;
-  std::vector<double> distances;
   std::vector<Neighbour> all;
   std::vector<double> query;
 };
@@ -49,7 +40,7 @@ class KnnIndex {
  private:
   const features::FeatureMatrix& points_;
   Metric metric_;
-  std::unique_ptr<KnnTree> tree_;  // null: brute force
+  std::unique_ptr<KdTree> tree_;  // null: brute force
   std::vector<double> as_double_;  // brute force: the points as doubles
 };
 

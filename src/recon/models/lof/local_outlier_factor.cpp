@@ -108,15 +108,12 @@ void LocalOutlierFactor::Fit(const features::FeatureMatrix& data) {
   k_distances_.assign(points, 0.0);
   densities_.clear();
   unsigned threads = ResolveThreadCount(0);
-  // Where the blocked search is faster, every point's k + 1 nearest distinct points, itself among them: k others,
-  // each with at least one copy, always cover the k copies its neighbourhood needs. Elsewhere (and in the rare
-  // case they fall short) a query per point.
+  // Every point's k + 1 nearest distinct points, itself among them: k others, each with at least one copy, always
+  // cover the k copies its neighbourhood needs (a query per point covers the rest, should any fall short).
   const std::size_t ask = std::min<std::size_t>(k_ + 1, points);
-  const bool listed_all = PreferAllNeighbours(points, reference_.Cols());
-  const std::vector<Neighbour> lists =
-      listed_all ? AllNeighbours(reference_, ask, threads, params_.metric) : std::vector<Neighbour>();
+  const std::vector<Neighbour> lists = AllNeighbours(reference_, ask, threads, params_.metric);
   // Taking copies from ready lists is worth a second thread only from a few thousand points.
-  const unsigned hood_threads = listed_all && points < kSerialBelowPoints ? 1 : threads;
+  const unsigned hood_threads = points < kSerialBelowPoints ? 1 : threads;
   ParallelFor(points, kBlockRows, hood_threads, [&](std::size_t begin, std::size_t end) {
     KnnScratch scratch;
     std::vector<Neighbour> found;
@@ -124,8 +121,7 @@ void LocalOutlierFactor::Fit(const features::FeatureMatrix& data) {
       const auto exclude = static_cast<std::int64_t>(point);
       Neighbour* slots = &hood_points[point * k_];
       std::uint32_t* copies = &hood_copies[point * k_];
-      std::size_t size = 0;
-      if (listed_all) size = TakeCopies({&lists[point * ask], ask}, exclude, slots, copies);
+      std::size_t size = TakeCopies({&lists[point * ask], ask}, exclude, slots, copies);
       if (size == 0) size = NeighbourhoodInto(reference_.Row(point), exclude, scratch, found, slots, copies);
       hood_sizes[point] = static_cast<std::uint32_t>(size);
       k_distances_[point] = slots[size - 1].distance;
