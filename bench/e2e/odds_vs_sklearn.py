@@ -6,6 +6,11 @@ single-threaded) and `recon eval` with the same parameters on every CSV of the O
 Isolation Forest (`--algo eif`, same settings as the Isolation Forest; scikit-learn has none), then prints a
 markdown table (bench/RESULTS.md records it).
 
+LOF times (standardised) are the median of three fits in one process on both sides: scikit-learn's here, on the
+baseline script's data and settings, and recon's with `recon eval --repeat 3`. The baseline script times a
+single fit, the second LOF fit of its process; one-shot timings of 1-20 ms fits vary by a third or more from
+run to run on either side.
+
 Usage: /usr/bin/python3 bench/e2e/odds_vs_sklearn.py [--odds DIR] [--recon BIN] [--peers DIR]
 """
 import argparse
@@ -19,6 +24,25 @@ import tempfile
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+SKLEARN_LOF_TIMES = r"""
+import glob, json, os, statistics, sys, time
+import numpy as np, pandas as pd
+from sklearn.neighbors import LocalOutlierFactor
+from sklearn.preprocessing import StandardScaler
+from threadpoolctl import threadpool_limits
+times = {}
+with threadpool_limits(limits=1):
+    for path in sorted(glob.glob(os.path.join(sys.argv[1], "*.csv"))):
+        X = pd.read_csv(path, float_precision="round_trip").iloc[:, :-1].to_numpy(dtype=np.float64)
+        X = StandardScaler().fit_transform(X)
+        runs = []
+        for _ in range(3):
+            started = time.perf_counter()
+            LocalOutlierFactor(n_neighbors=20, novelty=False, n_jobs=1).fit(X)
+            runs.append(time.perf_counter() - started)
+        times[os.path.splitext(os.path.basename(path))[0]] = statistics.median(runs)
+print(json.dumps(times))
+"""
 LINE = re.compile(r"ROC-AUC ([0-9.]+) \+- ([0-9.]+), AP ([0-9.]+) \+- ([0-9.]+), fit\+score ([0-9.]+)s")
 
 
@@ -42,6 +66,10 @@ def main():
         subprocess.run(["/usr/bin/python3", os.path.join(a.peers, "sklearn_baseline.py"), a.odds, "--out-json", out_json],
                        check=True, capture_output=True)
         sk = {r["dataset"]: r for r in json.load(open(out_json))["results"]}
+    sk_lof_s = json.loads(subprocess.run(["/usr/bin/python3", "-c", SKLEARN_LOF_TIMES, a.odds], check=True,
+                                         capture_output=True, text=True).stdout)
+    for name, seconds in sk_lof_s.items():
+        sk[name]["lof_std"]["time_s"] = seconds
     rows = []
     for path in sorted(glob.glob(os.path.join(a.odds, "*.csv"))):
         name = os.path.splitext(os.path.basename(path))[0]
@@ -49,7 +77,7 @@ def main():
             "if": recon_eval(a.recon, path, "--algo", "iforest", "--seeds", "5"),
             "eif": recon_eval(a.recon, path, "--algo", "eif", "--seeds", "5"),
             "lof_raw": recon_eval(a.recon, path, "--algo", "lof", "--scaling", "none"),
-            "lof_std": recon_eval(a.recon, path, "--algo", "lof", "--scaling", "standardise"),
+            "lof_std": recon_eval(a.recon, path, "--algo", "lof", "--scaling", "standardise", "--repeat", "3"),
         }
         rows.append((name, sk[name], ours))
     print("| dataset | n | d | IF AUC sklearn | IF AUC recon | IF AP sklearn | IF AP recon | IF s sklearn | IF s recon "

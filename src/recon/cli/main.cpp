@@ -156,6 +156,7 @@ int main(int argc, char** argv) {
   eval_command->add_option("--label-column", eval.label_column, "label column (default: label)");
   eval_command->add_option("--algo", eval.algorithm, "detector: iforest | eif | lof (default: detector.algorithm)");
   eval_command->add_option("--seeds", eval.seeds, "Isolation Forest (iforest, eif) runs, seeds 0..N-1 (default 5)");
+  eval_command->add_option("--repeat", eval.repeat, "fits per run, timed by their median (default 1)");
   eval_command->add_option("--scaling", eval_scaling, "LOF scaling: none | standardise | robust");
   eval_command->add_option("--metric", eval_metric, "LOF distance: euclidean | manhattan");
   eval_command->add_option("--n-neighbors", eval_neighbors, "LOF k");

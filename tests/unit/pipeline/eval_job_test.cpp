@@ -65,6 +65,24 @@ TEST(EvalJobTest, ManhattanLofReachesScikitLearnOnIonosphere) {
   EXPECT_NEAR(MeanAuc(RunEval(config, options)), 0.8353, 0.0005);
 }
 
+TEST(EvalJobTest, RepeatedFitsScoreAlikeAndAreTimedByTheirMedian) {
+  Config config;
+  EvalOptions options;
+  options.input = std::string(RECON_TEST_DATA_DIR) + "/odds/breastw.csv";
+  options.algorithm = "lof";
+  const EvalReport once = RunEval(config, options);
+  options.repeat = 3;
+  const EvalReport thrice = RunEval(config, options);
+  ASSERT_EQ(thrice.runs.size(), 1u);  // still one run (LOF is deterministic), fitted three times
+  EXPECT_EQ(thrice.runs[0].roc_auc, once.runs[0].roc_auc);
+  EXPECT_GT(thrice.runs[0].seconds, 0.0);
+  options.algorithm = "iforest";
+  options.seeds = 2;
+  EXPECT_EQ(RunEval(config, options).runs.size(), 2u);  // per seed
+  options.repeat = 0;
+  EXPECT_THROW(RunEval(config, options), Error);
+}
+
 TEST(EvalJobTest, BadFilesAreRefusedWithTheirPlace) {
   testing::TempDir dir;
   auto message = [&](const std::string& text, const std::string& label) {
