@@ -5,6 +5,7 @@
 
 #include "recon/core/distance.hpp"
 #include "recon/core/vector_clones.hpp"
+#include "recon/models/lof/all_neighbours.hpp"
 #include "recon/models/lof/kd_tree.hpp"
 
 namespace recon::models {
@@ -73,6 +74,15 @@ void KnnIndex::Nearest(const float* query, std::size_t k, KnnScratch& scratch, s
     if (out.size() > k) out.pop_back();
   }
   for (Neighbour& neighbour : out) neighbour.distance = FromRanked(neighbour.distance, metric_);
+}
+
+std::vector<Neighbour> KnnIndex::AllNeighbours(std::size_t count, unsigned threads) const {
+  if (!tree_ || PreferBlockedSearch(points_.Rows(), points_.Cols())) {
+    return models::AllNeighbours(points_, count, threads, metric_);
+  }
+  std::vector<Neighbour> lists = tree_->AllNearest(std::min(count, points_.Rows()), threads);
+  for (Neighbour& neighbour : lists) neighbour.distance = FromRanked(neighbour.distance, metric_);
+  return lists;
 }
 
 }  // namespace recon::models

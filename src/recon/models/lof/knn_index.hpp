@@ -37,6 +37,10 @@ class KnnIndex {
   /// The same into `out`, with `scratch`'s buffers.
   void Nearest(const float* query, std::size_t k, KnnScratch& scratch, std::vector<Neighbour>& out) const;
 
+  /// AllNeighbours (lof/all_neighbours.hpp) of the indexed points, on this index's own tree where that is the
+  /// faster search (so a fit does not build a second one).
+  std::vector<Neighbour> AllNeighbours(std::size_t count, unsigned threads) const;
+
  private:
   const features::FeatureMatrix& points_;
   Metric metric_;

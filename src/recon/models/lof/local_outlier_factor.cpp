@@ -6,7 +6,6 @@
 #include "recon/core/error.hpp"
 #include "recon/core/parallel.hpp"
 #include "recon/features/distinct_rows.hpp"
-#include "recon/models/lof/all_neighbours.hpp"
 
 namespace recon::models {
 namespace {
@@ -111,7 +110,7 @@ void LocalOutlierFactor::Fit(const features::FeatureMatrix& data) {
   // Every point's k + 1 nearest distinct points, itself among them: k others, each with at least one copy, always
   // cover the k copies its neighbourhood needs (a query per point covers the rest, should any fall short).
   const std::size_t ask = std::min<std::size_t>(k_ + 1, points);
-  const std::vector<Neighbour> lists = AllNeighbours(reference_, ask, threads, params_.metric);
+  const std::vector<Neighbour> lists = index_->AllNeighbours(ask, threads);
   // Taking copies from ready lists is worth a second thread only from a few thousand points.
   const unsigned hood_threads = points < kSerialBelowPoints ? 1 : threads;
   ParallelFor(points, kBlockRows, hood_threads, [&](std::size_t begin, std::size_t end) {
