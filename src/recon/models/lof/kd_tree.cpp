@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstring>
 #include <limits>
 #include <numeric>
 
@@ -10,9 +9,9 @@
 #include "recon/core/error.hpp"
 #include "recon/core/parallel.hpp"
 #include "recon/core/vector_clones.hpp"
+#include "recon/models/lof/exact_scan.hpp"
 #include "recon/models/lof/knn_index.hpp"
 
-#include <atomic>
 namespace recon::models {
 namespace {
 
@@ -21,7 +20,6 @@ namespace {
 // 3.0 / 2.9 / 2.7 / 2.9 on mammography: with four distances per instruction, a point measured costs less than a
 // node descended or a branch mispredicted.
 constexpr std::uint32_t kLeafSize = 48;
-constexpr std::size_t kLanes = 4;               // doubles per AVX2 register
 // The search's stack holds at most one node per level. Middle cuts can be lopsided, so from kMedianFromLevel on the
 // tree cuts at the median instead, which halves the points: 32 more levels hold 2^32.
 constexpr std::size_t kMedianFromLevel = 32;
@@ -33,23 +31,6 @@ constexpr double kSerialBelowQueries = 256;      // an all-neighbours pass small
 // meet, which is the margin pruning allows.
 constexpr double kPruneMargin = 1e-12;
 
-using Doubles = double __attribute__((vector_size(kLanes * sizeof(double))));
-
-struct Square {
-  static double Of(double delta) { return delta * delta; }
-  static Doubles Of(Doubles delta) { return delta * delta; }
-};
-struct Absolute {
-  static double Of(double delta) { return delta < 0.0 ? -delta : delta; }
-  static Doubles Of(Doubles delta) { return delta < 0.0 ? -delta : delta; }
-};
-
-Doubles LoadDoubles(const double* from) {
-  Doubles values;
-  std::memcpy(&values, from, sizeof values);
-  return values;
-}
-
 // What a search reads, as plain pointers, so the searches can be free functions compiled for several vector widths.
 struct TreeView {
   const KdTree::Node* nodes;
@@ -60,32 +41,6 @@ struct TreeView {
   std::size_t rows;
   const double* root_low;
   const double* root_high;
-};
-
-// The `count` best points so far, sorted by (distance, row index).
-class RankedList {
- public:
-  RankedList(Neighbour* slots, std::size_t count) : slots_(slots), count_(count) {}
-  double Worst() const { return worst_; }
-  std::size_t Filled() const { return filled_; }
-
-  void Offer(double distance, std::uint32_t row) {
-    if (filled_ == count_ && !Before(distance, row, slots_[count_ - 1])) return;
-    std::size_t slot = filled_ < count_ ? filled_++ : count_ - 1;
-    for (; slot > 0 && Before(distance, row, slots_[slot - 1]); --slot) slots_[slot] = slots_[slot - 1];
-    slots_[slot] = {row, distance};
-    if (filled_ == count_) worst_ = slots_[count_ - 1].distance;
-  }
-
- private:
-  static bool Before(double distance, std::uint32_t row, const Neighbour& other) {
-    return distance < other.distance || (distance == other.distance && row < other.index);
-  }
-
-  Neighbour* slots_;
-  std::size_t count_;
-  std::size_t filled_ = 0;
-  double worst_ = std::numeric_limits<double>::infinity();
 };
 
 // The `count` nearest points to `query` into out[0, count). Depth first, nearer child first, with the farther children on an
@@ -141,41 +96,9 @@ template <class Term, std::size_t kDims>
       node = near;
     }
     const KdTree::Node& leaf = tree.nodes[node];
-    for (std::size_t pos = leaf.begin; pos < leaf.end; pos += kLanes) {
-      // SumOfTerms's order (core/distance.hpp): four partial sums over coordinates, combined pairwise.
-      Doubles partial0{};
-      Doubles partial1{};
-      Doubles partial2{};
-      Doubles partial3{};
-      const double* column = tree.columns + pos;
-      std::size_t dim = 0;
-      for (; dim + 4 <= dims; dim += 4) {
-        partial0 += Term::Of(LoadDoubles(column + dim * tree.stride) - query[dim]);
-        partial1 += Term::Of(LoadDoubles(column + (dim + 1) * tree.stride) - query[dim + 1]);
-        partial2 += Term::Of(LoadDoubles(column + (dim + 2) * tree.stride) - query[dim + 2]);
-        partial3 += Term::Of(LoadDoubles(column + (dim + 3) * tree.stride) - query[dim + 3]);
-      }
-      for (; dim < dims; ++dim) partial0 += Term::Of(LoadDoubles(column + dim * tree.stride) - query[dim]);
-      const Doubles distances = (partial0 + partial1) + (partial2 + partial3);
-      const double worst = ranked.Worst();
-      const auto within = distances <= worst;
-      unsigned bits = static_cast<unsigned>((within[0] & 1) | (within[1] & 2) | (within[2] & 4) | (within[3] & 8));
-      if (leaf.end - pos < kLanes) bits &= (1U << (leaf.end - pos)) - 1U;
-      for (; bits != 0; bits &= bits - 1) {
-        const auto lane = static_cast<std::size_t>(__builtin_ctz(bits));
-        ranked.Offer(distances[lane], tree.original[pos + lane]);
-      }
-    }
+    ScanPoints<Term, kDims>(tree.columns, tree.stride, dims, leaf.begin, leaf.end, query, tree.original, ranked);
   }
-  if (ranked.Filled() < count) {
-    // Only distances that are not numbers (NaN coordinates) are never offered: those points rank last, by row.
-    std::vector<bool> taken(tree.rows, false);
-    for (std::size_t slot = 0; slot < ranked.Filled(); ++slot) taken[out[slot].index] = true;
-    std::size_t slot = ranked.Filled();
-    for (std::uint32_t row = 0; slot < count; ++row) {
-      if (!taken[row]) out[slot++] = {row, std::numeric_limits<double>::quiet_NaN()};
-    }
-  }
+  RankUnknownLast(ranked, count, tree.rows, out);
 }
 
 // One search function per metric, each compiled for AVX2 and for baseline x86-64 (core/vector_clones.hpp), with
@@ -198,12 +121,12 @@ template <class Term>
 
 RECON_VECTOR_CLONES void SearchEuclidean(const TreeView& tree, const double* query, std::size_t count,
                                          Neighbour* out) {
-  SearchAnyDims<Square>(tree, query, count, out);
+  SearchAnyDims<SquareTerm>(tree, query, count, out);
 }
 
 RECON_VECTOR_CLONES void SearchManhattan(const TreeView& tree, const double* query, std::size_t count,
                                          Neighbour* out) {
-  SearchAnyDims<Absolute>(tree, query, count, out);
+  SearchAnyDims<AbsoluteTerm>(tree, query, count, out);
 }
 
 void Search(Metric metric, const TreeView& tree, const double* query, std::size_t count, Neighbour* out) {
@@ -320,7 +243,7 @@ KdTree::KdTree(const features::FeatureMatrix& points, Metric metric) : metric_(m
   std::vector<double> cell_low = root_low_;
   std::vector<double> cell_high = root_high_;
   if (rows > 0) builder.Build(0, rows, cell_low.data(), cell_high.data(), 0);
-  stride_ = rows + kLanes;
+  stride_ = rows + kScanLanes;
   columns_.assign(dims_ * stride_, 0.0);
   position_.resize(rows);
   for (std::size_t pos = 0; pos < rows; ++pos) {
