@@ -181,14 +181,32 @@ struct TreeBuilder {
     std::uint32_t split = begin + half;
     double cut = 0.0;
     const auto first = order.begin() + begin;
+    float low_max = -std::numeric_limits<float>::infinity();
+    float high_min = std::numeric_limits<float>::infinity();
     if (level < kMedianFromLevel) {
       cut = std::clamp((cell_low[cut_dim] + cell_high[cut_dim]) / 2.0, static_cast<double>(cut_low),
                        static_cast<double>(cut_high));  // cut_low <= cut_high: both are numbers
-      const auto below = std::partition(first, order.begin() + end, [&](std::uint32_t row) { return At(row, cut_dim) < cut; });
-      const auto at_most = std::partition(below, order.begin() + end, [&](std::uint32_t row) { return At(row, cut_dim) <= cut; });
-      const auto lim1 = static_cast<std::uint32_t>(below - first);
-      const auto lim2 = static_cast<std::uint32_t>(at_most - first);
-      split = begin + (lim1 > half ? lim1 : lim2 < half ? lim2 : half);
+      // One pass, three parts: [begin, below) under the cut, [below, above) on it, [above, end) over it (and
+      // coordinates that are not numbers), with the largest under and the smallest over.
+      std::uint32_t below = begin;
+      std::uint32_t above = end;
+      float largest_under = -std::numeric_limits<float>::infinity();
+      float smallest_over = std::numeric_limits<float>::infinity();
+      for (std::uint32_t pos = begin; pos < above;) {
+        const float value = At(order[pos], cut_dim);
+        if (value < cut) {
+          largest_under = std::max(largest_under, value);
+          std::swap(order[below++], order[pos++]);
+        } else if (value == cut) {
+          ++pos;
+        } else {
+          smallest_over = std::min(smallest_over, value);  // a NaN leaves it as it was
+          std::swap(order[pos], order[--above]);
+        }
+      }
+      split = below - begin > half ? below : above - begin < half ? above : begin + half;
+      low_max = split > below ? static_cast<float>(cut) : largest_under;
+      high_min = split < above ? static_cast<float>(cut) : smallest_over;
     } else {
       const auto key = [&](std::uint32_t row) {  // not-a-number last, so the order stays strict
         const float value = At(row, cut_dim);
@@ -198,11 +216,9 @@ struct TreeBuilder {
         return key(a) < key(b) || (key(a) == key(b) && a < b);
       });
       cut = std::min(static_cast<double>(key(order[split])), static_cast<double>(cut_high));
+      for (std::uint32_t pos = begin; pos < split; ++pos) low_max = std::max(low_max, At(order[pos], cut_dim));
+      for (std::uint32_t pos = split; pos < end; ++pos) high_min = std::min(high_min, At(order[pos], cut_dim));
     }
-    float low_max = -std::numeric_limits<float>::infinity();
-    for (std::uint32_t pos = begin; pos < split; ++pos) low_max = std::max(low_max, At(order[pos], cut_dim));
-    float high_min = std::numeric_limits<float>::infinity();
-    for (std::uint32_t pos = split; pos < end; ++pos) high_min = std::min(high_min, At(order[pos], cut_dim));
     const double saved_high = cell_high[cut_dim];
     cell_high[cut_dim] = cut;
     Build(begin, split, cell_low, cell_high, level + 1);
