@@ -14,12 +14,16 @@
 namespace recon::models {
 namespace {
 
-// Measured against nanoflann's tree. On the ODDS sets: from about a dozen dimensions (pendigits, 16: 1.5x faster)
+// Measured first against nanoflann's tree. On the ODDS sets: from about a dozen dimensions (pendigits, 16: 1.5x faster)
 // up to rows^2 (dims + 4) = 2.5e9; in 6 dimensions (annthyroid, mammography, thyroid: dense, discrete-valued
 // clusters) the tree stays faster, and in 9 on 683 rows (breastw). On spread-out data in 9 dimensions
 // (bench/e2e/lof_generated_vs_sklearn.py: normal rows) from 2,000 rows to 100,000: 2.2x-3.3x faster, as the
 // tree's leaves are slabs split once or twice per coordinate that a query's neighbour ball crosses by the
 // dozen; on 100,000 reconciliation trades (9 model features) a little faster too (0.115 s against 0.136 s).
+// Re-checked against recon's own tree (lof/kd_tree.hpp), which replaced nanoflann's, on spread-out rows, 2 threads:
+// 9 dimensions, 2,000 rows 6.3 ms blocked / 5.3 ms tree, 4,000 12.5 / 14.7, 20,000 139 / 165; 12 dimensions, 5,000
+// rows 24 / 37; 16 dimensions, 3,000 rows 13 / 19; pendigits 28-30 / 35: the same thresholds still hold, within
+// a few rows' worth around 9 dimensions.
 constexpr double kWorkBudget = 2.5e9;
 constexpr std::size_t kMinBlockedDims = 12;
 constexpr std::size_t kMinBlockedDimsFromManyRows = 9;

@@ -2,7 +2,7 @@
 // The nearest neighbours of every point of a set among the same set: what fitting LOF asks for, n queries against
 // the n points themselves. From about nine dimensions a blocked search (points in KD-tree leaf order, blocks of
 // 64 skipped by their bounding boxes, distances eight at a time) beats a KD-tree query per point: it streams the
-// points and has few branches to mispredict, where the tree's pruning weakens (PreferAllNeighbours says where,
+// points and has few branches to mispredict, where the tree's pruning weakens (PreferBlockedSearch says where,
 // as measured).
 //
 // IMPLEMENTATION DECISIONS: distances are first computed approximately in single precision, Euclidean ones as
