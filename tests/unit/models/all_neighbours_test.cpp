@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <numeric>
 #include <set>
 
@@ -128,6 +129,24 @@ TEST(AllNeighboursTest, PrefersTheTreeInFewDimensionsAndTheBlockedSearchInMany) 
   EXPECT_TRUE(PreferBlockedSearch(6870, 16));
   EXPECT_TRUE(PreferBlockedSearch(100000, 36));
   EXPECT_TRUE(PreferBlockedSearch(50, 300));  // wider than the tree takes: the blocked search, whatever the size
+}
+
+TEST(AllNeighboursTest, PointsThatAreNotNumbersRankLastInTheBlockedSearch) {
+  auto points = Points(300, 20, 12, false);  // 20 dimensions: the blocked search
+  points.At(42, 3) = std::numeric_limits<float>::quiet_NaN();
+  auto far = points;  // the same set with that point far away ranks the others the same way
+  far.At(42, 3) = 1e15F;
+  const std::vector<Neighbour> lists = AllNeighbours(points, 300, 2);
+  const std::vector<Neighbour> expected = Reference(far, 300);
+  for (std::size_t row = 0; row < 300; row += 7) {
+    if (row == 42) continue;
+    for (std::size_t slot = 0; slot + 1 < 300; ++slot) {
+      ASSERT_EQ(lists[row * 300 + slot].index, expected[row * 300 + slot].index) << row << " " << slot;
+    }
+    EXPECT_EQ(lists[row * 300 + 299].index, 42u);
+    EXPECT_TRUE(std::isnan(lists[row * 300 + 299].distance));
+  }
+  for (std::uint32_t slot = 0; slot < 5; ++slot) EXPECT_EQ(lists[42 * 300 + slot].index, slot);  // all unknown
 }
 
 TEST(AllNeighboursTest, WideSetsUseTheBlockedSearchToo) {

@@ -8,6 +8,7 @@
 #include "recon/core/distance.hpp"
 #include "recon/core/parallel.hpp"
 #include "recon/core/vector_clones.hpp"
+#include "recon/models/lof/exact_scan.hpp"
 #include "recon/models/lof/kd_tree.hpp"
 #include "recon/models/lof/spatial_order.hpp"
 
@@ -63,11 +64,19 @@ Layout MakeLayout(const features::FeatureMatrix& points, Metric metric) {
   const std::size_t dims = layout.dims;
   layout.exact.assign(points.Data(), points.Data() + rows * dims);
   layout.original = SpatialOrder(layout.exact, rows, dims, kPointsPerBlock);
+  // Means of the coordinates that are numbers: a NaN must not spread to every centred point (its own distances are
+  // never admitted, and it ranks last).
   std::vector<double> means(dims, 0.0);
+  std::vector<std::size_t> counted(dims, 0);
   for (std::size_t row = 0; row < rows; ++row) {
-    for (std::size_t dim = 0; dim < dims; ++dim) means[dim] += layout.exact[row * dims + dim];
+    for (std::size_t dim = 0; dim < dims; ++dim) {
+      const double value = layout.exact[row * dims + dim];
+      if (std::isnan(value)) continue;
+      means[dim] += value;
+      ++counted[dim];
+    }
   }
-  for (double& mean : means) mean /= static_cast<double>(std::max<std::size_t>(rows, 1));
+  for (std::size_t dim = 0; dim < dims; ++dim) means[dim] /= static_cast<double>(std::max<std::size_t>(counted[dim], 1));
   layout.padded_rows = (rows + kPointsPerBlock - 1) / kPointsPerBlock * kPointsPerBlock;
   const std::size_t blocks = layout.padded_rows / kPointsPerBlock;
   layout.columns.assign(layout.padded_rows * dims, 0.0F);
@@ -180,14 +189,18 @@ double ExactDistance(const Layout& layout, const double* a, const double* b) {
                                              : SquaredDistance(a, b, layout.dims);
 }
 
-struct Candidate {
-  float lower;  // a lower bound on the ranked distance (squared Euclidean, or Manhattan)
-  std::uint32_t position;
-};
+// The smallest float at least `value` (at most the largest finite float, which padding points' bounds exceed).
+float AtLeast(double value) {
+  float rounded = static_cast<float>(value);
+  if (static_cast<double>(rounded) < value) rounded = std::nextafter(rounded, std::numeric_limits<float>::infinity());
+  return std::min(rounded, std::numeric_limits<float>::max());
+}
 
-// The `count` nearest points to the point at `query_position`, into out[0, count).
+// The `count` nearest points to the point at `query_position`, into out[0, count). Each point whose lower bound
+// is within the list's current k-th exact distance is measured exactly at once and offered to the ranked list
+// (lof/exact_scan.hpp): every point within the final k-th distance was within the bound in force when its block
+// was visited (the bound only shrinks), so none is missed, and no second pass over candidates is needed.
 void NearestOf(const Layout& layout, std::size_t query_position, std::size_t count, float* query,
-               std::vector<float>& heap, std::vector<Candidate>& candidates, std::vector<Neighbour>& ranked,
                std::vector<float>& box_distances, Neighbour* out) {
   const std::size_t rows = layout.rows;
   const std::size_t dims = layout.dims;
@@ -195,31 +208,21 @@ void NearestOf(const Layout& layout, std::size_t query_position, std::size_t cou
   const float query_norm = layout.norms[query_position];
   // Rounding error of the expansion (and of the centred coordinates) for point p: a dot product of d terms, two
   // norms and a few additions in single precision, all bounded by |q|^2 + |p|^2; generously, so that it only
-  // widens the exact re-check.
+  // admits more points to the exact measure.
   const float relative = static_cast<float>((2.0 * static_cast<double>(dims) + 16.0) * 0x1.0p-23);
-  heap.clear();  // max-heap of the `count` smallest upper bounds so far
-  candidates.clear();
-  float admit = std::numeric_limits<float>::max();  // the heap's top once it is full (padding points: inf)
+  const double* query_exact = &layout.exact[layout.original[query_position] * dims];
+  RankedList ranked(out, count);
+  float admit = std::numeric_limits<float>::max();  // until the list is full; padding points' bounds are infinite
   float lower_bounds[kPointsPerBlock];
   auto visit = [&](std::size_t block) {
     const std::size_t begin = block * kPointsPerBlock;
     for (std::uint64_t bits = LowerBounds(layout, query, query_norm, relative, begin, admit, lower_bounds); bits != 0;
          bits &= bits - 1) {
       const auto lane = static_cast<std::size_t>(__builtin_ctzll(bits));
-      const float lower = lower_bounds[lane];
-      if (!(lower <= admit)) continue;  // `admit` has tightened since the bits were taken
-      const std::size_t position = begin + lane;
-      candidates.push_back({lower, static_cast<std::uint32_t>(position)});
-      const float upper = lower + 2.0F * relative * (query_norm + layout.norms[position]) * 1.0001F;
-      if (heap.size() < count) {
-        heap.push_back(upper);
-        std::push_heap(heap.begin(), heap.end());
-      } else if (upper < heap.front()) {
-        std::pop_heap(heap.begin(), heap.end());
-        heap.back() = upper;
-        std::push_heap(heap.begin(), heap.end());
-      }
-      if (heap.size() == count) admit = heap.front();
+      if (!(lower_bounds[lane] <= admit)) continue;  // `admit` has tightened since the bits were taken
+      const std::uint32_t row = layout.original[begin + lane];
+      ranked.Offer(ExactDistance(layout, query_exact, &layout.exact[row * dims]), row);
+      if (ranked.Filled() == count) admit = AtLeast(ranked.Worst());
     }
   };
   // The query's own block first: its spatial neighbours make `admit` tight, and most other blocks are then
@@ -236,31 +239,9 @@ void NearestOf(const Layout& layout, std::size_t query_position, std::size_t cou
     if (box_lower > admit) continue;
     visit(block);
   }
-  // `count` points lie within the heap's top (upper bounds), so the true count-th distance does too, and every
-  // point that could be within it has a lower bound at most that: the candidates kept.
-  const double* query_exact = &layout.exact[layout.original[query_position] * dims];
-  ranked.clear();
-  for (const Candidate& candidate : candidates) {
-    if (candidate.lower > admit) continue;
-    const std::uint32_t row = layout.original[candidate.position];
-    ranked.push_back({row, ExactDistance(layout, query_exact, &layout.exact[row * dims])});
-  }
-  if (ranked.size() < count) {
-    // Only when distances are not numbers (NaN coordinates) could fewer than `count` be admitted: measure all.
-    ranked.clear();
-    for (std::size_t row = 0; row < rows; ++row) {
-      const double distance = ExactDistance(layout, query_exact, &layout.exact[row * dims]);
-      ranked.push_back({static_cast<std::uint32_t>(row), distance});
-    }
-  }
-  const auto closer = [](const Neighbour& a, const Neighbour& b) {
-    return a.distance < b.distance || (a.distance == b.distance && a.index < b.index);
-  };
-  std::partial_sort(ranked.begin(), ranked.begin() + static_cast<std::ptrdiff_t>(count), ranked.end(), closer);
-  for (std::size_t slot = 0; slot < count; ++slot) {
-    const double ranked_distance = ranked[slot].distance;
-    out[slot] = {ranked[slot].index,
-                 layout.metric == Metric::kManhattan ? ranked_distance : std::sqrt(ranked_distance)};
+  RankUnknownLast(ranked, count, rows, out);
+  if (layout.metric == Metric::kEuclidean) {
+    for (std::size_t slot = 0; slot < count; ++slot) out[slot].distance = std::sqrt(out[slot].distance);
   }
 }
 
@@ -291,15 +272,10 @@ std::vector<Neighbour> AllNeighbours(const features::FeatureMatrix& points, std:
   if (work < kSerialBelowWork) threads = 1;
   // Queries in spatial order, so consecutive queries visit the same blocks.
   ParallelFor(rows, kQueriesPerBlock, threads, [&](std::size_t begin, std::size_t end) {
-    std::vector<float> heap;
-    std::vector<Candidate> candidates;
-    std::vector<Neighbour> ranked;
     std::vector<float> box_distances;
     std::vector<float> query(layout.dims);
-    heap.reserve(count);
     for (std::size_t position = begin; position < end; ++position) {
-      NearestOf(layout, position, count, query.data(), heap, candidates, ranked, box_distances,
-                &lists[layout.original[position] * count]);
+      NearestOf(layout, position, count, query.data(), box_distances, &lists[layout.original[position] * count]);
     }
   });
   return lists;

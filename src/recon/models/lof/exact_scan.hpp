@@ -36,7 +36,6 @@ class RankedList {
   RankedList(Neighbour* slots, std::size_t count) : slots_(slots), count_(count) {}
   double Worst() const { return worst_; }
   std::size_t Filled() const { return filled_; }
-  const Neighbour* Slots() const { return slots_; }
 
   void Offer(double distance, std::uint32_t row) {
     if (filled_ == count_ && !Before(distance, row, slots_[count_ - 1])) return;

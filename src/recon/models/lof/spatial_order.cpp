@@ -1,6 +1,7 @@
 #include "recon/models/lof/spatial_order.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <limits>
 #include <numeric>
 
@@ -31,9 +32,12 @@ void SplitRange(const std::vector<double>& points, std::size_t dims, std::size_t
     std::nth_element(order.begin() + static_cast<std::ptrdiff_t>(begin),
                      order.begin() + static_cast<std::ptrdiff_t>(middle),
                      order.begin() + static_cast<std::ptrdiff_t>(end), [&](std::uint32_t a, std::uint32_t b) {
-                       const double value_a = points[a * dims + widest];
-                       const double value_b = points[b * dims + widest];
-                       return value_a < value_b || (value_a == value_b && a < b);
+                       // Not-a-number sorts last, so the order stays strict (nth_element relies on it).
+                       const auto key = [&](std::uint32_t row) {
+                         const double value = points[row * dims + widest];
+                         return std::isnan(value) ? std::numeric_limits<double>::infinity() : value;
+                       };
+                       return key(a) < key(b) || (key(a) == key(b) && a < b);
                      });
     SplitRange(points, dims, leaf, order, begin, middle);
     begin = middle;
