@@ -6,8 +6,8 @@ single-threaded) and `recon eval` with the same parameters on every CSV of the O
 Isolation Forest (`--algo eif`, same settings as the Isolation Forest; scikit-learn has none), then prints a
 markdown table (bench/RESULTS.md records it).
 
-LOF times (standardised) are the median of three fits in one process on both sides: scikit-learn's here, on the
-baseline script's data and settings, and recon's with `recon eval --repeat 3`. The baseline script times a
+LOF times (standardised) are the median of five fits in one process on both sides: scikit-learn's here, on the
+baseline script's data and settings, and recon's with `recon eval --repeat 5`. The baseline script times a
 single fit, the second LOF fit of its process; one-shot timings of 1-20 ms fits vary by a third or more from
 run to run on either side.
 
@@ -36,7 +36,7 @@ with threadpool_limits(limits=1):
         X = pd.read_csv(path, float_precision="round_trip").iloc[:, :-1].to_numpy(dtype=np.float64)
         X = StandardScaler().fit_transform(X)
         runs = []
-        for _ in range(3):
+        for _ in range(5):
             started = time.perf_counter()
             LocalOutlierFactor(n_neighbors=20, novelty=False, n_jobs=1).fit(X)
             runs.append(time.perf_counter() - started)
@@ -77,7 +77,7 @@ def main():
             "if": recon_eval(a.recon, path, "--algo", "iforest", "--seeds", "5"),
             "eif": recon_eval(a.recon, path, "--algo", "eif", "--seeds", "5"),
             "lof_raw": recon_eval(a.recon, path, "--algo", "lof", "--scaling", "none"),
-            "lof_std": recon_eval(a.recon, path, "--algo", "lof", "--scaling", "standardise", "--repeat", "3"),
+            "lof_std": recon_eval(a.recon, path, "--algo", "lof", "--scaling", "standardise", "--repeat", "5"),
         }
         rows.append((name, sk[name], ours))
     print("| dataset | n | d | IF AUC sklearn | IF AUC recon | IF AP sklearn | IF AP recon | IF s sklearn | IF s recon "
