@@ -152,6 +152,28 @@ TEST(KdTreeTest, PointsThatAreNotNumbersRankLastAndLeaveTheOthersExact) {
   for (std::uint32_t slot = 0; slot < 5; ++slot) EXPECT_EQ(from_nan[slot].index, slot);
 }
 
+TEST(KnnIndexTest, BruteForceAboveTheTreesDimensionsRanksAsTheTreeDoes) {
+  // 20 and 40 dimensions: KnnIndex scans every point with the same kernel; distances as sqrt / sum, ties by row.
+  for (const std::size_t dims : {20U, 40U}) {
+    for (const Metric metric : {Metric::kEuclidean, Metric::kManhattan}) {
+      const auto points = Points(500, dims, dims, /*with_ties=*/true);
+      const KnnIndex index(points, metric);
+      const auto queries = Points(10, dims, dims + 1, true);
+      for (std::size_t idx = 0; idx < queries.Rows(); ++idx) {
+        const std::vector<Neighbour> expected = BruteForce(points, queries.Row(idx), 21, metric);
+        const std::vector<Neighbour> found = index.Nearest(queries.Row(idx), 21);
+        ASSERT_EQ(found.size(), 21u);
+        for (std::size_t slot = 0; slot < 21; ++slot) {
+          ASSERT_EQ(found[slot].index, expected[slot].index) << dims << " dims, slot " << slot;
+          const double distance =
+              metric == Metric::kManhattan ? expected[slot].distance : std::sqrt(expected[slot].distance);
+          ASSERT_EQ(found[slot].distance, distance);
+        }
+      }
+    }
+  }
+}
+
 TEST(KdTreeTest, RefusesWhatItCannotIndexOrAnswer) {
   EXPECT_THROW(KdTree(Points(10, KdTree::kMaxDims + 1, 1, false), Metric::kEuclidean), Error);
   const KdTree tree(Points(10, 2, 1, false), Metric::kEuclidean);

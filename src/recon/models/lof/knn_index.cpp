@@ -2,29 +2,37 @@
 
 #include <algorithm>
 #include <cmath>
+#include <numeric>
 
-#include "recon/core/distance.hpp"
 #include "recon/core/vector_clones.hpp"
 #include "recon/models/lof/all_neighbours.hpp"
+#include "recon/models/lof/exact_scan.hpp"
 #include "recon/models/lof/kd_tree.hpp"
 
 namespace recon::models {
 namespace {
 
-// Squared Euclidean or Manhattan distances from `query` to every point (row-major doubles); compiled for AVX2 too
+// Every point measured against `query` (lof/exact_scan.hpp), the `k` nearest kept: compiled for AVX2 too
 // (core/vector_clones.hpp).
-RECON_VECTOR_CLONES void DistancesTo(const double* query, const std::vector<double>& points, std::size_t dims,
-                                     Metric metric, std::vector<Neighbour>& out) {
-  const std::size_t rows = out.size();
-  if (metric == Metric::kManhattan) {
-    for (std::size_t row_idx = 0; row_idx < rows; ++row_idx) {
-      out[row_idx] = {static_cast<std::uint32_t>(row_idx), ManhattanDistance(query, &points[row_idx * dims], dims)};
-    }
-    return;
-  }
-  for (std::size_t row_idx = 0; row_idx < rows; ++row_idx) {
-    out[row_idx] = {static_cast<std::uint32_t>(row_idx), SquaredDistance(query, &points[row_idx * dims], dims)};
-  }
+template <class Term>
+[[gnu::always_inline]] inline void ScanAll(const std::vector<double>& columns, std::size_t dims,
+                                           const std::vector<std::uint32_t>& rows, const double* query,
+                                           std::size_t k, Neighbour* out) {
+  RankedList ranked(out, k);
+  ScanPoints<Term, 0>(columns.data(), rows.size() + kScanLanes, dims, 0, rows.size(), query, rows.data(), ranked);
+  RankUnknownLast(ranked, k, rows.size(), out);
+}
+
+RECON_VECTOR_CLONES void ScanAllEuclidean(const std::vector<double>& columns, std::size_t dims,
+                                          const std::vector<std::uint32_t>& rows, const double* query,
+                                          std::size_t k, Neighbour* out) {
+  ScanAll<SquareTerm>(columns, dims, rows, query, k, out);
+}
+
+RECON_VECTOR_CLONES void ScanAllManhattan(const std::vector<double>& columns, std::size_t dims,
+                                          const std::vector<std::uint32_t>& rows, const double* query,
+                                          std::size_t k, Neighbour* out) {
+  ScanAll<AbsoluteTerm>(columns, dims, rows, query, k, out);
 }
 
 // The distance from what the search ranks by (squared for Euclidean).
@@ -36,8 +44,15 @@ KnnIndex::KnnIndex(const features::FeatureMatrix& points, Metric metric) : point
   if (points.Cols() <= KdTree::kMaxDims && points.Rows() > 0) {
     tree_ = std::make_unique<KdTree>(points, metric);
   } else {
-    // Brute force reads every point per query: keep them as doubles so no conversion sits in the inner loop.
-    as_double_.assign(points.Data(), points.Data() + points.Rows() * points.Cols());
+    // Brute force reads every point per query: column by column in double precision, as the scan reads them.
+    const std::size_t rows = points.Rows();
+    const std::size_t stride = rows + kScanLanes;
+    columns_.assign(points.Cols() * stride, 0.0);
+    for (std::size_t row = 0; row < rows; ++row) {
+      for (std::size_t dim = 0; dim < points.Cols(); ++dim) columns_[dim * stride + row] = points.At(row, dim);
+    }
+    rows_in_order_.resize(rows);
+    std::iota(rows_in_order_.begin(), rows_in_order_.end(), 0U);
   }
 }
 
@@ -52,26 +67,16 @@ std::vector<Neighbour> KnnIndex::Nearest(const float* query, std::size_t k) cons
 
 void KnnIndex::Nearest(const float* query, std::size_t k, KnnScratch& scratch, std::vector<Neighbour>& out) const {
   k = std::min(k, points_.Rows());
-  out.clear();
+  out.resize(k);
   if (tree_) {
-    out.resize(k);
     tree_->Nearest(query, k, out.data());
-    for (Neighbour& neighbour : out) neighbour.distance = FromRanked(neighbour.distance, metric_);
-    return;
-  }
-  // Brute force: distances to every point, then the k smallest kept in a sorted array (ties by index, for
-  // determinism). Once the array is full, most points fail one comparison against its last entry.
-  scratch.all.resize(points_.Rows());
-  scratch.query.assign(query, query + points_.Cols());
-  DistancesTo(scratch.query.data(), as_double_, points_.Cols(), metric_, scratch.all);
-  const auto closer = [](const Neighbour& a, const Neighbour& b) {
-    return a.distance < b.distance || (a.distance == b.distance && a.index < b.index);
-  };
-  out.reserve(k + 1);
-  for (const Neighbour& candidate : scratch.all) {
-    if (out.size() == k && !closer(candidate, out.back())) continue;
-    out.insert(std::upper_bound(out.begin(), out.end(), candidate, closer), candidate);
-    if (out.size() > k) out.pop_back();
+  } else {
+    scratch.query.assign(query, query + points_.Cols());
+    if (metric_ == Metric::kManhattan) {
+      ScanAllManhattan(columns_, points_.Cols(), rows_in_order_, scratch.query.data(), k, out.data());
+    } else {
+      ScanAllEuclidean(columns_, points_.Cols(), rows_in_order_, scratch.query.data(), k, out.data());
+    }
   }
   for (Neighbour& neighbour : out) neighbour.distance = FromRanked(neighbour.distance, metric_);
 }

@@ -20,7 +20,6 @@ class KdTree;
 
 /// Buffers a KnnIndex query reuses, one per thread, so that repeated queries do not allocate.
 struct KnnScratch {
-  std::vector<Neighbour> all;
   std::vector<double> query;
 };
 
@@ -45,7 +44,8 @@ class KnnIndex {
   const features::FeatureMatrix& points_;
   Metric metric_;
   std::unique_ptr<KdTree> tree_;  // null: brute force
-  std::vector<double> as_double_;  // brute force: the points as doubles
+  std::vector<double> columns_;              // brute force: dims x (rows + 4) doubles, column by column
+  std::vector<std::uint32_t> rows_in_order_;  // brute force: 0, 1, ..., rows - 1
 };
 
 }  // namespace recon::models
