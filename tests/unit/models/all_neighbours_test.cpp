@@ -8,29 +8,14 @@
 #include <numeric>
 #include <set>
 
-#include "recon/core/random.hpp"
 #include "recon/models/lof/spatial_order.hpp"
+#include "unit/models/test_data.hpp"
 
 namespace recon::models {
 namespace {
 
-// Clustered points with far outliers (large norms widen the rounding bound of the fast path) and, when
-// `with_ties`, coordinates on a coarse grid so that many distances are exactly equal.
 features::FeatureMatrix Points(std::size_t rows, std::size_t dims, std::uint64_t seed, bool with_ties) {
-  features::FeatureMatrix matrix(0, std::vector<std::string>(dims, "x"));
-  Random random(seed);
-  std::vector<float> row(dims);
-  for (std::size_t idx = 0; idx < rows; ++idx) {
-    const double centre = static_cast<double>(idx % 3) * 5.0;
-    const double spread = idx % 97 == 0 ? 200.0 : 1.0;
-    for (float& value : row) {
-      double coordinate = centre + random.Uniform(-1.0, 1.0) * spread;
-      if (with_ties) coordinate = std::round(coordinate * 4.0) / 4.0;
-      value = static_cast<float>(coordinate);
-    }
-    matrix.AppendRow(row.data());
-  }
-  return matrix;
+  return testing::ClusteredPoints(rows, dims, seed, with_ties);
 }
 
 // Every pair measured in double precision, ranked by (distance, index).

@@ -8,28 +8,14 @@
 
 #include "recon/core/distance.hpp"
 #include "recon/core/error.hpp"
-#include "recon/core/random.hpp"
 #include "recon/models/lof/knn_index.hpp"
+#include "unit/models/test_data.hpp"
 
 namespace recon::models {
 namespace {
 
-// Clustered points with a few far ones; on a coarse grid when `with_ties`, so that many distances are equal.
 features::FeatureMatrix Points(std::size_t rows, std::size_t dims, std::uint64_t seed, bool with_ties) {
-  features::FeatureMatrix matrix(0, std::vector<std::string>(dims, "x"));
-  Random random(seed);
-  std::vector<float> row(dims);
-  for (std::size_t idx = 0; idx < rows; ++idx) {
-    const double centre = static_cast<double>(idx % 3) * 5.0;
-    const double spread = idx % 53 == 0 ? 100.0 : 1.0;
-    for (float& value : row) {
-      double coordinate = centre + random.Uniform(-1.0, 1.0) * spread;
-      if (with_ties) coordinate = std::round(coordinate * 2.0) / 2.0;
-      value = static_cast<float>(coordinate);
-    }
-    matrix.AppendRow(row.data());
-  }
-  return matrix;
+  return testing::ClusteredPoints(rows, dims, seed, with_ties);
 }
 
 // Every point measured with core/distance.hpp's functions and ranked by (distance, index): what the tree must
@@ -83,7 +69,7 @@ TEST(KdTreeTest, EqualsBruteForceBitForBitInEveryDimensionAndBothMetrics) {
 
 TEST(KdTreeTest, TiesAreRankedByRowIndex) {
   for (const Metric metric : {Metric::kEuclidean, Metric::kManhattan}) {
-    const auto points = Points(2000, 3, 4, /*with_ties=*/true);  // half-unit grid: a few hundred distinct points
+    const auto points = Points(2000, 3, 4, /*with_ties=*/true);  // quarter-unit grid: many equal distances
     const KdTree tree(points, metric);
     for (std::size_t row = 0; row < points.Rows(); row += 37) {
       ExpectIdentical(BruteForce(points, points.Row(row), 40, metric), NearestOf(tree, points.Row(row), 40).data());
