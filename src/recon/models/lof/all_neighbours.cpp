@@ -257,28 +257,40 @@ bool PreferBlockedSearch(std::size_t rows, std::size_t dims) {
 std::vector<Neighbour> AllNeighbours(const features::FeatureMatrix& points, std::size_t count, unsigned threads,
                                      Metric metric) {
   count = std::min(count, points.Rows());
-  if (!PreferBlockedSearch(points.Rows(), points.Cols())) {
-    std::vector<Neighbour> lists = KdTree(points, metric).AllNearest(count, threads);
-    if (metric == Metric::kEuclidean) {
-      for (Neighbour& neighbour : lists) neighbour.distance = std::sqrt(neighbour.distance);
-    }
-    return lists;
-  }
-  const Layout layout = MakeLayout(points, metric);
-  const std::size_t rows = layout.rows;
-  count = std::min(count, rows);
-  std::vector<Neighbour> lists(rows * count);
-  const double work = static_cast<double>(rows) * static_cast<double>(rows) * static_cast<double>(layout.dims + 4);
-  if (work < kSerialBelowWork) threads = 1;
-  // Queries in spatial order, so consecutive queries visit the same blocks.
-  ParallelFor(rows, kQueriesPerBlock, threads, [&](std::size_t begin, std::size_t end) {
-    std::vector<float> box_distances;
-    std::vector<float> query(layout.dims);
-    for (std::size_t position = begin; position < end; ++position) {
-      NearestOf(layout, position, count, query.data(), box_distances, &lists[layout.original[position] * count]);
-    }
+  std::vector<Neighbour> lists(points.Rows() * count);
+  AllNeighbours(points, count, threads, metric, [&](std::uint32_t row, std::span<Neighbour> list) {
+    std::copy(list.begin(), list.end(), lists.begin() + static_cast<std::ptrdiff_t>(row * count));
   });
   return lists;
+}
+
+void AllNeighbours(const features::FeatureMatrix& points, std::size_t count, unsigned threads, Metric metric,
+                   const NeighbourSink& sink) {
+  count = std::min(count, points.Rows());
+  if (count == 0) return;
+  if (!PreferBlockedSearch(points.Rows(), points.Cols())) {
+    KdTree(points, metric).AllNearest(count, threads, [&](std::uint32_t row, std::span<Neighbour> list) {
+      if (metric == Metric::kEuclidean) {
+        for (Neighbour& neighbour : list) neighbour.distance = std::sqrt(neighbour.distance);
+      }
+      sink(row, list);
+    });
+    return;
+  }
+  const Layout layout = MakeLayout(points, metric);
+  const double work =
+      static_cast<double>(layout.rows) * static_cast<double>(layout.rows) * static_cast<double>(layout.dims + 4);
+  if (work < kSerialBelowWork) threads = 1;
+  // Queries in spatial order, so consecutive queries visit the same blocks.
+  ParallelFor(layout.rows, kQueriesPerBlock, threads, [&](std::size_t begin, std::size_t end) {
+    std::vector<float> box_distances;
+    std::vector<float> query(layout.dims);
+    std::vector<Neighbour> list(count);
+    for (std::size_t position = begin; position < end; ++position) {
+      NearestOf(layout, position, count, query.data(), box_distances, list.data());
+      sink(layout.original[position], list);
+    }
+  });
 }
 
 }  // namespace recon::models

@@ -27,5 +27,8 @@ bool PreferBlockedSearch(std::size_t rows, std::size_t dims);
 /// points.Rows().
 std::vector<Neighbour> AllNeighbours(const features::FeatureMatrix& points, std::size_t count, unsigned threads,
                                      Metric metric = Metric::kEuclidean);
+/// The same, each list handed to `sink` (knn_index.hpp) instead of stored.
+void AllNeighbours(const features::FeatureMatrix& points, std::size_t count, unsigned threads, Metric metric,
+                   const NeighbourSink& sink);
 
 }  // namespace recon::models

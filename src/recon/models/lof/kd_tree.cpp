@@ -277,22 +277,29 @@ void KdTree::Nearest(const float* query, std::size_t k, Neighbour* out) const {
 }
 
 std::vector<Neighbour> KdTree::AllNearest(std::size_t count, unsigned threads) const {
-  if (count > Rows()) ThrowInternal("KD-tree asked for more neighbours than it holds");
   std::vector<Neighbour> lists(Rows() * count);
-  if (count == 0) return lists;
+  AllNearest(count, threads, [&](std::uint32_t row, std::span<Neighbour> list) {
+    std::copy(list.begin(), list.end(), lists.begin() + static_cast<std::ptrdiff_t>(row * count));
+  });
+  return lists;
+}
+
+void KdTree::AllNearest(std::size_t count, unsigned threads, const NeighbourSink& sink) const {
+  if (count > Rows()) ThrowInternal("KD-tree asked for more neighbours than it holds");
+  if (count == 0) return;
   if (static_cast<double>(Rows()) < kSerialBelowQueries) threads = 1;
   const TreeView view = KdTreeAccess::View(*this);
-  // Queries in tree order, so consecutive ones visit the same leaves.
   // Queries in tree order, so consecutive ones visit the same leaves. (Starting each query bounded by the
   // distances to its predecessors' neighbours saved offers but cost more than they saved: measured, dropped.)
   ParallelFor(Rows(), kQueriesPerTask, threads, [&](std::size_t begin, std::size_t end) {
     double query[kMaxDims];
+    std::vector<Neighbour> list(count);
     for (std::size_t pos = begin; pos < end; ++pos) {
       for (std::size_t dim = 0; dim < dims_; ++dim) query[dim] = columns_[dim * stride_ + pos];
-      Search(metric_, view, query, count, &lists[original_[pos] * count]);
+      Search(metric_, view, query, count, list.data());
+      sink(original_[pos], list);
     }
   });
-  return lists;
 }
 
 }  // namespace recon::models

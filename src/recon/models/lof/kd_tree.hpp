@@ -15,11 +15,10 @@
 #include <vector>
 
 #include "recon/features/feature_matrix.hpp"
+#include "recon/models/lof/knn_index.hpp"
 #include "recon/models/lof/metric.hpp"
 
 namespace recon::models {
-
-struct Neighbour;
 
 class KdTree {
  public:
@@ -38,6 +37,8 @@ class KdTree {
   /// For every indexed point, its `count` nearest points of the set (itself among them, at distance 0), ranked as
   /// Nearest ranks them: Rows() x count entries, row-major by row index.
   std::vector<Neighbour> AllNearest(std::size_t count, unsigned threads) const;
+  /// The same, each list (ranked distances) handed to `sink` (knn_index.hpp) instead of stored.
+  void AllNearest(std::size_t count, unsigned threads, const NeighbourSink& sink) const;
 
   /// One node of the tree, depth first.
   struct Node {

@@ -82,12 +82,23 @@ void KnnIndex::Nearest(const float* query, std::size_t k, KnnScratch& scratch, s
 }
 
 std::vector<Neighbour> KnnIndex::AllNeighbours(std::size_t count, unsigned threads) const {
-  if (!tree_ || PreferBlockedSearch(points_.Rows(), points_.Cols())) {
-    return models::AllNeighbours(points_, count, threads, metric_);
-  }
-  std::vector<Neighbour> lists = tree_->AllNearest(std::min(count, points_.Rows()), threads);
-  for (Neighbour& neighbour : lists) neighbour.distance = FromRanked(neighbour.distance, metric_);
+  count = std::min(count, points_.Rows());
+  std::vector<Neighbour> lists(points_.Rows() * count);
+  AllNeighbours(count, threads, [&](std::uint32_t row, std::span<Neighbour> list) {
+    std::copy(list.begin(), list.end(), lists.begin() + static_cast<std::ptrdiff_t>(row * count));
+  });
   return lists;
+}
+
+void KnnIndex::AllNeighbours(std::size_t count, unsigned threads, const NeighbourSink& sink) const {
+  if (!tree_ || PreferBlockedSearch(points_.Rows(), points_.Cols())) {
+    models::AllNeighbours(points_, count, threads, metric_, sink);
+    return;
+  }
+  tree_->AllNearest(std::min(count, points_.Rows()), threads, [&](std::uint32_t row, std::span<Neighbour> list) {
+    for (Neighbour& neighbour : list) neighbour.distance = FromRanked(neighbour.distance, metric_);
+    sink(row, list);
+  });
 }
 
 }  // namespace recon::models

@@ -2,7 +2,9 @@
 // Exact k-nearest-neighbour search (Euclidean or Manhattan) over a fixed point set: a KD-tree (lof/kd_tree.hpp) in
 // up to 16 dimensions, brute force above, where KD-trees stop paying off (measured on the ODDS sets).
 #include <cstdint>
+#include <functional>
 #include <memory>
+#include <span>
 #include <vector>
 
 #include "recon/features/feature_matrix.hpp"
@@ -15,6 +17,10 @@ struct Neighbour {
   std::uint32_t index;
   double distance;
 };
+
+/// Receives one point's neighbour list as soon as a search has it (from any of the search's threads, each list
+/// once): `row` is the point, `list` its neighbours nearest first, for the receiver to use or change in place.
+using NeighbourSink = std::function<void(std::uint32_t row, std::span<Neighbour> list)>;
 
 class KdTree;
 
@@ -39,6 +45,8 @@ class KnnIndex {
   /// AllNeighbours (lof/all_neighbours.hpp) of the indexed points, on this index's own tree where that is the
   /// faster search (so a fit does not build a second one).
   std::vector<Neighbour> AllNeighbours(std::size_t count, unsigned threads) const;
+  /// The same, each list handed to `sink` instead of stored.
+  void AllNeighbours(std::size_t count, unsigned threads, const NeighbourSink& sink) const;
 
  private:
   const features::FeatureMatrix& points_;

@@ -15,7 +15,6 @@ constexpr std::uint32_t kLofMetricTag = 0x4C4F464D;  // "LOFM": the metric follo
 constexpr double kDensityEpsilon = 1e-10;      // scikit-learn's guard against zero reachability
 constexpr std::size_t kBlockRows = 256;
 constexpr double kSerialBelowPairs = 1e6;  // density passes smaller than this are not worth a thread
-constexpr std::size_t kSerialBelowPoints = 2048;
 
 }  // namespace
 
@@ -110,21 +109,20 @@ void LocalOutlierFactor::Fit(const features::FeatureMatrix& data) {
   // Every point's k + 1 nearest distinct points, itself among them: k others, each with at least one copy, always
   // cover the k copies its neighbourhood needs (a query per point covers the rest, should any fall short).
   const std::size_t ask = std::min<std::size_t>(k_ + 1, points);
-  const std::vector<Neighbour> lists = index_->AllNeighbours(ask, threads);
-  // Taking copies from ready lists is worth a second thread only from a few thousand points.
-  const unsigned hood_threads = points < kSerialBelowPoints ? 1 : threads;
-  ParallelFor(points, kBlockRows, hood_threads, [&](std::size_t begin, std::size_t end) {
-    KnnScratch scratch;
-    std::vector<Neighbour> found;
-    for (std::size_t point = begin; point < end; ++point) {
-      const auto exclude = static_cast<std::int64_t>(point);
-      Neighbour* slots = &hood_points[point * k_];
-      std::uint32_t* copies = &hood_copies[point * k_];
-      std::size_t size = TakeCopies({&lists[point * ask], ask}, exclude, slots, copies);
-      if (size == 0) size = NeighbourhoodInto(reference_.Row(point), exclude, scratch, found, slots, copies);
-      hood_sizes[point] = static_cast<std::uint32_t>(size);
-      k_distances_[point] = slots[size - 1].distance;
+  // Each list becomes the point's neighbourhood as the search hands it over, on the search's threads: no list is
+  // stored (rows x (k + 1) entries, megabytes to fault in on large sets), no second pass.
+  index_->AllNeighbours(ask, threads, [&](std::uint32_t point, std::span<Neighbour> list) {
+    const auto exclude = static_cast<std::int64_t>(point);
+    Neighbour* slots = &hood_points[point * k_];
+    std::uint32_t* copies = &hood_copies[point * k_];
+    std::size_t size = TakeCopies(list, exclude, slots, copies);
+    if (size == 0) {  // rare: the list's copies fall short of k
+      KnnScratch scratch;
+      std::vector<Neighbour> found;
+      size = NeighbourhoodInto(reference_.Row(point), exclude, scratch, found, slots, copies);
     }
+    hood_sizes[point] = static_cast<std::uint32_t>(size);
+    k_distances_[point] = slots[size - 1].distance;
   });
   if (static_cast<double>(points) * static_cast<double>(k_) < kSerialBelowPairs) threads = 1;
   // Densities need every k-distance, and factors every density: two more passes.
