@@ -60,7 +60,8 @@ TEST(KdTreeTest, EqualsBruteForceBitForBitInEveryDimensionAndBothMetrics) {
       const KdTree tree(points, metric);
       const auto queries = Points(25, dims, 900 + dims, false);  // new points, some far outside the set
       for (std::size_t idx = 0; idx < queries.Rows(); ++idx) {
-        for (const std::size_t k : {1U, 21U}) ExpectIdentical(BruteForce(points, queries.Row(idx), k, metric), NearestOf(tree, queries.Row(idx), k).data());
+        for (const std::size_t k : {1U, 21U})
+          ExpectIdentical(BruteForce(points, queries.Row(idx), k, metric), NearestOf(tree, queries.Row(idx), k).data());
       }
       ExpectIdentical(BruteForce(points, points.Row(7), 21, metric), NearestOf(tree, points.Row(7), 21).data());
     }

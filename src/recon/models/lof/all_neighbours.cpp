@@ -32,8 +32,8 @@ constexpr std::size_t kManyRows = 1024;
 // Below this much work a second thread costs more than it saves (measured: ionosphere, 4.5e6, 1.26 -> 0.78 ms).
 constexpr double kSerialBelowWork = 2.0e6;
 constexpr std::size_t kQueriesPerBlock = 64;
-constexpr std::size_t kLanes = 8;                       // floats per vector register (AVX2)
-constexpr std::size_t kGroupsPerBlock = 8;              // eight registers of running sums
+constexpr std::size_t kLanes = 8;           // floats per vector register (AVX2)
+constexpr std::size_t kGroupsPerBlock = 8;  // eight registers of running sums
 constexpr std::size_t kPointsPerBlock = kLanes * kGroupsPerBlock;
 
 using Floats = float __attribute__((vector_size(kLanes * sizeof(float))));
@@ -51,8 +51,8 @@ struct Layout {
   std::vector<float> norms;             // |p|^2 (Euclidean) or |p|_1 (Manhattan) of each centred point, by position
   std::vector<float> box_low;           // dims x blocks: each block's bounding box
   std::vector<float> box_high;
-  std::vector<float> box_max_norm;      // the largest norm in each block
-  std::vector<double> exact;            // rows x dims, as given, by row
+  std::vector<float> box_max_norm;  // the largest norm in each block
+  std::vector<double> exact;        // rows x dims, as given, by row
 };
 
 Layout MakeLayout(const features::FeatureMatrix& points, Metric metric) {
@@ -76,7 +76,9 @@ Layout MakeLayout(const features::FeatureMatrix& points, Metric metric) {
       ++counted[dim];
     }
   }
-  for (std::size_t dim = 0; dim < dims; ++dim) means[dim] /= static_cast<double>(std::max<std::size_t>(counted[dim], 1));
+  for (std::size_t dim = 0; dim < dims; ++dim) {
+    means[dim] /= static_cast<double>(std::max<std::size_t>(counted[dim], 1));
+  }
   layout.padded_rows = (rows + kPointsPerBlock - 1) / kPointsPerBlock * kPointsPerBlock;
   const std::size_t blocks = layout.padded_rows / kPointsPerBlock;
   layout.columns.assign(layout.padded_rows * dims, 0.0F);

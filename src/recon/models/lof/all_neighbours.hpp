@@ -9,7 +9,8 @@
 // |q|^2 + |p|^2 - 2 q.p on mean-centred columns (a multiply-add per coordinate, eight points per instruction),
 // Manhattan ones as sums of |p_i - q_i|, with a bound on their rounding error. Every point whose approximate
 // distance could be within the true k-th distance is then measured exactly in double precision, and the lists are
-// ranked on those exact distances, ties by index. So the result is exact and the same on any machine and thread count, whatever the approximation did.
+// ranked on those exact distances, ties by index. So the result is exact and the same on any machine and thread count,
+// whatever the approximation did.
 #include <cstddef>
 #include <vector>
 

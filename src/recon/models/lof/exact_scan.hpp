@@ -67,8 +67,8 @@ inline ScanDoubles LoadScanDoubles(const double* from) {
 /// compile time (then equal to `dims`).
 template <class Term, std::size_t kDims>
 [[gnu::always_inline]] inline void ScanPoints(const double* columns, std::size_t stride, std::size_t dims,
-                                             std::size_t begin, std::size_t end, const double* query,
-                                             const std::uint32_t* original, RankedList& ranked) {
+                                              std::size_t begin, std::size_t end, const double* query,
+                                              const std::uint32_t* original, RankedList& ranked) {
   if constexpr (kDims > 0) dims = kDims;
   for (std::size_t pos = begin; pos < end; pos += kScanLanes) {
     // SumOfTerms's order: four partial sums over coordinates, combined pairwise.

@@ -5,7 +5,6 @@
 #include <limits>
 #include <numeric>
 
-#include "recon/core/distance.hpp"
 #include "recon/core/error.hpp"
 #include "recon/core/parallel.hpp"
 #include "recon/core/vector_clones.hpp"
@@ -25,7 +24,7 @@ constexpr std::uint32_t kLeafSize = 48;
 constexpr std::size_t kMedianFromLevel = 32;
 constexpr std::size_t kMaxDepth = 64;
 constexpr std::size_t kQueriesPerTask = 64;
-constexpr double kSerialBelowQueries = 256;      // an all-neighbours pass smaller than this is not worth a thread
+constexpr double kSerialBelowQueries = 256;  // an all-neighbours pass smaller than this is not worth a thread
 // The lower bounds that skip subtrees are sums kept incrementally down the tree (one addition and one subtraction
 // a level); their rounding, and the leaves' own, stay far below this fraction of the largest sum a query can
 // meet, which is the margin pruning allows.
@@ -43,8 +42,8 @@ struct TreeView {
   const double* root_high;
 };
 
-// The `count` nearest points to `query` into out[0, count). Depth first, nearer child first, with the farther children on an
-// explicit stack (so the whole search is one function, compiled for each vector width) together with the
+// The `count` nearest points to `query` into out[0, count). Depth first, nearer child first, with the farther children
+// on an explicit stack (so the whole search is one function, compiled for each vector width) together with the
 // per-coordinate gaps that make up their lower bound. kDims > 0: the dimension, fixed at compile time.
 template <class Term, std::size_t kDims>
 [[gnu::always_inline]] inline void SearchBody(const TreeView& tree, const double* query, std::size_t count,
@@ -52,7 +51,8 @@ template <class Term, std::size_t kDims>
   const std::size_t dims = kDims > 0 ? kDims : tree.dims;
   double reach = 0.0;  // the largest distance sum this query can meet: to the far corner of all points
   for (std::size_t dim = 0; dim < dims; ++dim) {
-    reach += Term::Of(std::max(std::fabs(query[dim] - tree.root_low[dim]), std::fabs(query[dim] - tree.root_high[dim])));
+    reach +=
+        Term::Of(std::max(std::fabs(query[dim] - tree.root_low[dim]), std::fabs(query[dim] - tree.root_high[dim])));
   }
   const double margin = reach * kPruneMargin;
   RankedList ranked(out, count);
@@ -119,13 +119,11 @@ template <class Term>
   }
 }
 
-RECON_VECTOR_CLONES void SearchEuclidean(const TreeView& tree, const double* query, std::size_t count,
-                                         Neighbour* out) {
+RECON_VECTOR_CLONES void SearchEuclidean(const TreeView& tree, const double* query, std::size_t count, Neighbour* out) {
   SearchAnyDims<SquareTerm>(tree, query, count, out);
 }
 
-RECON_VECTOR_CLONES void SearchManhattan(const TreeView& tree, const double* query, std::size_t count,
-                                         Neighbour* out) {
+RECON_VECTOR_CLONES void SearchManhattan(const TreeView& tree, const double* query, std::size_t count, Neighbour* out) {
   SearchAnyDims<AbsoluteTerm>(tree, query, count, out);
 }
 
@@ -236,7 +234,7 @@ struct TreeBuilder {
 
 struct KdTreeAccess {
   static TreeView View(const KdTree& tree) {
-    return {tree.nodes_.data(), tree.columns_.data(),   tree.stride_,         tree.dims_,
+    return {tree.nodes_.data(),    tree.columns_.data(),  tree.stride_,          tree.dims_,
             tree.original_.data(), tree.original_.size(), tree.root_low_.data(), tree.root_high_.data()};
   }
 };

@@ -55,13 +55,13 @@ class KdTree {
 
   Metric metric_;
   std::size_t dims_ = 0;
-  std::size_t stride_ = 0;                // positions per column, padded so a leaf's last four-wide load stays inside
-  std::vector<std::uint32_t> original_;   // position -> row
-  std::vector<std::uint32_t> position_;   // row -> position
-  std::vector<double> columns_;           // dims x stride_, by position
-  std::vector<double> root_low_;          // the bounding box of all points
+  std::size_t stride_ = 0;               // positions per column, padded so a leaf's last four-wide load stays inside
+  std::vector<std::uint32_t> original_;  // position -> row
+  std::vector<std::uint32_t> position_;  // row -> position
+  std::vector<double> columns_;          // dims x stride_, by position
+  std::vector<double> root_low_;         // the bounding box of all points
   std::vector<double> root_high_;
-  std::vector<Node> nodes_;               // depth first; the root is nodes_[0]
+  std::vector<Node> nodes_;  // depth first; the root is nodes_[0]
 };
 
 }  // namespace recon::models

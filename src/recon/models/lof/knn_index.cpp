@@ -16,22 +16,22 @@ namespace {
 // (core/vector_clones.hpp).
 template <class Term>
 [[gnu::always_inline]] inline void ScanAll(const std::vector<double>& columns, std::size_t dims,
-                                           const std::vector<std::uint32_t>& rows, const double* query,
-                                           std::size_t k, Neighbour* out) {
+                                           const std::vector<std::uint32_t>& rows, const double* query, std::size_t k,
+                                           Neighbour* out) {
   RankedList ranked(out, k);
   ScanPoints<Term, 0>(columns.data(), rows.size() + kScanLanes, dims, 0, rows.size(), query, rows.data(), ranked);
   RankUnknownLast(ranked, k, rows.size(), out);
 }
 
 RECON_VECTOR_CLONES void ScanAllEuclidean(const std::vector<double>& columns, std::size_t dims,
-                                          const std::vector<std::uint32_t>& rows, const double* query,
-                                          std::size_t k, Neighbour* out) {
+                                          const std::vector<std::uint32_t>& rows, const double* query, std::size_t k,
+                                          Neighbour* out) {
   ScanAll<SquareTerm>(columns, dims, rows, query, k, out);
 }
 
 RECON_VECTOR_CLONES void ScanAllManhattan(const std::vector<double>& columns, std::size_t dims,
-                                          const std::vector<std::uint32_t>& rows, const double* query,
-                                          std::size_t k, Neighbour* out) {
+                                          const std::vector<std::uint32_t>& rows, const double* query, std::size_t k,
+                                          Neighbour* out) {
   ScanAll<AbsoluteTerm>(columns, dims, rows, query, k, out);
 }
 

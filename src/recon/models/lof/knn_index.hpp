@@ -51,8 +51,8 @@ class KnnIndex {
  private:
   const features::FeatureMatrix& points_;
   Metric metric_;
-  std::unique_ptr<KdTree> tree_;  // null: brute force
-  std::vector<double> columns_;              // brute force: dims x (rows + 4) doubles, column by column
+  std::unique_ptr<KdTree> tree_;              // null: brute force
+  std::vector<double> columns_;               // brute force: dims x (rows + 4) doubles, column by column
   std::vector<std::uint32_t> rows_in_order_;  // brute force: 0, 1, ..., rows - 1
 };
 

@@ -12,7 +12,7 @@ namespace {
 
 constexpr std::uint32_t kLofTag = 0x4C4F4620;        // "LOF ": Euclidean, written before the metric was a setting
 constexpr std::uint32_t kLofMetricTag = 0x4C4F464D;  // "LOFM": the metric follows the tag
-constexpr double kDensityEpsilon = 1e-10;      // scikit-learn's guard against zero reachability
+constexpr double kDensityEpsilon = 1e-10;            // scikit-learn's guard against zero reachability
 constexpr std::size_t kBlockRows = 256;
 constexpr double kSerialBelowPairs = 1e6;  // density passes smaller than this are not worth a thread
 
@@ -33,8 +33,8 @@ LocalOutlierFactor::Neighbourhood LocalOutlierFactor::NeighbourhoodOf(const floa
   KnnScratch scratch;
   std::vector<Neighbour> found;
   Neighbourhood neighbourhood{std::vector<Neighbour>(k_), std::vector<std::uint32_t>(k_)};
-  const std::size_t size = NeighbourhoodInto(scaled_row, exclude, scratch, found, neighbourhood.points.data(),
-                                             neighbourhood.copies.data());
+  const std::size_t size =
+      NeighbourhoodInto(scaled_row, exclude, scratch, found, neighbourhood.points.data(), neighbourhood.copies.data());
   neighbourhood.points.resize(size);
   neighbourhood.copies.resize(size);
   return neighbourhood;
