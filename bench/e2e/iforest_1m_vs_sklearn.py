@@ -9,8 +9,6 @@ Usage: /usr/bin/python3 bench/e2e/iforest_1m_vs_sklearn.py [--rows 1000000] [--r
 """
 import argparse
 import os
-import re
-import subprocess
 import tempfile
 import time
 
@@ -18,14 +16,13 @@ from sklearn.ensemble import IsolationForest
 from sklearn.metrics import roc_auc_score
 
 from planted_outliers import dataset, write_csv
-
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from recon_eval import DEFAULT_RECON, recon_eval
 
 
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--rows", type=int, default=1_000_000)
-    ap.add_argument("--recon", default=os.path.join(ROOT, "build", "release", "src", "recon", "cli", "recon"))
+    ap.add_argument("--recon", default=DEFAULT_RECON)
     a = ap.parse_args()
     X, y = dataset(a.rows)
     with tempfile.TemporaryDirectory() as tmp:
@@ -36,10 +33,8 @@ def main():
         scores = -model.score_samples(X)
         sk_seconds = time.perf_counter() - started
         sk_auc = roc_auc_score(y, scores)
-        out = subprocess.run([a.recon, "eval", path, "--algo", "iforest", "--seeds", "1"], check=True,
-                             capture_output=True, text=True).stdout
-    match = re.search(r"ROC-AUC ([0-9.]+).*fit\+score ([0-9.]+)s", out)
-    recon_auc, recon_seconds = float(match.group(1)), float(match.group(2))
+        ours = recon_eval(a.recon, path, "--algo", "iforest", "--seeds", "1")
+    recon_auc, recon_seconds = ours["auc"], ours["s"]
     print("| rows x features | scikit-learn fit+score s (1 thread) | recon fit+score s (%d threads) | speed-up | AUC sklearn | AUC recon |" % os.cpu_count())
     print("|---|---|---|---|---|---|")
     print("| %d x 9 | %.2f | %.3f | %.0fx | %.4f | %.4f |" % (a.rows, sk_seconds, recon_seconds, sk_seconds / recon_seconds, sk_auc, recon_auc))

@@ -11,8 +11,6 @@ Usage: /usr/bin/python3 bench/e2e/lof_generated_vs_sklearn.py [--rows 100000 100
 """
 import argparse
 import os
-import re
-import subprocess
 import tempfile
 import time
 
@@ -22,14 +20,13 @@ from sklearn.neighbors import LocalOutlierFactor
 from sklearn.preprocessing import StandardScaler
 
 from planted_outliers import dataset, write_csv
-
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from recon_eval import DEFAULT_RECON, recon_eval
 
 
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--rows", type=int, nargs="+", default=[100_000, 1_000_000])
-    ap.add_argument("--recon", default=os.path.join(ROOT, "build", "release", "src", "recon", "cli", "recon"))
+    ap.add_argument("--recon", default=DEFAULT_RECON)
     a = ap.parse_args()
     print("| rows x features | scikit-learn fit s (1 thread) | recon fit s (%d threads) | speed-up | AUC sklearn | AUC recon |"
           % os.cpu_count())
@@ -46,10 +43,8 @@ def main():
             scores = -lof.negative_outlier_factor_
             sk_seconds = time.perf_counter() - started
             sk_auc = roc_auc_score(y, scores)
-            out = subprocess.run([a.recon, "eval", path, "--algo", "lof", "--scaling", "standardise"], check=True,
-                                 capture_output=True, text=True).stdout
-        match = re.search(r"ROC-AUC ([0-9.]+).*fit\+score ([0-9.]+)s", out)
-        recon_auc, recon_seconds = float(match.group(1)), float(match.group(2))
+            ours = recon_eval(a.recon, path, "--algo", "lof", "--scaling", "standardise")
+        recon_auc, recon_seconds = ours["auc"], ours["s"]
         print("| %d x 9 | %.2f | %.3f | %.0fx | %.4f | %.4f |" % (rows, sk_seconds, recon_seconds,
                                                                   sk_seconds / recon_seconds, sk_auc, recon_auc),
               flush=True)

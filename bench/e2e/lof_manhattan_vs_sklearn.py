@@ -10,8 +10,6 @@ Usage: /usr/bin/python3 bench/e2e/lof_manhattan_vs_sklearn.py [--odds DIR] [--re
 import argparse
 import glob
 import os
-import re
-import subprocess
 import time
 
 import numpy as np
@@ -19,14 +17,13 @@ from sklearn.metrics import roc_auc_score
 from sklearn.neighbors import LocalOutlierFactor
 from sklearn.preprocessing import StandardScaler
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-LINE = re.compile(r"ROC-AUC ([0-9.]+).*fit\+score ([0-9.]+)s")
+from recon_eval import DEFAULT_RECON, ROOT, recon_eval
 
 
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--odds", default=os.path.join(ROOT, "..", "shared", "data", "odds"))
-    ap.add_argument("--recon", default=os.path.join(ROOT, "build", "release", "src", "recon", "cli", "recon"))
+    ap.add_argument("--recon", default=DEFAULT_RECON)
     a = ap.parse_args()
     print("| dataset | scaling | AUC sklearn | AUC recon | s sklearn | s recon | speed-up |")
     print("|---|---|---|---|---|---|---|")
@@ -39,10 +36,8 @@ def main():
             lof = LocalOutlierFactor(n_neighbors=20, metric="manhattan", n_jobs=1).fit(rows)
             sk_seconds = time.perf_counter() - started
             sk_auc = roc_auc_score(y, -lof.negative_outlier_factor_)
-            out = subprocess.run([a.recon, "eval", path, "--algo", "lof", "--metric", "manhattan", "--scaling", scaling],
-                                 check=True, capture_output=True, text=True).stdout
-            match = LINE.search(out)
-            auc, seconds = float(match.group(1)), float(match.group(2))
+            ours = recon_eval(a.recon, path, "--algo", "lof", "--metric", "manhattan", "--scaling", scaling)
+            auc, seconds = ours["auc"], ours["s"]
             print("| %s | %s | %.4f | %.4f | %.4f | %.4f | %.1fx |" % (
                 os.path.splitext(os.path.basename(path))[0], scaling, sk_auc, auc, sk_seconds, seconds,
                 sk_seconds / max(seconds, 1e-4)), flush=True)

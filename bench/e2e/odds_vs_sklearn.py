@@ -17,13 +17,11 @@ import argparse
 import glob
 import json
 import os
-import re
 import subprocess
-import sys
 import tempfile
-import time
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from recon_eval import DEFAULT_RECON, ROOT, recon_eval
+
 SKLEARN_LOF_TIMES = r"""
 import glob, json, os, statistics, sys, time
 import numpy as np, pandas as pd
@@ -43,23 +41,11 @@ with threadpool_limits(limits=1):
         times[os.path.splitext(os.path.basename(path))[0]] = statistics.median(runs)
 print(json.dumps(times))
 """
-LINE = re.compile(r"ROC-AUC ([0-9.]+) \+- ([0-9.]+), AP ([0-9.]+) \+- ([0-9.]+), fit\+score ([0-9.]+)s")
-
-
-def recon_eval(binary, path, *args):
-    out = subprocess.run([binary, "eval", path, *args], check=True, capture_output=True, text=True).stdout
-    match = LINE.search(out)
-    if not match:
-        sys.exit("unexpected recon eval output: " + out)
-    auc, auc_sd, ap, ap_sd, secs = (float(g) for g in match.groups())
-    return {"auc": auc, "auc_sd": auc_sd, "ap": ap, "ap_sd": ap_sd, "s": secs}
-
-
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--odds", default=os.path.join(ROOT, "..", "shared", "data", "odds"))
     ap.add_argument("--peers", default=os.path.join(ROOT, "..", "shared", "peers"))
-    ap.add_argument("--recon", default=os.path.join(ROOT, "build", "release", "src", "recon", "cli", "recon"))
+    ap.add_argument("--recon", default=DEFAULT_RECON)
     a = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         out_json = os.path.join(tmp, "sklearn.json")

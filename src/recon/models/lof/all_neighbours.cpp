@@ -242,9 +242,8 @@ void NearestOf(const Layout& layout, std::size_t query_position, std::size_t cou
     visit(block);
   }
   RankUnknownLast(ranked, count, rows, out);
-  if (layout.metric == Metric::kEuclidean) {
-    for (std::size_t slot = 0; slot < count; ++slot) out[slot].distance = std::sqrt(out[slot].distance);
-  }
+  for (std::size_t slot = 0; slot < count; ++slot)
+    out[slot].distance = DistanceFromRanked(out[slot].distance, layout.metric);
 }
 
 }  // namespace
@@ -272,9 +271,7 @@ void AllNeighbours(const features::FeatureMatrix& points, std::size_t count, uns
   if (count == 0) return;
   if (!PreferBlockedSearch(points.Rows(), points.Cols())) {
     KdTree(points, metric).AllNearest(count, threads, [&](std::uint32_t row, std::span<Neighbour> list) {
-      if (metric == Metric::kEuclidean) {
-        for (Neighbour& neighbour : list) neighbour.distance = std::sqrt(neighbour.distance);
-      }
+      for (Neighbour& neighbour : list) neighbour.distance = DistanceFromRanked(neighbour.distance, metric);
       sink(row, list);
     });
     return;

@@ -35,9 +35,6 @@ RECON_VECTOR_CLONES void ScanAllManhattan(const std::vector<double>& columns, st
   ScanAll<AbsoluteTerm>(columns, dims, rows, query, k, out);
 }
 
-// The distance from what the search ranks by (squared for Euclidean).
-double FromRanked(double ranked, Metric metric) { return metric == Metric::kManhattan ? ranked : std::sqrt(ranked); }
-
 }  // namespace
 
 KnnIndex::KnnIndex(const features::FeatureMatrix& points, Metric metric) : points_(points), metric_(metric) {
@@ -78,16 +75,7 @@ void KnnIndex::Nearest(const float* query, std::size_t k, KnnScratch& scratch, s
       ScanAllEuclidean(columns_, points_.Cols(), rows_in_order_, scratch.query.data(), k, out.data());
     }
   }
-  for (Neighbour& neighbour : out) neighbour.distance = FromRanked(neighbour.distance, metric_);
-}
-
-std::vector<Neighbour> KnnIndex::AllNeighbours(std::size_t count, unsigned threads) const {
-  count = std::min(count, points_.Rows());
-  std::vector<Neighbour> lists(points_.Rows() * count);
-  AllNeighbours(count, threads, [&](std::uint32_t row, std::span<Neighbour> list) {
-    std::copy(list.begin(), list.end(), lists.begin() + static_cast<std::ptrdiff_t>(row * count));
-  });
-  return lists;
+  for (Neighbour& neighbour : out) neighbour.distance = DistanceFromRanked(neighbour.distance, metric_);
 }
 
 void KnnIndex::AllNeighbours(std::size_t count, unsigned threads, const NeighbourSink& sink) const {
@@ -96,7 +84,7 @@ void KnnIndex::AllNeighbours(std::size_t count, unsigned threads, const Neighbou
     return;
   }
   tree_->AllNearest(std::min(count, points_.Rows()), threads, [&](std::uint32_t row, std::span<Neighbour> list) {
-    for (Neighbour& neighbour : list) neighbour.distance = FromRanked(neighbour.distance, metric_);
+    for (Neighbour& neighbour : list) neighbour.distance = DistanceFromRanked(neighbour.distance, metric_);
     sink(row, list);
   });
 }

@@ -42,10 +42,8 @@ class KnnIndex {
   /// The same into `out`, with `scratch`'s buffers.
   void Nearest(const float* query, std::size_t k, KnnScratch& scratch, std::vector<Neighbour>& out) const;
 
-  /// AllNeighbours (lof/all_neighbours.hpp) of the indexed points, on this index's own tree where that is the
-  /// faster search (so a fit does not build a second one).
-  std::vector<Neighbour> AllNeighbours(std::size_t count, unsigned threads) const;
-  /// The same, each list handed to `sink` instead of stored.
+  /// AllNeighbours (lof/all_neighbours.hpp) of the indexed points, each list handed to `sink`, on this index's own
+  /// tree where that is the faster search (so a fit does not build a second one).
   void AllNeighbours(std::size_t count, unsigned threads, const NeighbourSink& sink) const;
 
  private:

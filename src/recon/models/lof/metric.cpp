@@ -1,5 +1,7 @@
 #include "recon/models/lof/metric.hpp"
 
+#include <cmath>
+
 #include "recon/core/error.hpp"
 
 namespace recon::models {
@@ -11,5 +13,9 @@ Metric ParseMetric(const std::string& text, const std::string& field) {
 }
 
 std::string MetricName(Metric metric) { return metric == Metric::kManhattan ? "manhattan" : "euclidean"; }
+
+double DistanceFromRanked(double ranked, Metric metric) {
+  return metric == Metric::kManhattan ? ranked : std::sqrt(ranked);
+}
 
 }  // namespace recon::models

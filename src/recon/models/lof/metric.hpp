@@ -14,4 +14,7 @@ enum class Metric : std::uint32_t {
 Metric ParseMetric(const std::string& text, const std::string& field);
 std::string MetricName(Metric metric);
 
+/// The distance from what neighbour searches rank by: squared Euclidean (cheaper to compare) or Manhattan as is.
+double DistanceFromRanked(double ranked, Metric metric);
+
 }  // namespace recon::models
