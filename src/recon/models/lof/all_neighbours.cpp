@@ -9,6 +9,7 @@
 #include "recon/core/parallel.hpp"
 #include "recon/core/vector_clones.hpp"
 #include "recon/models/lof/exact_scan.hpp"
+#include "recon/models/lof/group_bounds.hpp"
 #include "recon/models/lof/kd_tree.hpp"
 #include "recon/models/lof/spatial_order.hpp"
 
@@ -32,11 +33,9 @@ constexpr std::size_t kManyRows = 1024;
 // Below this much work a second thread costs more than it saves (measured: ionosphere, 4.5e6, 1.26 -> 0.78 ms).
 constexpr double kSerialBelowWork = 2.0e6;
 constexpr std::size_t kQueriesPerBlock = 64;
-constexpr std::size_t kLanes = 8;           // floats per vector register (AVX2)
-constexpr std::size_t kGroupsPerBlock = 8;  // eight registers of running sums
-constexpr std::size_t kPointsPerBlock = kLanes * kGroupsPerBlock;
-
-using Floats = float __attribute__((vector_size(kLanes * sizeof(float))));
+constexpr std::size_t kPointsPerBlock = kBlockPoints;
+// Halvings of the range of upper bounds when a query's bound is tightened: within 1/256 of it above the count-th.
+constexpr int kBisections = 8;  // points per block (bounding box, spatial-order leaf)
 
 // The points in spatial order (lof/spatial_order.hpp), mean-centred (smaller norms, smaller rounding error in the
 // expansion), column by column in single precision with their norms (squared Euclidean, or Manhattan) and each
@@ -51,8 +50,8 @@ struct Layout {
   std::vector<float> norms;             // |p|^2 (Euclidean) or |p|_1 (Manhattan) of each centred point, by position
   std::vector<float> box_low;           // dims x blocks: each block's bounding box
   std::vector<float> box_high;
-  std::vector<float> box_max_norm;  // the largest norm in each block
-  std::vector<double> exact;        // rows x dims, as given, by row
+  std::vector<float> box_max_norm;        // the largest norm in each block
+  std::vector<double> exact_by_position;  // rows x dims, as given, by position
 };
 
 Layout MakeLayout(const features::FeatureMatrix& points, Metric metric) {
@@ -62,15 +61,19 @@ Layout MakeLayout(const features::FeatureMatrix& points, Metric metric) {
   layout.dims = points.Cols();
   const std::size_t rows = layout.rows;
   const std::size_t dims = layout.dims;
-  layout.exact.assign(points.Data(), points.Data() + rows * dims);
-  layout.original = SpatialOrder(layout.exact, rows, dims, kPointsPerBlock);
+  const std::vector<double> exact(points.Data(), points.Data() + rows * dims);
+  layout.original = SpatialOrder(exact, rows, dims, kPointsPerBlock);
+  layout.exact_by_position.resize(rows * dims);
+  for (std::size_t pos = 0; pos < rows; ++pos) {
+    std::copy_n(&exact[layout.original[pos] * dims], dims, &layout.exact_by_position[pos * dims]);
+  }
   // Means of the coordinates that are numbers: a NaN must not spread to every centred point (its own distances are
   // never admitted, and it ranks last).
   std::vector<double> means(dims, 0.0);
   std::vector<std::size_t> counted(dims, 0);
   for (std::size_t row = 0; row < rows; ++row) {
     for (std::size_t dim = 0; dim < dims; ++dim) {
-      const double value = layout.exact[row * dims + dim];
+      const double value = exact[row * dims + dim];
       if (std::isnan(value)) continue;
       means[dim] += value;
       ++counted[dim];
@@ -97,7 +100,7 @@ Layout MakeLayout(const features::FeatureMatrix& points, Metric metric) {
   }
   for (std::size_t pos = 0; pos < rows; ++pos) {
     const std::size_t block = pos / kPointsPerBlock;
-    const double* point = &layout.exact[layout.original[pos] * dims];
+    const double* point = &layout.exact_by_position[pos * dims];
     double norm = 0.0;
     for (std::size_t dim = 0; dim < dims; ++dim) {
       const auto centred = static_cast<float>(point[dim] - means[dim]);
@@ -113,80 +116,32 @@ Layout MakeLayout(const features::FeatureMatrix& points, Metric metric) {
   return layout;
 }
 
-Floats LoadFloats(const float* from) {
-  Floats values;
-  std::memcpy(&values, from, sizeof values);
-  return values;
-}
-
-// Lower bounds on the squared distances from the centred query to the block of points at `begin`: the
-// expansion |q|^2 + |p|^2 - 2 q.p minus its rounding bound relative * (|q|^2 + |p|^2), with the block's sums held
-// in registers across all coordinates. Returns a bit per point whose bound is at most `admit`. Only the bound
-// matters to the result, so this kernel may use fused multiply-adds where the machine has them
-// (RECON_APPROXIMATE_CLONES).
-RECON_APPROXIMATE_CLONES std::uint64_t LowerBounds(const Layout& layout, const float* query, float query_norm,
-                                                   float relative, std::size_t begin, float admit, float* out) {
-  Floats sums[kGroupsPerBlock];
-  if (layout.metric == Metric::kManhattan) {
-    // sum |p - q| directly (no expansion), minus the same form of bound on the norms below.
-    for (Floats& sum : sums) sum = Floats{} - query_norm * relative;
-    for (std::size_t dim = 0; dim < layout.dims; ++dim) {
-      const float* column = layout.columns.data() + dim * layout.padded_rows + begin;
-      const Floats coordinate = Floats{} + query[dim];
-      for (std::size_t group = 0; group < kGroupsPerBlock; ++group) {
-        const Floats difference = LoadFloats(column + group * kLanes) - coordinate;
-        sums[group] += difference < 0.0F ? -difference : difference;
-      }
-    }
-  } else {
-    for (Floats& sum : sums) sum = Floats{} + query_norm * (1.0F - relative);
-    for (std::size_t dim = 0; dim < layout.dims; ++dim) {
-      const float* column = layout.columns.data() + dim * layout.padded_rows + begin;
-      const Floats scaled = Floats{} - 2.0F * query[dim];
-      for (std::size_t group = 0; group < kGroupsPerBlock; ++group) {
-        sums[group] += LoadFloats(column + group * kLanes) * scaled;
-      }
-    }
-  }
-  // Both: + |p| (1 - relative) for Euclidean's expansion, - |p|_1 relative for Manhattan's bound.
-  const float norm_weight = layout.metric == Metric::kManhattan ? -relative : 1.0F - relative;
-  const float* norms = layout.norms.data() + begin;
-  auto within = sums[0] < Floats{};  // all false: a mask of the lanes at most `admit`
-  for (std::size_t group = 0; group < kGroupsPerBlock; ++group) {
-    sums[group] += LoadFloats(norms + group * kLanes) * norm_weight;
-    within |= sums[group] <= admit;
-  }
-  int any = 0;
-  for (std::size_t lane = 0; lane < kLanes; ++lane) any |= within[lane];
-  if (any == 0) return 0;
-  std::uint64_t bits = 0;
-  for (std::size_t group = 0; group < kGroupsPerBlock; ++group) {
-    std::memcpy(out + group * kLanes, &sums[group], sizeof sums[group]);
-    for (std::size_t lane = 0; lane < kLanes; ++lane) {
-      bits |= static_cast<std::uint64_t>(out[group * kLanes + lane] <= admit) << (group * kLanes + lane);
-    }
-  }
-  return bits;
-}
-
 // Distances (squared Euclidean, or Manhattan) from the query to every block's bounding box (lower bounds for the
-// points in them).
-RECON_APPROXIMATE_CLONES void BoxDistances(const Layout& layout, const float* query, float* out) {
+// points in them), and to the box's centre (an estimate of how near its points are, for the order of visits).
+RECON_APPROXIMATE_CLONES void BoxDistances(const Layout& layout, const float* query, float* out, float* centres) {
   const std::size_t blocks = layout.padded_rows / kPointsPerBlock;
-  for (std::size_t block = 0; block < blocks; ++block) out[block] = 0.0F;
+  for (std::size_t block = 0; block < blocks; ++block) out[block] = centres[block] = 0.0F;
   for (std::size_t dim = 0; dim < layout.dims; ++dim) {
     const float* low = &layout.box_low[dim * blocks];
     const float* high = &layout.box_high[dim * blocks];
     const float coordinate = query[dim];
     for (std::size_t block = 0; block < blocks; ++block) {
       const float gap = std::max(std::max(low[block] - coordinate, coordinate - high[block]), 0.0F);
-      out[block] += layout.metric == Metric::kManhattan ? gap : gap * gap;
+      const float offset = (low[block] + high[block]) * 0.5F - coordinate;
+      if (layout.metric == Metric::kManhattan) {
+        out[block] += gap;
+        centres[block] += std::fabs(offset);
+      } else {
+        out[block] += gap * gap;
+        centres[block] += offset * offset;
+      }
     }
   }
 }
 
-// What the exact phase ranks by: squared Euclidean, or Manhattan, distance in double precision.
-double ExactDistance(const Layout& layout, const double* a, const double* b) {
+// What the exact phase ranks by: squared Euclidean, or Manhattan, distance in double precision. Inlined, so that the
+// vector-width clones of its callers widen it too.
+[[gnu::always_inline]] inline double ExactDistance(const Layout& layout, const double* a, const double* b) {
   return layout.metric == Metric::kManhattan ? ManhattanDistance(a, b, layout.dims)
                                              : SquaredDistance(a, b, layout.dims);
 }
@@ -198,52 +153,193 @@ float AtLeast(double value) {
   return std::min(rounded, std::numeric_limits<float>::max());
 }
 
-// The `count` nearest points to the point at `query_position`, into out[0, count). Each point whose lower bound
-// is within the list's current k-th exact distance is measured exactly at once and offered to the ranked list
-// (lof/exact_scan.hpp): every point within the final k-th distance was within the bound in force when its block
-// was visited (the bound only shrinks), so none is missed, and no second pass over candidates is needed.
-void NearestOf(const Layout& layout, std::size_t query_position, std::size_t count, float* query,
-               std::vector<float>& box_distances, Neighbour* out) {
-  const std::size_t rows = layout.rows;
+// One query of a group: its candidates so far (points whose lower bound was within `admit` when seen), with bounds
+// on their distances, and `admit`: a bound on the query's count-th distance, as `count` candidates have an upper
+// bound within it. Candidates are appended as they come, and every `count` new ones `admit` is tightened to within
+// a few hundredths of the count-th smallest upper bound and the candidates beyond it dropped: a bisection by counts
+// (no sort, no insertion: both mispredict a branch per element, which cost more than everything else).
+struct QueryState {
+  std::size_t position = 0;
+  float norm = 0.0F;
+  float admit = std::numeric_limits<float>::max();
+  std::size_t size = 0;
+  std::size_t kept = 0;  // size after the last tightening
+  std::vector<float> lowers;
+  std::vector<float> uppers;
+  std::vector<std::uint32_t> positions;
+
+  void Reset(std::size_t query_position, float query_norm) {
+    position = query_position;
+    norm = query_norm;
+    admit = std::numeric_limits<float>::max();
+    size = kept = 0;
+  }
+
+  void Add(float lower, float upper, std::uint32_t point) {
+    if (size == lowers.size()) {
+      const std::size_t grown = std::max<std::size_t>(2 * size, kPointsPerBlock);
+      lowers.resize(grown);
+      uppers.resize(grown);
+      positions.resize(grown);
+    }
+    lowers[size] = lower;
+    uppers[size] = upper;
+    positions[size] = point;
+    ++size;
+  }
+
+  std::size_t CountUpTo(float limit) const {
+    std::size_t within = 0;
+    for (std::size_t idx = 0; idx < size; ++idx) within += static_cast<std::size_t>(uppers[idx] <= limit);
+    return within;
+  }
+
+  void Tighten(std::size_t count) {
+    if (size < count) return;
+    float low = std::numeric_limits<float>::max();
+    float high = std::numeric_limits<float>::lowest();
+    for (std::size_t idx = 0; idx < size; ++idx) {
+      low = std::min(low, uppers[idx]);
+      high = std::max(high, uppers[idx]);
+    }
+    // `high` always has at least `count` upper bounds within it.
+    for (int step = 0; step < kBisections && low < high; ++step) {
+      const float middle = low + (high - low) * 0.5F;
+      if (CountUpTo(middle) >= count) {
+        high = middle;
+      } else {
+        low = middle;
+      }
+    }
+    admit = std::min(admit, high);
+    std::size_t written = 0;
+    for (std::size_t idx = 0; idx < size; ++idx) {
+      lowers[written] = lowers[idx];
+      uppers[written] = uppers[idx];
+      positions[written] = positions[idx];
+      written += static_cast<std::size_t>(lowers[idx] <= admit);
+    }
+    size = kept = written;
+  }
+};
+
+// The candidates whose lower bound is within the query's bound, measured exactly and ranked. Compiled for AVX2
+// too (core/vector_clones.hpp: the same bits), as the exact distances in double precision are much of the work.
+RECON_VECTOR_CLONES void MeasureCandidates(const Layout& layout, const QueryState& state, RankedList& ranked,
+                                           std::size_t count) {
   const std::size_t dims = layout.dims;
-  for (std::size_t dim = 0; dim < dims; ++dim) query[dim] = layout.columns[dim * layout.padded_rows + query_position];
-  const float query_norm = layout.norms[query_position];
+  const double* query = &layout.exact_by_position[state.position * dims];
+  float admit = state.admit;
+  for (std::size_t idx = 0; idx < state.size; ++idx) {
+    if (!(state.lowers[idx] <= admit)) continue;
+    const double* point = &layout.exact_by_position[state.positions[idx] * dims];
+    ranked.Offer(ExactDistance(layout, query, point), layout.original[state.positions[idx]]);
+    if (ranked.Filled() == count) admit = std::min(admit, AtLeast(ranked.Worst()));
+  }
+}
+
+// Per thread, reused from group to group.
+struct GroupScratch {
+  QueryState states[kGroupQueries];
+  std::vector<float> coordinates;    // dims x kGroupQueries
+  std::vector<float> box_distances;  // kGroupQueries x blocks
+  std::vector<float> centre_distances;
+  std::vector<std::uint32_t> block_order;
+  std::vector<Neighbour> list;
+};
+
+// The `count` nearest points to each of the (up to kGroupQueries) queries at positions [first, first + queries),
+// each list handed to `sink`. The group's blocks are visited nearest centre first (to the group's first query),
+// its own block first of all. Every point whose lower bound is within its query's bound is a candidate; a block
+// is skipped whole when its bounding box is beyond every query's bound. Only then are candidates measured exactly:
+// those whose lower bound is within the final bound, hardly more than `count`. Every point within the final k-th
+// distance had its lower bound within every bound in force on the way, so none is missed.
+RECON_APPROXIMATE_CLONES void NearestOfGroup(const Layout& layout, GroupBoundsKernel kernel, std::size_t first,
+                                             std::size_t queries, std::size_t count, GroupScratch& scratch,
+                                             const NeighbourSink& sink) {
+  const std::size_t dims = layout.dims;
+  const std::size_t blocks = layout.padded_rows / kPointsPerBlock;
+  const bool manhattan = layout.metric == Metric::kManhattan;
   // Rounding error of the expansion (and of the centred coordinates) for point p: a dot product of d terms, two
   // norms and a few additions in single precision, all bounded by |q|^2 + |p|^2; generously, so that it only
   // admits more points to the exact measure.
   const float relative = static_cast<float>((2.0 * static_cast<double>(dims) + 16.0) * 0x1.0p-23);
-  const double* query_exact = &layout.exact[layout.original[query_position] * dims];
-  RankedList ranked(out, count);
-  float admit = std::numeric_limits<float>::max();  // until the list is full; padding points' bounds are infinite
-  float lower_bounds[kPointsPerBlock];
-  auto visit = [&](std::size_t block) {
-    const std::size_t begin = block * kPointsPerBlock;
-    for (std::uint64_t bits = LowerBounds(layout, query, query_norm, relative, begin, admit, lower_bounds); bits != 0;
-         bits &= bits - 1) {
-      const auto lane = static_cast<std::size_t>(__builtin_ctzll(bits));
-      if (!(lower_bounds[lane] <= admit)) continue;  // `admit` has tightened since the bits were taken
-      const std::uint32_t row = layout.original[begin + lane];
-      ranked.Offer(ExactDistance(layout, query_exact, &layout.exact[row * dims]), row);
-      if (ranked.Filled() == count) admit = AtLeast(ranked.Worst());
+  float starts[kGroupQueries];
+  float admits[kGroupQueries];
+  scratch.coordinates.resize(dims * kGroupQueries);
+  scratch.box_distances.resize(kGroupQueries * blocks);
+  scratch.centre_distances.resize(blocks);
+  std::vector<float> query(dims);
+  for (std::size_t slot = 0; slot < kGroupQueries; ++slot) {
+    // Missing queries of a short group repeat the last one, and are not reported.
+    const std::size_t position = first + std::min(slot, queries - 1);
+    const float norm = layout.norms[position];
+    scratch.states[slot].Reset(position, norm);
+    starts[slot] = manhattan ? -norm * relative : norm * (1.0F - relative);
+    for (std::size_t dim = 0; dim < dims; ++dim) {
+      query[dim] = layout.columns[dim * layout.padded_rows + position];
+      scratch.coordinates[dim * kGroupQueries + slot] = manhattan ? query[dim] : -2.0F * query[dim];
     }
-  };
-  // The query's own block first: its spatial neighbours make `admit` tight, and most other blocks are then
-  // skipped by their boxes alone.
-  const std::size_t own_block = query_position / kPointsPerBlock;
-  const std::size_t blocks = layout.padded_rows / kPointsPerBlock;
-  visit(own_block);
-  box_distances.resize(blocks);
-  BoxDistances(layout, query, box_distances.data());
-  for (std::size_t block = 0; block < blocks; ++block) {
-    if (block == own_block) continue;
-    const float box_lower =
-        box_distances[block] * (1.0F - relative) - relative * (query_norm + layout.box_max_norm[block]);
-    if (box_lower > admit) continue;
-    visit(block);
+    BoxDistances(layout, query.data(), &scratch.box_distances[slot * blocks], scratch.centre_distances.data());
+    if (slot == 0) {
+      std::vector<std::uint32_t>& order = scratch.block_order;
+      order.resize(blocks);
+      for (std::size_t block = 0; block < blocks; ++block) order[block] = static_cast<std::uint32_t>(block);
+      const auto own = static_cast<std::uint32_t>(position / kPointsPerBlock);
+      std::sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) {
+        const float key_a = a == own ? -1.0F : scratch.centre_distances[a];
+        const float key_b = b == own ? -1.0F : scratch.centre_distances[b];
+        return key_a < key_b || (key_a == key_b && a < b);
+      });
+    }
   }
-  RankUnknownLast(ranked, count, rows, out);
-  for (std::size_t slot = 0; slot < count; ++slot)
-    out[slot].distance = DistanceFromRanked(out[slot].distance, layout.metric);
+  float bounds[kGroupQueries * kPointsPerBlock];
+  GroupBoundsInput input;
+  input.columns = layout.columns.data();
+  input.stride = layout.padded_rows;
+  input.dims = dims;
+  input.norms = layout.norms.data();
+  input.metric = layout.metric;
+  input.coordinates = scratch.coordinates.data();
+  input.starts = starts;
+  input.relative = relative;
+  for (const std::uint32_t block : scratch.block_order) {
+    bool needed = false;
+    for (std::size_t slot = 0; slot < kGroupQueries; ++slot) {
+      const QueryState& state = scratch.states[slot];
+      admits[slot] = state.admit;
+      const float box_lower = scratch.box_distances[slot * blocks + block] * (1.0F - relative) -
+                              relative * (state.norm + layout.box_max_norm[block]);
+      needed |= box_lower <= admits[slot];
+    }
+    if (!needed) continue;
+    const std::size_t begin = block * kPointsPerBlock;
+    std::uint64_t masks[kGroupQueries];
+    kernel(input, begin, admits, bounds, masks);
+    for (std::size_t slot = 0; slot < queries; ++slot) {
+      QueryState& state = scratch.states[slot];
+      const float* lower = &bounds[slot * kPointsPerBlock];
+      const float* norms = &layout.norms[begin];
+      for (std::uint64_t bits = masks[slot]; bits != 0; bits &= bits - 1) {
+        const auto point = static_cast<std::size_t>(__builtin_ctzll(bits));
+        // An upper bound: the lower one plus twice the error bound, and once more for this sum's own rounding.
+        const float upper = lower[point] + 3.0F * relative * (state.norm + norms[point]);
+        state.Add(lower[point], upper, static_cast<std::uint32_t>(begin + point));
+      }
+      if (state.size >= state.kept + count) state.Tighten(count);
+    }
+  }
+  scratch.list.resize(count);
+  for (std::size_t slot = 0; slot < queries; ++slot) {
+    QueryState& state = scratch.states[slot];
+    if (state.size > state.kept) state.Tighten(count);
+    RankedList ranked(scratch.list.data(), count);
+    MeasureCandidates(layout, state, ranked, count);
+    RankUnknownLast(ranked, count, layout.rows, scratch.list.data());
+    for (Neighbour& neighbour : scratch.list)
+      neighbour.distance = DistanceFromRanked(neighbour.distance, layout.metric);
+    sink(layout.original[state.position], scratch.list);
+  }
 }
 
 }  // namespace
@@ -280,14 +376,12 @@ void AllNeighbours(const features::FeatureMatrix& points, std::size_t count, uns
   const double work =
       static_cast<double>(layout.rows) * static_cast<double>(layout.rows) * static_cast<double>(layout.dims + 4);
   if (work < kSerialBelowWork) threads = 1;
+  const GroupBoundsKernel kernel = SelectGroupBoundsKernel();
   // Queries in spatial order, so consecutive queries visit the same blocks.
   ParallelFor(layout.rows, kQueriesPerBlock, threads, [&](std::size_t begin, std::size_t end) {
-    std::vector<float> box_distances;
-    std::vector<float> query(layout.dims);
-    std::vector<Neighbour> list(count);
-    for (std::size_t position = begin; position < end; ++position) {
-      NearestOf(layout, position, count, query.data(), box_distances, list.data());
-      sink(layout.original[position], list);
+    GroupScratch scratch;
+    for (std::size_t first = begin; first < end; first += kGroupQueries) {
+      NearestOfGroup(layout, kernel, first, std::min(kGroupQueries, end - first), count, scratch, sink);
     }
   });
 }

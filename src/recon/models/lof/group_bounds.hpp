@@ -1,0 +1,48 @@
+#pragma once
+// The approximate phase of the blocked all-neighbours search (lof/all_neighbours.cpp): lower bounds on the
+// distances from a group of four queries to a block of 64 points, and for each query a bit per point whose bound
+// is within the query's current admit. Sixteen points by four queries per pass, their sums in registers across all
+// coordinates, so that one load of a point's coordinate serves four queries.
+//
+// IMPLEMENTATION DECISIONS: written with AVX2 and FMA intrinsics, chosen at run time where the processor has them,
+// beside a portable version. The bit per point is one movemask instruction per eight points; the compiler's vector
+// extensions have no portable form of it, and extracting lanes one by one cost more than the multiply-adds. Only
+// the bounds' rounding differs between the two versions (within the error bound the caller allows for), so the
+// search's result, measured exactly afterwards, is the same on either.
+#include <cstddef>
+#include <cstdint>
+
+#include "recon/models/lof/metric.hpp"
+
+namespace recon::models {
+
+inline constexpr std::size_t kGroupQueries = 4;
+inline constexpr std::size_t kBlockPoints = 64;
+
+/// What the kernel reads: the points column by column in single precision (`stride` values per column, mean-centred),
+/// their norms (squared Euclidean or Manhattan), and the group's queries prepared for the metric: Euclidean, the
+/// expansion |q|^2 + |p|^2 - 2 q.p, with `coordinates` holding -2 q (dims x kGroupQueries) and `starts`
+/// |q|^2 (1 - relative); Manhattan, sum |p - q|, with `coordinates` holding q and `starts` -|q|_1 relative. Both
+/// minus the rounding bound relative * (|q| + |p|).
+struct GroupBoundsInput {
+  const float* columns = nullptr;
+  std::size_t stride = 0;
+  std::size_t dims = 0;
+  const float* norms = nullptr;
+  Metric metric = Metric::kEuclidean;
+  const float* coordinates = nullptr;
+  const float* starts = nullptr;
+  float relative = 0.0F;
+};
+
+/// Bounds from the group to the kBlockPoints points at `begin` into out[query * kBlockPoints + point], and into
+/// masks[query] a bit per point whose bound is at most admit[query].
+using GroupBoundsKernel = void (*)(const GroupBoundsInput& input, std::size_t begin, const float* admit, float* out,
+                                   std::uint64_t* masks);
+
+/// The AVX2 kernel where the processor runs it, else the portable one.
+GroupBoundsKernel SelectGroupBoundsKernel();
+/// The portable kernel (for tests: both must lead to the same neighbours).
+GroupBoundsKernel PortableGroupBoundsKernel();
+
+}  // namespace recon::models
