@@ -33,9 +33,11 @@ constexpr std::size_t kManyRows = 1024;
 // Below this much work a second thread costs more than it saves (measured: ionosphere, 4.5e6, 1.26 -> 0.78 ms).
 constexpr double kSerialBelowWork = 2.0e6;
 constexpr std::size_t kQueriesPerBlock = 64;
-constexpr std::size_t kPointsPerBlock = kBlockPoints;
+constexpr std::size_t kPointsPerBlock = kBlockPoints;  // points per block (bounding box, spatial-order leaf)
 // Halvings of the range of upper bounds when a query's bound is tightened: within 1/256 of it above the count-th.
-constexpr int kBisections = 8;  // points per block (bounding box, spatial-order leaf)
+constexpr int kBisections = 8;
+// Blocks visited first, nearest centre first; the rest in spatial order (sorting them all cost 14% on annthyroid).
+constexpr std::size_t kNearestBlocksFirst = 8;
 
 // The points in spatial order (lof/spatial_order.hpp), mean-centred (smaller norms, smaller rounding error in the
 // expansion), column by column in single precision with their norms (squared Euclidean, or Manhattan) and each
@@ -196,11 +198,14 @@ struct QueryState {
 
   void Tighten(std::size_t count) {
     if (size < count) return;
-    float low = std::numeric_limits<float>::max();
-    float high = std::numeric_limits<float>::lowest();
-    for (std::size_t idx = 0; idx < size; ++idx) {
-      low = std::min(low, uppers[idx]);
-      high = std::max(high, uppers[idx]);
+    // `high` must have at least `count` upper bounds within it: the current bound does once it is finite (every
+    // candidate with an upper bound within it was kept), the largest upper bound before. Distances are not negative.
+    float low = 0.0F;
+    float high = admit;
+    if (high == std::numeric_limits<float>::max()) {
+      float largest[4] = {0.0F, 0.0F, 0.0F, 0.0F};
+      for (std::size_t idx = 0; idx < size; ++idx) largest[idx % 4] = std::max(largest[idx % 4], uppers[idx]);
+      high = std::max(std::max(largest[0], largest[1]), std::max(largest[2], largest[3]));
     }
     // `high` always has at least `count` upper bounds within it.
     for (int step = 0; step < kBisections && low < high; ++step) {
@@ -286,11 +291,14 @@ RECON_APPROXIMATE_CLONES void NearestOfGroup(const Layout& layout, GroupBoundsKe
       order.resize(blocks);
       for (std::size_t block = 0; block < blocks; ++block) order[block] = static_cast<std::uint32_t>(block);
       const auto own = static_cast<std::uint32_t>(position / kPointsPerBlock);
-      std::sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) {
-        const float key_a = a == own ? -1.0F : scratch.centre_distances[a];
-        const float key_b = b == own ? -1.0F : scratch.centre_distances[b];
-        return key_a < key_b || (key_a == key_b && a < b);
-      });
+      // The nearest few blocks by their centres first (they make the bounds tight), the rest as they lie.
+      const std::size_t nearest = std::min<std::size_t>(blocks, kNearestBlocksFirst);
+      std::partial_sort(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(nearest), order.end(),
+                        [&](std::uint32_t a, std::uint32_t b) {
+                          const float key_a = a == own ? -1.0F : scratch.centre_distances[a];
+                          const float key_b = b == own ? -1.0F : scratch.centre_distances[b];
+                          return key_a < key_b || (key_a == key_b && a < b);
+                        });
     }
   }
   float bounds[kGroupQueries * kPointsPerBlock];
