@@ -9,7 +9,8 @@
 #include "recon/core/parallel.hpp"
 #include "recon/core/vector_clones.hpp"
 #include "recon/models/lof/exact_scan.hpp"
-#include "recon/models/lof/group_bounds.hpp"
+#include "recon/models/lof/approximate_bounds.hpp"
+#include "recon/models/lof/candidate_list.hpp"
 #include "recon/models/lof/kd_tree.hpp"
 #include "recon/models/lof/spatial_order.hpp"
 
@@ -34,8 +35,6 @@ constexpr std::size_t kManyRows = 1024;
 constexpr double kSerialBelowWork = 2.0e6;
 constexpr std::size_t kQueriesPerBlock = 64;
 constexpr std::size_t kPointsPerBlock = kBlockPoints;  // points per block (bounding box, spatial-order leaf)
-// Halvings of the range of upper bounds when a query's bound is tightened: within 1/256 of it above the count-th.
-constexpr int kBisections = 8;
 // Blocks visited first, nearest centre first; the rest in spatial order (sorting them all cost 14% on annthyroid).
 constexpr std::size_t kNearestBlocksFirst = 8;
 
@@ -148,83 +147,17 @@ RECON_APPROXIMATE_CLONES void BoxDistances(const Layout& layout, const float* qu
                                              : SquaredDistance(a, b, layout.dims);
 }
 
-// The smallest float at least `value` (at most the largest finite float, which padding points' bounds exceed).
-float AtLeast(double value) {
-  float rounded = static_cast<float>(value);
-  if (static_cast<double>(rounded) < value) rounded = std::nextafter(rounded, std::numeric_limits<float>::infinity());
-  return std::min(rounded, std::numeric_limits<float>::max());
-}
 
-// One query of a group: its candidates so far (points whose lower bound was within `admit` when seen), with bounds
-// on their distances, and `admit`: a bound on the query's count-th distance, as `count` candidates have an upper
-// bound within it. Candidates are appended as they come, and every `count` new ones `admit` is tightened to within
-// a few hundredths of the count-th smallest upper bound and the candidates beyond it dropped: a bisection by counts
-// (no sort, no insertion: both mispredict a branch per element, which cost more than everything else).
+// One query of a group: where it is and its candidates (lof/candidate_list.hpp).
 struct QueryState {
   std::size_t position = 0;
   float norm = 0.0F;
-  float admit = std::numeric_limits<float>::max();
-  std::size_t size = 0;
-  std::size_t kept = 0;  // size after the last tightening
-  std::vector<float> lowers;
-  std::vector<float> uppers;
-  std::vector<std::uint32_t> positions;
+  CandidateList candidates;
 
   void Reset(std::size_t query_position, float query_norm) {
     position = query_position;
     norm = query_norm;
-    admit = std::numeric_limits<float>::max();
-    size = kept = 0;
-  }
-
-  void Add(float lower, float upper, std::uint32_t point) {
-    if (size == lowers.size()) {
-      const std::size_t grown = std::max<std::size_t>(2 * size, kPointsPerBlock);
-      lowers.resize(grown);
-      uppers.resize(grown);
-      positions.resize(grown);
-    }
-    lowers[size] = lower;
-    uppers[size] = upper;
-    positions[size] = point;
-    ++size;
-  }
-
-  std::size_t CountUpTo(float limit) const {
-    std::size_t within = 0;
-    for (std::size_t idx = 0; idx < size; ++idx) within += static_cast<std::size_t>(uppers[idx] <= limit);
-    return within;
-  }
-
-  void Tighten(std::size_t count) {
-    if (size < count) return;
-    // `high` must have at least `count` upper bounds within it: the current bound does once it is finite (every
-    // candidate with an upper bound within it was kept), the largest upper bound before. Distances are not negative.
-    float low = 0.0F;
-    float high = admit;
-    if (high == std::numeric_limits<float>::max()) {
-      float largest[4] = {0.0F, 0.0F, 0.0F, 0.0F};
-      for (std::size_t idx = 0; idx < size; ++idx) largest[idx % 4] = std::max(largest[idx % 4], uppers[idx]);
-      high = std::max(std::max(largest[0], largest[1]), std::max(largest[2], largest[3]));
-    }
-    // `high` always has at least `count` upper bounds within it.
-    for (int step = 0; step < kBisections && low < high; ++step) {
-      const float middle = low + (high - low) * 0.5F;
-      if (CountUpTo(middle) >= count) {
-        high = middle;
-      } else {
-        low = middle;
-      }
-    }
-    admit = std::min(admit, high);
-    std::size_t written = 0;
-    for (std::size_t idx = 0; idx < size; ++idx) {
-      lowers[written] = lowers[idx];
-      uppers[written] = uppers[idx];
-      positions[written] = positions[idx];
-      written += static_cast<std::size_t>(lowers[idx] <= admit);
-    }
-    size = kept = written;
+    candidates.Reset();
   }
 };
 
@@ -234,11 +167,12 @@ RECON_VECTOR_CLONES void MeasureCandidates(const Layout& layout, const QueryStat
                                            std::size_t count) {
   const std::size_t dims = layout.dims;
   const double* query = &layout.exact_by_position[state.position * dims];
-  float admit = state.admit;
-  for (std::size_t idx = 0; idx < state.size; ++idx) {
-    if (!(state.lowers[idx] <= admit)) continue;
-    const double* point = &layout.exact_by_position[state.positions[idx] * dims];
-    ranked.Offer(ExactDistance(layout, query, point), layout.original[state.positions[idx]]);
+  const CandidateList& candidates = state.candidates;
+  float admit = candidates.Admit();
+  for (std::size_t idx = 0; idx < candidates.Size(); ++idx) {
+    if (!(candidates.Lower(idx) <= admit)) continue;
+    const double* point = &layout.exact_by_position[candidates.Position(idx) * dims];
+    ranked.Offer(ExactDistance(layout, query, point), layout.original[candidates.Position(idx)]);
     if (ranked.Filled() == count) admit = std::min(admit, AtLeast(ranked.Worst()));
   }
 }
@@ -265,10 +199,7 @@ RECON_APPROXIMATE_CLONES void NearestOfGroup(const Layout& layout, GroupBoundsKe
   const std::size_t dims = layout.dims;
   const std::size_t blocks = layout.padded_rows / kPointsPerBlock;
   const bool manhattan = layout.metric == Metric::kManhattan;
-  // Rounding error of the expansion (and of the centred coordinates) for point p: a dot product of d terms, two
-  // norms and a few additions in single precision, all bounded by |q|^2 + |p|^2; generously, so that it only
-  // admits more points to the exact measure.
-  const float relative = static_cast<float>((2.0 * static_cast<double>(dims) + 16.0) * 0x1.0p-23);
+  const float relative = RelativeRoundingBound(dims);
   float starts[kGroupQueries];
   float admits[kGroupQueries];
   scratch.coordinates.resize(dims * kGroupQueries);
@@ -315,7 +246,7 @@ RECON_APPROXIMATE_CLONES void NearestOfGroup(const Layout& layout, GroupBoundsKe
     bool needed = false;
     for (std::size_t slot = 0; slot < kGroupQueries; ++slot) {
       const QueryState& state = scratch.states[slot];
-      admits[slot] = state.admit;
+      admits[slot] = state.candidates.Admit();
       const float box_lower = scratch.box_distances[slot * blocks + block] * (1.0F - relative) -
                               relative * (state.norm + layout.box_max_norm[block]);
       needed |= box_lower <= admits[slot];
@@ -330,17 +261,16 @@ RECON_APPROXIMATE_CLONES void NearestOfGroup(const Layout& layout, GroupBoundsKe
       const float* norms = &layout.norms[begin];
       for (std::uint64_t bits = masks[slot]; bits != 0; bits &= bits - 1) {
         const auto point = static_cast<std::size_t>(__builtin_ctzll(bits));
-        // An upper bound: the lower one plus twice the error bound, and once more for this sum's own rounding.
-        const float upper = lower[point] + 3.0F * relative * (state.norm + norms[point]);
-        state.Add(lower[point], upper, static_cast<std::uint32_t>(begin + point));
+        state.candidates.Add(lower[point], UpperBound(lower[point], relative, state.norm, norms[point]),
+                             static_cast<std::uint32_t>(begin + point));
       }
-      if (state.size >= state.kept + count) state.Tighten(count);
+      state.candidates.TightenEvery(count, count);
     }
   }
   scratch.list.resize(count);
   for (std::size_t slot = 0; slot < queries; ++slot) {
     QueryState& state = scratch.states[slot];
-    if (state.size > state.kept) state.Tighten(count);
+    state.candidates.Tighten(count);
     RankedList ranked(scratch.list.data(), count);
     MeasureCandidates(layout, state, ranked, count);
     RankUnknownLast(ranked, count, layout.rows, scratch.list.data());

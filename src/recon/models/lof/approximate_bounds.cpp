@@ -1,4 +1,4 @@
-#include "recon/models/lof/group_bounds.hpp"
+#include "recon/models/lof/approximate_bounds.hpp"
 
 #include <cmath>
 
@@ -85,6 +85,7 @@ __attribute__((target("avx2,fma"))) void Avx2Bounds(const GroupBoundsInput& inpu
 }
 #endif
 
+
 }  // namespace
 
 GroupBoundsKernel SelectGroupBoundsKernel() {
@@ -95,5 +96,6 @@ GroupBoundsKernel SelectGroupBoundsKernel() {
 }
 
 GroupBoundsKernel PortableGroupBoundsKernel() { return &PortableBounds; }
+
 
 }  // namespace recon::models

@@ -1,16 +1,21 @@
 #pragma once
-// The approximate phase of the blocked all-neighbours search (lof/all_neighbours.cpp): lower bounds on the
-// distances from a group of four queries to a block of 64 points, and for each query a bit per point whose bound
-// is within the query's current admit. Sixteen points by four queries per pass, their sums in registers across all
-// coordinates, so that one load of a point's coordinate serves four queries.
+// The approximate phase of the blocked all-neighbours search (lof/all_neighbours.cpp): lower bounds on distances
+// computed in single precision from mean-centred coordinates, with a bound on their rounding error, from a group of
+// four queries to a block of 64 points, and for each query a bit per point whose bound is within its current admit
+// (lof/candidate_list.hpp); the points they admit are then measured exactly. Sixteen points by four queries per
+// pass, their sums in registers across all coordinates, so that one load of a point's coordinate serves four
+// queries. (Tried for a KD-tree's leaves too, one query at a time: no faster than measuring them exactly.)
 //
 // IMPLEMENTATION DECISIONS: written with AVX2 and FMA intrinsics, chosen at run time where the processor has them,
 // beside a portable version. The bit per point is one movemask instruction per eight points; the compiler's vector
 // extensions have no portable form of it, and extracting lanes one by one cost more than the multiply-adds. Only
 // the bounds' rounding differs between the two versions (within the error bound the caller allows for), so the
 // search's result, measured exactly afterwards, is the same on either.
+#include <algorithm>
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <limits>
 
 #include "recon/models/lof/metric.hpp"
 
@@ -44,5 +49,25 @@ using GroupBoundsKernel = void (*)(const GroupBoundsInput& input, std::size_t be
 GroupBoundsKernel SelectGroupBoundsKernel();
 /// The portable kernel (for tests: both must lead to the same neighbours).
 GroupBoundsKernel PortableGroupBoundsKernel();
+
+/// The `relative` bound on the rounding of a bound in `dims` dimensions: a dot product of d terms, two norms and a
+/// few additions in single precision (and the centred coordinates' own rounding), all bounded by |q| + |p|;
+/// generously, so that it only admits more points to the exact measure.
+inline float RelativeRoundingBound(std::size_t dims) {
+  return static_cast<float>((2.0 * static_cast<double>(dims) + 16.0) * 0x1.0p-23);
+}
+
+/// An upper bound on a distance from its lower bound: plus twice the error bound, and once more for this sum's own
+/// rounding.
+inline float UpperBound(float lower, float relative, float query_norm, float point_norm) {
+  return lower + 3.0F * relative * (query_norm + point_norm);
+}
+
+/// The smallest float at least `value` (at most the largest finite float, which padding points' bounds exceed).
+inline float AtLeast(double value) {
+  float rounded = static_cast<float>(value);
+  if (static_cast<double>(rounded) < value) rounded = std::nextafter(rounded, std::numeric_limits<float>::infinity());
+  return std::min(rounded, std::numeric_limits<float>::max());
+}
 
 }  // namespace recon::models
