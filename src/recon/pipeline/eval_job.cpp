@@ -127,7 +127,7 @@ std::string RenderEval(const EvalReport& report) {
                 report.input.c_str(), report.rows, report.dims, report.outliers,
                 100.0 * static_cast<double>(report.outliers) / static_cast<double>(report.rows));
   out << line;
-  std::snprintf(line, sizeof line, "  %s (%s): ROC-AUC %.4f +- %.4f, AP %.4f +- %.4f, fit+score %.4fs per run\n",
+  std::snprintf(line, sizeof line, "  %s (%s): ROC-AUC %.4f +- %.4f, AP %.4f +- %.4f, fit+score %.6fs per run\n",
                 report.algorithm.c_str(), report.settings.c_str(), auc.mean, auc.std, ap.mean, ap.std, seconds.mean);
   out << line;
   return out.str();

@@ -51,24 +51,7 @@ class CandidateList {
   /// and drops the candidates whose lower bound is beyond it.
   void Tighten(std::size_t count) {
     if (size_ < count || size_ == kept_) return;
-    // `high` must have at least `count` upper bounds within it: the current bound does once it is finite (every
-    // candidate with an upper bound within it was kept), the largest upper bound before. Distances are not negative.
-    float low = 0.0F;
-    float high = admit_;
-    if (high == std::numeric_limits<float>::max()) {
-      float largest[4] = {0.0F, 0.0F, 0.0F, 0.0F};
-      for (std::size_t idx = 0; idx < size_; ++idx) largest[idx % 4] = std::max(largest[idx % 4], uppers_[idx]);
-      high = std::max(std::max(largest[0], largest[1]), std::max(largest[2], largest[3]));
-    }
-    for (int step = 0; step < kBisections && low < high; ++step) {
-      const float middle = low + (high - low) * 0.5F;
-      if (CountUpTo(middle) >= count) {
-        high = middle;
-      } else {
-        low = middle;
-      }
-    }
-    admit_ = std::min(admit_, high);
+    admit_ = std::min(admit_, CountedBound(uppers_.data(), size_, count, admit_));
     std::size_t written = 0;
     for (std::size_t idx = 0; idx < size_; ++idx) {
       lowers_[written] = lowers_[idx];
@@ -83,9 +66,30 @@ class CandidateList {
   static constexpr int kBisections = 8;
   static constexpr std::size_t kInitialCapacity = 64;
 
-  std::size_t CountUpTo(float limit) const {
+  /// A bound with at least `count` of the `points` upper bounds within it, within 1/256 above the count-th smallest:
+  /// a bisection from `high` (if finite it must already have `count` within it, else the largest is taken).
+  /// Distances are not negative.
+  static float CountedBound(const float* uppers, std::size_t points, std::size_t count, float high) {
+    if (high == std::numeric_limits<float>::max()) {
+      float largest[4] = {0.0F, 0.0F, 0.0F, 0.0F};
+      for (std::size_t idx = 0; idx < points; ++idx) largest[idx % 4] = std::max(largest[idx % 4], uppers[idx]);
+      high = std::max(std::max(largest[0], largest[1]), std::max(largest[2], largest[3]));
+    }
+    float low = 0.0F;
+    for (int step = 0; step < kBisections && low < high; ++step) {
+      const float middle = low + (high - low) * 0.5F;
+      if (CountUpTo(uppers, points, middle) >= count) {
+        high = middle;
+      } else {
+        low = middle;
+      }
+    }
+    return high;
+  }
+
+  static std::size_t CountUpTo(const float* uppers, std::size_t points, float limit) {
     unsigned within = 0;  // 32-bit lanes: twice as many per vector instruction as a size_t count
-    for (std::size_t idx = 0; idx < size_; ++idx) within += static_cast<unsigned>(uppers_[idx] <= limit);
+    for (std::size_t idx = 0; idx < points; ++idx) within += static_cast<unsigned>(uppers[idx] <= limit);
     return within;
   }
 
