@@ -44,14 +44,15 @@ class CandidateList {
 
   /// Tightens once `every` candidates have come in since the last time.
   void TightenEvery(std::size_t count, std::size_t every) {
-    if (size_ >= kept_ + every) Tighten(count);
+    if (size_ >= kept_ + every) Tighten(count, kBisections);
   }
 
-  /// Lowers the bound to within 1/256 above the count-th smallest upper bound (when there are `count` candidates)
-  /// and drops the candidates whose lower bound is beyond it.
-  void Tighten(std::size_t count) {
+  /// Lowers the bound to within 2^-bisections above the count-th smallest upper bound (when there are `count`
+  /// candidates) and drops the candidates whose lower bound is beyond it. On the way, 1/256 is enough; before the
+  /// candidates are measured exactly, more halvings (each a pass over a few dozen bounds) spare exact measures.
+  void Tighten(std::size_t count, int bisections = kFinalBisections) {
     if (size_ < count || size_ == kept_) return;
-    admit_ = std::min(admit_, CountedBound(uppers_.data(), size_, count, admit_));
+    admit_ = std::min(admit_, CountedBound(uppers_.data(), size_, count, admit_, bisections));
     std::size_t written = 0;
     for (std::size_t idx = 0; idx < size_; ++idx) {
       lowers_[written] = lowers_[idx];
@@ -64,19 +65,21 @@ class CandidateList {
 
  private:
   static constexpr int kBisections = 8;
+  static constexpr int kFinalBisections = 16;
   static constexpr std::size_t kInitialCapacity = 64;
 
-  /// A bound with at least `count` of the `points` upper bounds within it, within 1/256 above the count-th smallest:
+  /// A bound with at least `count` of the `points` upper bounds within it, within 2^-bisections of the range above
+  /// the count-th smallest:
   /// a bisection from `high` (if finite it must already have `count` within it, else the largest is taken).
   /// Distances are not negative.
-  static float CountedBound(const float* uppers, std::size_t points, std::size_t count, float high) {
+  static float CountedBound(const float* uppers, std::size_t points, std::size_t count, float high, int bisections) {
     if (high == std::numeric_limits<float>::max()) {
       float largest[4] = {0.0F, 0.0F, 0.0F, 0.0F};
       for (std::size_t idx = 0; idx < points; ++idx) largest[idx % 4] = std::max(largest[idx % 4], uppers[idx]);
       high = std::max(std::max(largest[0], largest[1]), std::max(largest[2], largest[3]));
     }
     float low = 0.0F;
-    for (int step = 0; step < kBisections && low < high; ++step) {
+    for (int step = 0; step < bisections && low < high; ++step) {
       const float middle = low + (high - low) * 0.5F;
       if (CountUpTo(uppers, points, middle) >= count) {
         high = middle;
