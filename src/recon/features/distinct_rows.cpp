@@ -19,6 +19,7 @@ std::uint64_t HashRow(const float* row, std::size_t cols) {
 
 DistinctRows FindDistinctRows(const FeatureMatrix& matrix) {
   DistinctRows distinct{FeatureMatrix(0, matrix.Names()), std::vector<std::uint32_t>(matrix.Rows())};
+  distinct.rows.Reserve(matrix.Rows());
   const std::size_t cols = matrix.Cols();
   std::size_t capacity = 16;
   while (capacity < 2 * matrix.Rows()) capacity <<= 1;

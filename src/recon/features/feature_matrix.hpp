@@ -28,6 +28,8 @@ class FeatureMatrix {
     rows_ = rows;
     values_.resize(rows * names_.size());
   }
+  /// Room for `rows` rows in all, so that appending up to them does not reallocate.
+  void Reserve(std::size_t rows) { values_.reserve(rows * names_.size()); }
   /// Appends one row (size Cols()).
   void AppendRow(const float* row) {
     values_.insert(values_.end(), row, row + Cols());

@@ -40,17 +40,23 @@ RECON_VECTOR_CLONES void ScanAllManhattan(const std::vector<double>& columns, st
 KnnIndex::KnnIndex(const features::FeatureMatrix& points, Metric metric) : points_(points), metric_(metric) {
   if (points.Cols() <= KdTree::kMaxDims && points.Rows() > 0) {
     tree_ = std::make_unique<KdTree>(points, metric);
-  } else {
-    // Brute force reads every point per query: column by column in double precision, as the scan reads them.
-    const std::size_t rows = points.Rows();
+  }
+}
+
+const std::vector<double>& KnnIndex::BruteForceColumns() const {
+  // Built on the first single query, not with the index: fitting LOF never reads them (lof/all_neighbours.hpp), and
+  // on a small set copying them took a tenth of the fit.
+  std::call_once(columns_built_, [&] {
+    const std::size_t rows = points_.Rows();
     const std::size_t stride = rows + kScanLanes;
-    columns_.assign(points.Cols() * stride, 0.0);
+    columns_.assign(points_.Cols() * stride, 0.0);
     for (std::size_t row = 0; row < rows; ++row) {
-      for (std::size_t dim = 0; dim < points.Cols(); ++dim) columns_[dim * stride + row] = points.At(row, dim);
+      for (std::size_t dim = 0; dim < points_.Cols(); ++dim) columns_[dim * stride + row] = points_.At(row, dim);
     }
     rows_in_order_.resize(rows);
     std::iota(rows_in_order_.begin(), rows_in_order_.end(), 0U);
-  }
+  });
+  return columns_;
 }
 
 KnnIndex::~KnnIndex() = default;
@@ -69,10 +75,11 @@ void KnnIndex::Nearest(const float* query, std::size_t k, KnnScratch& scratch, s
     tree_->Nearest(query, k, out.data());
   } else {
     scratch.query.assign(query, query + points_.Cols());
+    const std::vector<double>& columns = BruteForceColumns();
     if (metric_ == Metric::kManhattan) {
-      ScanAllManhattan(columns_, points_.Cols(), rows_in_order_, scratch.query.data(), k, out.data());
+      ScanAllManhattan(columns, points_.Cols(), rows_in_order_, scratch.query.data(), k, out.data());
     } else {
-      ScanAllEuclidean(columns_, points_.Cols(), rows_in_order_, scratch.query.data(), k, out.data());
+      ScanAllEuclidean(columns, points_.Cols(), rows_in_order_, scratch.query.data(), k, out.data());
     }
   }
   for (Neighbour& neighbour : out) neighbour.distance = DistanceFromRanked(neighbour.distance, metric_);

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <span>
 #include <vector>
 
@@ -47,11 +48,15 @@ class KnnIndex {
   void AllNeighbours(std::size_t count, unsigned threads, const NeighbourSink& sink) const;
 
  private:
+  /// Brute force reads every point per query: column by column in double precision, as the scan reads them.
+  const std::vector<double>& BruteForceColumns() const;
+
   const features::FeatureMatrix& points_;
   Metric metric_;
-  std::unique_ptr<KdTree> tree_;              // null: brute force
-  std::vector<double> columns_;               // brute force: dims x (rows + 4) doubles, column by column
-  std::vector<std::uint32_t> rows_in_order_;  // brute force: 0, 1, ..., rows - 1
+  std::unique_ptr<KdTree> tree_;  // null: brute force
+  mutable std::once_flag columns_built_;
+  mutable std::vector<double> columns_;               // brute force: dims x (rows + 4) doubles, column by column
+  mutable std::vector<std::uint32_t> rows_in_order_;  // brute force: 0, 1, ..., rows - 1
 };
 
 }  // namespace recon::models
