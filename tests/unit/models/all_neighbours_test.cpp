@@ -60,6 +60,19 @@ TEST(AllNeighboursTest, EqualsExhaustiveSearchInLowAndHighDimensions) {
   }
 }
 
+TEST(AllNeighboursTest, FewBlocksAreAllVisitedAndGiveTheSameLists) {
+  // Up to 512 points (8 blocks) every block is visited without boxes; 301 and 450 leave partial blocks and a short
+  // last group of queries.
+  for (const std::size_t rows : {301U, 450U}) {
+    for (const bool with_ties : {false, true}) {
+      const auto points = Points(rows, 24, rows + (with_ties ? 1 : 0), with_ties);
+      SCOPED_TRACE(std::to_string(rows) + " rows" + (with_ties ? ", ties" : ""));
+      ExpectSameLists(Reference(points, 21), AllNeighbours(points, 21, 2));
+      ExpectSameLists(Reference(points, 21), AllNeighbours(points, 21, 1));
+    }
+  }
+}
+
 TEST(AllNeighboursTest, TiesAreBrokenByIndexAsTheReferenceDoes) {
   const auto points = Points(500, 4, 9, /*with_ties=*/true);
   ExpectSameLists(Reference(points, 15), AllNeighbours(points, 15, 1));
