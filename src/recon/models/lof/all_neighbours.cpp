@@ -8,9 +8,9 @@
 #include "recon/core/distance.hpp"
 #include "recon/core/parallel.hpp"
 #include "recon/core/vector_clones.hpp"
-#include "recon/models/lof/exact_scan.hpp"
 #include "recon/models/lof/approximate_bounds.hpp"
 #include "recon/models/lof/candidate_list.hpp"
+#include "recon/models/lof/exact_scan.hpp"
 #include "recon/models/lof/kd_tree.hpp"
 #include "recon/models/lof/spatial_order.hpp"
 
@@ -26,7 +26,12 @@ namespace {
 // Re-checked against recon's own tree (lof/kd_tree.hpp), which replaced nanoflann's, on spread-out rows, 2 threads:
 // 9 dimensions, 2,000 rows 6.3 ms blocked / 5.3 ms tree, 4,000 12.5 / 14.7, 20,000 139 / 165; 12 dimensions, 5,000
 // rows 24 / 37; 16 dimensions, 3,000 rows 13 / 19; pendigits 28-30 / 35: the same thresholds still hold, within
-// a few rows' worth around 9 dimensions.
+// a few rows' worth around 9 dimensions. Since the search takes four queries per pass (sixth session), on normal
+// rows, 2 threads, tree built and searched against blocked: 9 dimensions, 500 rows 0.76 / 0.53 ms, 2,000 5.7 / 3.3,
+// 4,000 17.0 / 9.3; 6 dimensions, 3,000 rows 6.8 / 4.7, 8,000 25 / 16. But on the ODDS sets of 6 dimensions
+// (clustered, discrete values) and breastw the LOF fit is still faster on the tree, which the index builds anyway
+// to score new rows: annthyroid 13 / 17 ms, thyroid 6.4 / 7.8, mammography 15.6 / 16.5, breastw 0.61 / 0.66.
+// The thresholds stay.
 constexpr double kWorkBudget = 2.5e9;
 constexpr std::size_t kMinBlockedDims = 12;
 constexpr std::size_t kMinBlockedDimsFromManyRows = 9;
@@ -35,10 +40,10 @@ constexpr std::size_t kManyRows = 1024;
 constexpr double kSerialBelowWork = 2.0e6;
 constexpr std::size_t kQueriesPerBlock = 64;
 constexpr std::size_t kPointsPerBlock = kBlockPoints;  // points per block (bounding box, spatial-order leaf)
-constexpr std::size_t kMeasuredTogether = 4;
+constexpr std::size_t kMeasuredTogether = 4;           // exact distances computed side by side
 // Up to this many blocks, all are visited without bounding boxes (a box hardly ever skips one of so few; measured
 // on ionosphere, 6 blocks: 12% faster).
-constexpr std::size_t kFewBlocks = 8;  // exact distances computed side by side
+constexpr std::size_t kFewBlocks = 8;
 // Blocks visited first, nearest centre first; the rest in spatial order (sorting them all cost 14% on annthyroid).
 constexpr std::size_t kNearestBlocksFirst = 8;
 
@@ -150,7 +155,6 @@ RECON_APPROXIMATE_CLONES void BoxDistances(const Layout& layout, const float* qu
   return layout.metric == Metric::kManhattan ? ManhattanDistance(a, b, layout.dims)
                                              : SquaredDistance(a, b, layout.dims);
 }
-
 
 // One query of a group: where it is and its candidates (lof/candidate_list.hpp).
 struct QueryState {

@@ -1,15 +1,16 @@
 #pragma once
 // The nearest neighbours of every point of a set among the same set: what fitting LOF asks for, n queries against
 // the n points themselves. From about nine dimensions a blocked search (points in KD-tree leaf order, blocks of
-// 64 skipped by their bounding boxes, distances eight at a time) beats a KD-tree query per point: it streams the
-// points and has few branches to mispredict, where the tree's pruning weakens (PreferBlockedSearch says where,
-// as measured).
+// 64 skipped by their bounding boxes, four queries against sixteen points per pass of the bounds kernel) beats a
+// KD-tree query per point: it streams the points and has few branches to mispredict, where the tree's pruning
+// weakens (PreferBlockedSearch says where, as measured).
 //
 // IMPLEMENTATION DECISIONS: distances are first computed approximately in single precision, Euclidean ones as
 // |q|^2 + |p|^2 - 2 q.p on mean-centred columns (a multiply-add per coordinate, eight points per instruction),
-// Manhattan ones as sums of |p_i - q_i|, with a bound on their rounding error. Every point whose approximate
-// distance could be within the true k-th distance is then measured exactly in double precision, and the lists are
-// ranked on those exact distances, ties by index. So the result is exact and the same on any machine and thread count,
+// Manhattan ones as sums of |p_i - q_i|, with a bound on their rounding error (lof/approximate_bounds.hpp). The
+// points whose lower bound is within a bound on the query's k-th distance are gathered first (lof/candidate_list.hpp)
+// and only at the end measured exactly in double precision, hardly more than k of them; the lists are ranked on
+// those exact distances, ties by index. So the result is exact and the same on any machine and thread count,
 // whatever the approximation did.
 #include <cstddef>
 #include <vector>
