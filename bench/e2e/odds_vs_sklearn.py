@@ -73,7 +73,7 @@ def main():
     sums = {k: 0.0 for k in ("sif", "rif", "reif", "sraw", "rraw", "sstd", "rstd", "slof_s", "rlof_s")}
     for name, s, r in rows:
         print("| %s | %d | %d | %.4f | %.4f | %.4f | %.4f | %.3f | %.4f | %.4f | %.4f | %.4f | %.4f | %.4f | %.4f | %.4f "
-              "| %.4f | %.4f | %.1fx |" % (
+              "| %.4f | %.5f | %.1fx |" % (
             name, s["rows"], s["dims"], s["iforest"]["roc_auc_mean"], r["if"]["auc"], s["iforest"]["ap_mean"], r["if"]["ap"],
             s["iforest"]["time_s_mean"], r["if"]["s"], r["eif"]["auc"], r["eif"]["ap"], r["eif"]["s"],
             s["lof_raw"]["roc_auc"], r["lof_raw"]["auc"],
@@ -84,7 +84,7 @@ def main():
         sums["sstd"] += s["lof_std"]["roc_auc"]; sums["rstd"] += r["lof_std"]["auc"]
         sums["slof_s"] += s["lof_std"]["time_s"]; sums["rlof_s"] += r["lof_std"]["s"]
     n = len(rows)
-    print("| **mean** (LOF times: total) | | | %.4f | %.4f | | | | | %.4f | | | %.4f | %.4f | %.4f | %.4f | %.4f | %.4f "
+    print("| **mean** (LOF times: total) | | | %.4f | %.4f | | | | | %.4f | | | %.4f | %.4f | %.4f | %.4f | %.4f | %.5f "
           "| %.1fx |" % (
         sums["sif"] / n, sums["rif"] / n, sums["reif"] / n, sums["sraw"] / n, sums["rraw"] / n, sums["sstd"] / n, sums["rstd"] / n,
         sums["slof_s"], sums["rlof_s"], sums["slof_s"] / sums["rlof_s"]))

@@ -201,6 +201,7 @@ RECON_VECTOR_CLONES void MeasureCandidates(const Layout& layout, const QueryStat
 // Per thread, reused from group to group.
 struct GroupScratch {
   QueryState states[kGroupQueries];
+  std::vector<float> query;          // one query's centred coordinates
   std::vector<float> coordinates;    // dims x kGroupQueries
   std::vector<float> box_distances;  // kGroupQueries x blocks
   std::vector<float> centre_distances;
@@ -227,7 +228,8 @@ RECON_APPROXIMATE_CLONES void NearestOfGroup(const Layout& layout, GroupBoundsKe
   scratch.coordinates.resize(dims * kGroupQueries);
   scratch.box_distances.resize(kGroupQueries * blocks);
   scratch.centre_distances.resize(blocks);
-  std::vector<float> query(dims);
+  std::vector<float>& query = scratch.query;
+  query.resize(dims);
   for (std::size_t slot = 0; slot < kGroupQueries; ++slot) {
     // Missing queries of a short group repeat the last one, and are not reported.
     const std::size_t position = first + std::min(slot, queries - 1);
@@ -280,6 +282,7 @@ RECON_APPROXIMATE_CLONES void NearestOfGroup(const Layout& layout, GroupBoundsKe
     for (std::size_t slot = 0; slot < kGroupQueries; ++slot) {
       const QueryState& state = scratch.states[slot];
       admits[slot] = state.candidates.Admit();
+      if (few_blocks) continue;
       const float box_lower = scratch.box_distances[slot * blocks + block] * (1.0F - relative) -
                               relative * (state.norm + layout.box_max_norm[block]);
       needed |= box_lower <= admits[slot];
