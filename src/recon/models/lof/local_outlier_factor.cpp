@@ -72,19 +72,19 @@ std::size_t LocalOutlierFactor::TakeCopies(std::span<const Neighbour> found, std
   return 0;
 }
 
-double LocalOutlierFactor::FactorOf(const Neighbour* points, const std::uint32_t* copies, std::size_t size,
-                                    double* density) const {
+double LocalOutlierFactor::DensityOf(const Neighbour* points, const std::uint32_t* copies, std::size_t size) const {
   double reach_sum = 0.0;
-  double density_sum = 0.0;
   for (std::size_t slot = 0; slot < size; ++slot) {
-    const Neighbour& neighbour = points[slot];
-    const double taken = copies[slot];
-    reach_sum += taken * std::max(k_distances_[neighbour.index], neighbour.distance);
-    if (!densities_.empty()) density_sum += taken * densities_[neighbour.index];
+    reach_sum += copies[slot] * std::max(k_distances_[points[slot].index], points[slot].distance);
   }
-  const double k = static_cast<double>(k_);
-  *density = 1.0 / (reach_sum / k + kDensityEpsilon);
-  return density_sum / k / *density;
+  return 1.0 / (reach_sum / static_cast<double>(k_) + kDensityEpsilon);
+}
+
+double LocalOutlierFactor::FactorFrom(const Neighbour* points, const std::uint32_t* copies, std::size_t size,
+                                      double density) const {
+  double density_sum = 0.0;
+  for (std::size_t slot = 0; slot < size; ++slot) density_sum += copies[slot] * densities_[points[slot].index];
+  return density_sum / static_cast<double>(k_) / density;
 }
 
 void LocalOutlierFactor::Fit(const features::FeatureMatrix& data) {
@@ -126,28 +126,30 @@ void LocalOutlierFactor::Fit(const features::FeatureMatrix& data) {
   });
   if (static_cast<double>(points) * static_cast<double>(k_) < kSerialBelowPairs) threads = 1;
   // Densities need every k-distance, and factors every density: two more passes.
-  const auto factor_of = [&](std::size_t point, double* density) {
-    return FactorOf(&hood_points[point * k_], &hood_copies[point * k_], hood_sizes[point], density);
-  };
   std::vector<double> densities(points, 0.0);
   ParallelFor(points, kBlockRows, threads, [&](std::size_t begin, std::size_t end) {
-    for (std::size_t point = begin; point < end; ++point) factor_of(point, &densities[point]);
+    for (std::size_t point = begin; point < end; ++point) {
+      densities[point] = DensityOf(&hood_points[point * k_], &hood_copies[point * k_], hood_sizes[point]);
+    }
   });
   densities_ = std::move(densities);
   std::vector<double> factors(points, 0.0);
   ParallelFor(points, kBlockRows, threads, [&](std::size_t begin, std::size_t end) {
-    double density = 0.0;
-    for (std::size_t point = begin; point < end; ++point) factors[point] = factor_of(point, &density);
+    for (std::size_t point = begin; point < end; ++point) {
+      factors[point] = FactorFrom(&hood_points[point * k_], &hood_copies[point * k_], hood_sizes[point],
+                                  densities_[point]);
+    }
   });
   training_scores_ = features::ScatterToRows(factors, distinct);
 }
 
 double LocalOutlierFactor::ScoreScaled(const float* scaled_row, KnnScratch& scratch, std::vector<Neighbour>& found,
                                        Neighbourhood& neighbourhood) const {
-  double density = 0.0;
   const std::size_t size =
       NeighbourhoodInto(scaled_row, -1, scratch, found, neighbourhood.points.data(), neighbourhood.copies.data());
-  return FactorOf(neighbourhood.points.data(), neighbourhood.copies.data(), size, &density);
+  const Neighbour* points = neighbourhood.points.data();
+  const std::uint32_t* copies = neighbourhood.copies.data();
+  return FactorFrom(points, copies, size, DensityOf(points, copies, size));
 }
 
 std::vector<double> LocalOutlierFactor::Score(const features::FeatureMatrix& data, unsigned threads) const {

@@ -52,8 +52,10 @@ class LocalOutlierFactor final : public Detector {
   /// and `copies`; returns how many, or 0 when `found` falls short.
   std::size_t TakeCopies(std::span<const Neighbour> found, std::int64_t exclude, Neighbour* points,
                          std::uint32_t* copies) const;
-  /// LOF of a point with the given neighbourhood (`size` entries), and its density through `density`.
-  double FactorOf(const Neighbour* points, const std::uint32_t* copies, std::size_t size, double* density) const;
+  /// The local reachability density of a point with the given neighbourhood (`size` entries).
+  double DensityOf(const Neighbour* points, const std::uint32_t* copies, std::size_t size) const;
+  /// LOF of a point with the given neighbourhood and its own density (the densities of the reference points known).
+  double FactorFrom(const Neighbour* points, const std::uint32_t* copies, std::size_t size, double density) const;
   double ScoreScaled(const float* scaled_row, KnnScratch& scratch, std::vector<Neighbour>& found,
                      Neighbourhood& neighbourhood) const;
 
