@@ -6,8 +6,8 @@ single-threaded) and `recon eval` with the same parameters on every CSV of the O
 Isolation Forest (`--algo eif`, same settings as the Isolation Forest; scikit-learn has none), then prints a
 markdown table (bench/RESULTS.md records it).
 
-LOF times (standardised) are the median of five fits in one process on both sides: scikit-learn's here, on the
-baseline script's data and settings, and recon's with `recon eval --repeat 5`. The baseline script times a
+LOF times (standardised) are the median of FITS (15) fits in one process on both sides: scikit-learn's here, on the
+baseline script's data and settings, and recon's with `recon eval --repeat 15`. The baseline script times a
 single fit, the second LOF fit of its process; one-shot timings of 1-20 ms fits vary by a third or more from
 run to run on either side.
 
@@ -22,6 +22,10 @@ import tempfile
 
 from recon_eval import DEFAULT_RECON, ROOT, recon_eval
 
+# Fits per LOF timing, on both sides. Five (the sessions before) left a single 1-ms fit's timing at the mercy of
+# this machine's 10-40% swings between runs; fifteen give a steadier median, the same way on both sides.
+FITS = 15
+
 SKLEARN_LOF_TIMES = r"""
 import glob, json, os, statistics, sys, time
 import numpy as np, pandas as pd
@@ -34,7 +38,7 @@ with threadpool_limits(limits=1):
         X = pd.read_csv(path, float_precision="round_trip").iloc[:, :-1].to_numpy(dtype=np.float64)
         X = StandardScaler().fit_transform(X)
         runs = []
-        for _ in range(5):
+        for _ in range(int(sys.argv[2])):
             started = time.perf_counter()
             LocalOutlierFactor(n_neighbors=20, novelty=False, n_jobs=1).fit(X)
             runs.append(time.perf_counter() - started)
@@ -52,7 +56,7 @@ def main():
         subprocess.run(["/usr/bin/python3", os.path.join(a.peers, "sklearn_baseline.py"), a.odds, "--out-json", out_json],
                        check=True, capture_output=True)
         sk = {r["dataset"]: r for r in json.load(open(out_json))["results"]}
-    sk_lof_s = json.loads(subprocess.run(["/usr/bin/python3", "-c", SKLEARN_LOF_TIMES, a.odds], check=True,
+    sk_lof_s = json.loads(subprocess.run(["/usr/bin/python3", "-c", SKLEARN_LOF_TIMES, a.odds, str(FITS)], check=True,
                                          capture_output=True, text=True).stdout)
     for name, seconds in sk_lof_s.items():
         sk[name]["lof_std"]["time_s"] = seconds
@@ -63,7 +67,7 @@ def main():
             "if": recon_eval(a.recon, path, "--algo", "iforest", "--seeds", "5"),
             "eif": recon_eval(a.recon, path, "--algo", "eif", "--seeds", "5"),
             "lof_raw": recon_eval(a.recon, path, "--algo", "lof", "--scaling", "none"),
-            "lof_std": recon_eval(a.recon, path, "--algo", "lof", "--scaling", "standardise", "--repeat", "5"),
+            "lof_std": recon_eval(a.recon, path, "--algo", "lof", "--scaling", "standardise", "--repeat", str(FITS)),
         }
         rows.append((name, sk[name], ours))
     print("| dataset | n | d | IF AUC sklearn | IF AUC recon | IF AP sklearn | IF AP recon | IF s sklearn | IF s recon "
