@@ -22,6 +22,7 @@ class CandidateList {
   void Reset() {
     admit_ = std::numeric_limits<float>::max();
     size_ = kept_ = 0;
+    bisected_ = 0;
   }
 
   float Admit() const { return admit_; }
@@ -51,8 +52,9 @@ class CandidateList {
   /// candidates) and drops the candidates whose lower bound is beyond it. On the way, 1/256 is enough; before the
   /// candidates are measured exactly, more halvings (each a pass over a few dozen bounds) spare exact measures.
   void Tighten(std::size_t count, int bisections = kFinalBisections) {
-    if (size_ < count || size_ == kept_) return;
+    if (size_ < count || (size_ == kept_ && bisected_ >= bisections)) return;  // nothing new to gain
     admit_ = std::min(admit_, CountedBound(uppers_.data(), size_, count, admit_, bisections));
+    bisected_ = bisections;
     std::size_t written = 0;
     for (std::size_t idx = 0; idx < size_; ++idx) {
       lowers_[written] = lowers_[idx];
@@ -99,6 +101,7 @@ class CandidateList {
   float admit_ = std::numeric_limits<float>::max();
   std::size_t size_ = 0;
   std::size_t kept_ = 0;  // size after the last tightening
+  int bisected_ = 0;      // and how finely it bisected
   std::vector<float> lowers_;
   std::vector<float> uppers_;
   std::vector<std::uint32_t> positions_;
