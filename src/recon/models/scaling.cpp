@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "recon/core/error.hpp"
+#include "recon/core/vector_clones.hpp"
 #include "recon/models/metrics.hpp"
 
 namespace recon::models {
@@ -58,9 +59,27 @@ void Scaler::ApplyRow(const float* row, float* out) const {
   }
 }
 
+namespace {
+
+// Every value scaled as ApplyRow scales it, compiled for AVX2 too (core/vector_clones.hpp): a division rounds the
+// same at any vector width, and four at a time they took a fifth of a small LOF fit's fixed work less.
+RECON_VECTOR_CLONES void ScaleValues(const float* values, std::size_t rows, std::size_t cols, const double* centres,
+                                     const double* scales, float* out) {
+  for (std::size_t row_idx = 0; row_idx < rows; ++row_idx) {
+    for (std::size_t col_idx = 0; col_idx < cols; ++col_idx) {
+      const std::size_t at = row_idx * cols + col_idx;
+      out[at] = static_cast<float>((static_cast<double>(values[at]) - centres[col_idx]) / scales[col_idx]);
+    }
+  }
+}
+
+}  // namespace
+
 features::FeatureMatrix Scaler::Apply(const features::FeatureMatrix& data) const {
   features::FeatureMatrix scaled(data.Rows(), data.Names());
-  for (std::size_t row_idx = 0; row_idx < data.Rows(); ++row_idx) ApplyRow(data.Row(row_idx), scaled.Row(row_idx));
+  if (data.Rows() > 0) {
+    ScaleValues(data.Data(), data.Rows(), data.Cols(), centres_.data(), scales_.data(), scaled.Row(0));
+  }
   return scaled;
 }
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <utility>
 
 #include "recon/core/error.hpp"
 #include "recon/core/parallel.hpp"
@@ -90,8 +91,8 @@ double LocalOutlierFactor::FactorFrom(const Neighbour* points, const std::uint32
 void LocalOutlierFactor::Fit(const features::FeatureMatrix& data) {
   if (data.Rows() < 2) ThrowInvalidInput("LOF needs at least 2 training rows, got " + std::to_string(data.Rows()));
   scaler_ = Scaler::Fit(data, params_.scaling);
-  const features::DistinctRows distinct = features::FindDistinctRows(scaler_.Apply(data));
-  reference_ = distinct.rows;
+  features::DistinctRows distinct = features::FindDistinctRows(scaler_.Apply(data));
+  reference_ = std::move(distinct.rows);
   counts_.assign(reference_.Rows(), 0);
   for (const std::uint32_t point : distinct.index_of) ++counts_[point];
   k_ = std::min<std::size_t>(static_cast<std::size_t>(params_.n_neighbors), data.Rows() - 1);
@@ -136,8 +137,8 @@ void LocalOutlierFactor::Fit(const features::FeatureMatrix& data) {
   std::vector<double> factors(points, 0.0);
   ParallelFor(points, kBlockRows, threads, [&](std::size_t begin, std::size_t end) {
     for (std::size_t point = begin; point < end; ++point) {
-      factors[point] = FactorFrom(&hood_points[point * k_], &hood_copies[point * k_], hood_sizes[point],
-                                  densities_[point]);
+      factors[point] =
+          FactorFrom(&hood_points[point * k_], &hood_copies[point * k_], hood_sizes[point], densities_[point]);
     }
   });
   training_scores_ = features::ScatterToRows(factors, distinct);
