@@ -32,21 +32,38 @@ Scaler Scaler::Fit(const features::FeatureMatrix& data, Scaling scaling) {
   scaler.centres_.assign(cols, 0.0);
   scaler.scales_.assign(cols, 1.0);
   if (scaling == Scaling::kNone || data.Rows() == 0) return scaler;
-  std::vector<double> column(data.Rows());
+  const std::size_t rows = data.Rows();
+  if (scaling == Scaling::kStandardise) {
+    // Row by row, every column's sums side by side (a pass per column strode across the rows); each column's sum
+    // still adds its rows in order, so the result is the same to the bit.
+    std::vector<double> sums(cols, 0.0);
+    for (std::size_t row_idx = 0; row_idx < rows; ++row_idx) {
+      const float* row = data.Row(row_idx);
+      for (std::size_t col_idx = 0; col_idx < cols; ++col_idx) sums[col_idx] += row[col_idx];
+    }
+    for (std::size_t col_idx = 0; col_idx < cols; ++col_idx) {
+      scaler.centres_[col_idx] = sums[col_idx] / static_cast<double>(rows);
+    }
+    std::vector<double> squares(cols, 0.0);
+    for (std::size_t row_idx = 0; row_idx < rows; ++row_idx) {
+      const float* row = data.Row(row_idx);
+      for (std::size_t col_idx = 0; col_idx < cols; ++col_idx) {
+        const double offset = row[col_idx] - scaler.centres_[col_idx];
+        squares[col_idx] += offset * offset;
+      }
+    }
+    for (std::size_t col_idx = 0; col_idx < cols; ++col_idx) {
+      const double scale = std::sqrt(squares[col_idx] / static_cast<double>(rows));
+      scaler.scales_[col_idx] = scale > 0.0 ? scale : 1.0;
+    }
+    return scaler;
+  }
+  std::vector<double> column(rows);
   for (std::size_t col_idx = 0; col_idx < cols; ++col_idx) {
     for (std::size_t row_idx = 0; row_idx < data.Rows(); ++row_idx) column[row_idx] = data.At(row_idx, col_idx);
-    double centre = 0.0;
-    double scale = 0.0;
-    if (scaling == Scaling::kStandardise) {
-      for (const double value : column) centre += value;
-      centre /= static_cast<double>(column.size());
-      for (const double value : column) scale += (value - centre) * (value - centre);
-      scale = std::sqrt(scale / static_cast<double>(column.size()));
-    } else {
-      std::sort(column.begin(), column.end());
-      centre = QuantileOfSorted(column, 0.5);
-      scale = QuantileOfSorted(column, 0.75) - QuantileOfSorted(column, 0.25);
-    }
+    std::sort(column.begin(), column.end());
+    const double centre = QuantileOfSorted(column, 0.5);
+    const double scale = QuantileOfSorted(column, 0.75) - QuantileOfSorted(column, 0.25);
     scaler.centres_[col_idx] = centre;
     scaler.scales_[col_idx] = scale > 0.0 ? scale : 1.0;
   }
