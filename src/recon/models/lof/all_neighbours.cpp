@@ -49,7 +49,7 @@ constexpr std::size_t kNearestBlocksFirst = 8;
 
 // The points in spatial order (lof/spatial_order.hpp), mean-centred (smaller norms, smaller rounding error in the
 // expansion), column by column in single precision with their norms (squared Euclidean, or Manhattan) and each
-// block's bounding box; and row by row in double precision, in their original order, for the exact distances.
+// block's bounding box; and as given, row by row in double precision in the same order, for the exact distances.
 struct Layout {
   Metric metric = Metric::kEuclidean;
   std::size_t rows = 0;
@@ -127,24 +127,25 @@ Layout MakeLayout(const features::FeatureMatrix& points, Metric metric) {
 }
 
 // Distances (squared Euclidean, or Manhattan) from the query to every block's bounding box (lower bounds for the
-// points in them), and to the box's centre (an estimate of how near its points are, for the order of visits).
+// points in them), and, unless `centres` is null, to the box's centre (an estimate of how near its points are, for
+// the order of visits: only the group's first query needs it).
 RECON_APPROXIMATE_CLONES void BoxDistances(const Layout& layout, const float* query, float* out, float* centres) {
   const std::size_t blocks = layout.padded_rows / kPointsPerBlock;
-  for (std::size_t block = 0; block < blocks; ++block) out[block] = centres[block] = 0.0F;
+  const bool manhattan = layout.metric == Metric::kManhattan;
+  std::fill(out, out + blocks, 0.0F);
+  if (centres != nullptr) std::fill(centres, centres + blocks, 0.0F);
   for (std::size_t dim = 0; dim < layout.dims; ++dim) {
     const float* low = &layout.box_low[dim * blocks];
     const float* high = &layout.box_high[dim * blocks];
     const float coordinate = query[dim];
     for (std::size_t block = 0; block < blocks; ++block) {
       const float gap = std::max(std::max(low[block] - coordinate, coordinate - high[block]), 0.0F);
+      out[block] += manhattan ? gap : gap * gap;
+    }
+    if (centres == nullptr) continue;
+    for (std::size_t block = 0; block < blocks; ++block) {
       const float offset = (low[block] + high[block]) * 0.5F - coordinate;
-      if (layout.metric == Metric::kManhattan) {
-        out[block] += gap;
-        centres[block] += std::fabs(offset);
-      } else {
-        out[block] += gap * gap;
-        centres[block] += offset * offset;
-      }
+      centres[block] += manhattan ? std::fabs(offset) : offset * offset;
     }
   }
 }
@@ -251,7 +252,8 @@ RECON_APPROXIMATE_CLONES void NearestOfGroup(const Layout& layout, GroupBoundsKe
       }
       continue;
     }
-    BoxDistances(layout, query.data(), &scratch.box_distances[slot * blocks], scratch.centre_distances.data());
+    BoxDistances(layout, query.data(), &scratch.box_distances[slot * blocks],
+                 slot == 0 ? scratch.centre_distances.data() : nullptr);
     if (slot == 0) {
       std::vector<std::uint32_t>& order = scratch.block_order;
       order.resize(blocks);

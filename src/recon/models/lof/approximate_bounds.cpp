@@ -85,7 +85,6 @@ __attribute__((target("avx2,fma"))) void Avx2Bounds(const GroupBoundsInput& inpu
 }
 #endif
 
-
 }  // namespace
 
 GroupBoundsKernel SelectGroupBoundsKernel() {
@@ -96,6 +95,5 @@ GroupBoundsKernel SelectGroupBoundsKernel() {
 }
 
 GroupBoundsKernel PortableGroupBoundsKernel() { return &PortableBounds; }
-
 
 }  // namespace recon::models

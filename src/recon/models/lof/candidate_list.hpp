@@ -71,9 +71,8 @@ class CandidateList {
   static constexpr std::size_t kInitialCapacity = 64;
 
   /// A bound with at least `count` of the `points` upper bounds within it, within 2^-bisections of the range above
-  /// the count-th smallest:
-  /// a bisection from `high` (if finite it must already have `count` within it, else the largest is taken).
-  /// Distances are not negative.
+  /// the count-th smallest: a bisection on [0, high] (distances are not negative), `high` being the current bound
+  /// when finite (it must have `count` within it), else the largest upper bound.
   static float CountedBound(const float* uppers, std::size_t points, std::size_t count, float high, int bisections) {
     if (high == std::numeric_limits<float>::max()) {
       float largest[4] = {0.0F, 0.0F, 0.0F, 0.0F};
