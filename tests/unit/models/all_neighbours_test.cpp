@@ -73,6 +73,32 @@ TEST(AllNeighboursTest, FewBlocksAreAllVisitedAndGiveTheSameLists) {
   }
 }
 
+TEST(AllNeighboursTest, SmallSetsAtEveryScaleAndWithManyCopies) {
+  // The small-set search (up to 512 points, from 9 dimensions) guesses each query's bound from a query nearby: here
+  // the clusters' scales differ by 10^6 (a guess from one far too tight or loose for the next), half the points
+  // are copies of one (k-th distances of 0), and a few tiny sets have fewer points than the lists ask.
+  auto points = Points(400, 12, 21, /*with_ties=*/false);
+  for (std::size_t row = 0; row < points.Rows(); ++row) {
+    for (std::size_t dim = 0; dim < points.Cols(); ++dim) {
+      if (row % 3 == 1) points.At(row, dim) = points.At(row, dim) * 1e-3F;
+      if (row % 3 == 2) points.At(row, dim) = points.At(row, dim) * 1e3F;
+    }
+  }
+  ExpectSameLists(Reference(points, 21), AllNeighbours(points, 21, 2));
+  auto copies = Points(200, 10, 22, /*with_ties=*/true);
+  for (std::size_t row = 0; row < copies.Rows(); row += 2) {
+    for (std::size_t dim = 0; dim < copies.Cols(); ++dim) copies.At(row, dim) = copies.At(0, dim);
+  }
+  for (const unsigned threads : {1U, 2U}) {
+    ExpectSameLists(Reference(copies, 21), AllNeighbours(copies, 21, threads));
+    ExpectSameLists(Reference(copies, 21, Metric::kManhattan), AllNeighbours(copies, 21, threads, Metric::kManhattan));
+  }
+  for (const std::size_t rows : {1U, 2U, 5U, 9U}) {
+    const auto tiny = Points(rows, 11, rows, false);
+    ExpectSameLists(Reference(tiny, rows), AllNeighbours(tiny, 21, 2));
+  }
+}
+
 TEST(AllNeighboursTest, TiesAreBrokenByIndexAsTheReferenceDoes) {
   const auto points = Points(500, 4, 9, /*with_ties=*/true);
   ExpectSameLists(Reference(points, 15), AllNeighbours(points, 15, 1));
@@ -120,7 +146,9 @@ TEST(AllNeighboursTest, ManhattanEqualsExhaustiveSearchWithAndWithoutTies) {
 TEST(AllNeighboursTest, PrefersTheTreeInFewDimensionsAndTheBlockedSearchInMany) {
   EXPECT_FALSE(PreferBlockedSearch(7200, 6));
   EXPECT_FALSE(PreferBlockedSearch(11183, 6));
-  EXPECT_FALSE(PreferBlockedSearch(449, 9));  // breastw's distinct rows: the tree is faster on so few
+  EXPECT_TRUE(PreferBlockedSearch(449, 9));    // breastw's distinct rows: the small-set search beats the tree
+  EXPECT_FALSE(PreferBlockedSearch(683, 9));   // more than 512 rows and fewer than 1,024: the tree
+  EXPECT_FALSE(PreferBlockedSearch(300, 8));   // below 9 dimensions, the tree whatever the size
   EXPECT_TRUE(PreferBlockedSearch(2000, 9));  // spread-out rows in 9 dimensions: the blocked search is 2-3x faster
   EXPECT_TRUE(PreferBlockedSearch(100000, 9));
   EXPECT_TRUE(PreferBlockedSearch(100000, 13));

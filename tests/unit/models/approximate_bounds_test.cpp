@@ -119,6 +119,30 @@ TEST(ApproximateBoundsTest, BothKernelsGiveLowerBoundsWithinTheErrorBound) {
   }
 }
 
+TEST(ApproximateBoundsTest, BothWithinKernelsGatherThePositionsWithinTheLimitInOrder) {
+  Random random(7);
+  std::vector<float> values(520);
+  for (std::size_t idx = 0; idx < values.size(); ++idx) values[idx] = static_cast<float>(random.Uniform(-5.0, 5.0));
+  values[3] = std::numeric_limits<float>::quiet_NaN();  // never within
+  values[9] = std::numeric_limits<float>::infinity();
+  values[10] = -std::numeric_limits<float>::infinity();
+  values[17] = 1.25F;  // exactly at the limit: within
+  for (const std::size_t size : {8U, 64U, 520U}) {
+    for (const float limit : {1.25F, -10.0F, 10.0F, std::numeric_limits<float>::max()}) {
+      std::vector<std::uint32_t> expected;
+      for (std::size_t idx = 0; idx < size; ++idx) {
+        if (values[idx] <= limit) expected.push_back(static_cast<std::uint32_t>(idx));
+      }
+      for (const WithinKernel kernel : {PortableWithinKernel(), SelectWithinKernel()}) {
+        std::vector<std::uint32_t> positions(size + 8, 12345U);
+        const std::size_t found = kernel(values.data(), size, limit, positions.data());
+        positions.resize(found);
+        EXPECT_EQ(positions, expected) << size << " values, limit " << limit;
+      }
+    }
+  }
+}
+
 TEST(ApproximateBoundsTest, AtLeastIsTheSmallestFloatNotBelow) {
   for (const double value : {1.0, 0.1, 1.0 / 3.0, 12345.678901234, 0.0}) {
     const float rounded = AtLeast(value);

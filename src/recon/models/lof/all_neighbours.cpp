@@ -11,8 +11,9 @@
 #include "recon/models/lof/approximate_bounds.hpp"
 #include "recon/models/lof/candidate_list.hpp"
 #include "recon/models/lof/exact_scan.hpp"
+#include "recon/models/lof/blocked_layout.hpp"
 #include "recon/models/lof/kd_tree.hpp"
-#include "recon/models/lof/spatial_order.hpp"
+#include "recon/models/lof/small_set_search.hpp"
 
 namespace recon::models {
 namespace {
@@ -31,7 +32,8 @@ namespace {
 // 4,000 17.0 / 9.3; 6 dimensions, 3,000 rows 6.8 / 4.7, 8,000 25 / 16. But on the ODDS sets of 6 dimensions
 // (clustered, discrete values) and breastw the LOF fit is still faster on the tree, which the index builds anyway
 // to score new rows: annthyroid 13 / 17 ms, thyroid 6.4 / 7.8, mammography 15.6 / 16.5, breastw 0.61 / 0.66.
-// The thresholds stay.
+// The thresholds stay. Up to 512 points the small-set search (lof/small_set_search.hpp) takes over from 9
+// dimensions: breastw, one thread, 0.72 ms on the tree -> 0.35 (seventh session).
 constexpr double kWorkBudget = 2.5e9;
 constexpr std::size_t kMinBlockedDims = 12;
 constexpr std::size_t kMinBlockedDimsFromManyRows = 9;
@@ -41,95 +43,13 @@ constexpr double kSerialBelowWork = 2.0e6;
 constexpr std::size_t kQueriesPerBlock = 64;
 constexpr std::size_t kPointsPerBlock = kBlockPoints;  // points per block (bounding box, spatial-order leaf)
 constexpr std::size_t kMeasuredTogether = 4;           // exact distances computed side by side
-// Up to this many blocks, all are visited without bounding boxes (a box hardly ever skips one of so few; measured
-// on ionosphere, 6 blocks: 12% faster).
-constexpr std::size_t kFewBlocks = 8;
 // Blocks visited first, nearest centre first; the rest in spatial order (sorting them all cost 14% on annthyroid).
 constexpr std::size_t kNearestBlocksFirst = 8;
-
-// The points in spatial order (lof/spatial_order.hpp), mean-centred (smaller norms, smaller rounding error in the
-// expansion), column by column in single precision with their norms (squared Euclidean, or Manhattan) and each
-// block's bounding box; and as given, row by row in double precision in the same order, for the exact distances.
-struct Layout {
-  Metric metric = Metric::kEuclidean;
-  std::size_t rows = 0;
-  std::size_t padded_rows = 0;  // rows rounded up to whole blocks; padding points are infinitely far away
-  std::size_t dims = 0;
-  std::vector<std::uint32_t> original;  // position -> row of the input
-  std::vector<float> columns;           // dims x padded_rows, by position
-  std::vector<float> norms;             // |p|^2 (Euclidean) or |p|_1 (Manhattan) of each centred point, by position
-  std::vector<float> box_low;           // dims x blocks: each block's bounding box
-  std::vector<float> box_high;
-  std::vector<float> box_max_norm;        // the largest norm in each block
-  std::vector<double> exact_by_position;  // rows x dims, as given, by position
-};
-
-Layout MakeLayout(const features::FeatureMatrix& points, Metric metric) {
-  Layout layout;
-  layout.metric = metric;
-  layout.rows = points.Rows();
-  layout.dims = points.Cols();
-  const std::size_t rows = layout.rows;
-  const std::size_t dims = layout.dims;
-  const std::vector<double> exact(points.Data(), points.Data() + rows * dims);
-  layout.original = SpatialOrder(exact, rows, dims, kPointsPerBlock);
-  layout.exact_by_position.resize(rows * dims);
-  for (std::size_t pos = 0; pos < rows; ++pos) {
-    std::copy_n(&exact[layout.original[pos] * dims], dims, &layout.exact_by_position[pos * dims]);
-  }
-  // Means of the coordinates that are numbers: a NaN must not spread to every centred point (its own distances are
-  // never admitted, and it ranks last).
-  std::vector<double> means(dims, 0.0);
-  std::vector<std::size_t> counted(dims, 0);
-  for (std::size_t row = 0; row < rows; ++row) {
-    for (std::size_t dim = 0; dim < dims; ++dim) {
-      const double value = exact[row * dims + dim];
-      if (std::isnan(value)) continue;
-      means[dim] += value;
-      ++counted[dim];
-    }
-  }
-  for (std::size_t dim = 0; dim < dims; ++dim) {
-    means[dim] /= static_cast<double>(std::max<std::size_t>(counted[dim], 1));
-  }
-  layout.padded_rows = (rows + kPointsPerBlock - 1) / kPointsPerBlock * kPointsPerBlock;
-  const std::size_t blocks = layout.padded_rows / kPointsPerBlock;
-  layout.columns.assign(layout.padded_rows * dims, 0.0F);
-  layout.norms.assign(layout.padded_rows, std::numeric_limits<float>::infinity());
-  layout.box_low.assign(blocks * dims, std::numeric_limits<float>::max());
-  layout.box_high.assign(blocks * dims, std::numeric_limits<float>::lowest());
-  layout.box_max_norm.assign(blocks, 0.0F);
-  if (metric == Metric::kManhattan) {
-    // Padding points must bound to +inf: Manhattan bounds subtract a multiple of the norm, so pad the coordinates.
-    for (std::size_t dim = 0; dim < dims; ++dim) {
-      std::fill(layout.columns.begin() + static_cast<std::ptrdiff_t>(dim * layout.padded_rows + rows),
-                layout.columns.begin() + static_cast<std::ptrdiff_t>((dim + 1) * layout.padded_rows),
-                std::numeric_limits<float>::infinity());
-    }
-    std::fill(layout.norms.begin() + static_cast<std::ptrdiff_t>(rows), layout.norms.end(), 0.0F);
-  }
-  for (std::size_t pos = 0; pos < rows; ++pos) {
-    const std::size_t block = pos / kPointsPerBlock;
-    const double* point = &layout.exact_by_position[pos * dims];
-    double norm = 0.0;
-    for (std::size_t dim = 0; dim < dims; ++dim) {
-      const auto centred = static_cast<float>(point[dim] - means[dim]);
-      layout.columns[dim * layout.padded_rows + pos] = centred;
-      layout.box_low[dim * blocks + block] = std::min(layout.box_low[dim * blocks + block], centred);
-      layout.box_high[dim * blocks + block] = std::max(layout.box_high[dim * blocks + block], centred);
-      norm += metric == Metric::kManhattan ? std::fabs(static_cast<double>(centred))
-                                           : static_cast<double>(centred) * centred;
-    }
-    layout.norms[pos] = static_cast<float>(norm);
-    layout.box_max_norm[block] = std::max(layout.box_max_norm[block], layout.norms[pos]);
-  }
-  return layout;
-}
 
 // Distances (squared Euclidean, or Manhattan) from the query to every block's bounding box (lower bounds for the
 // points in them), and, unless `centres` is null, to the box's centre (an estimate of how near its points are, for
 // the order of visits: only the group's first query needs it).
-RECON_APPROXIMATE_CLONES void BoxDistances(const Layout& layout, const float* query, float* out, float* centres) {
+RECON_APPROXIMATE_CLONES void BoxDistances(const BlockedLayout& layout, const float* query, float* out, float* centres) {
   const std::size_t blocks = layout.padded_rows / kPointsPerBlock;
   const bool manhattan = layout.metric == Metric::kManhattan;
   std::fill(out, out + blocks, 0.0F);
@@ -150,13 +70,6 @@ RECON_APPROXIMATE_CLONES void BoxDistances(const Layout& layout, const float* qu
   }
 }
 
-// What the exact phase ranks by: squared Euclidean, or Manhattan, distance in double precision. Inlined, so that the
-// vector-width clones of its callers widen it too.
-[[gnu::always_inline]] inline double ExactDistance(const Layout& layout, const double* a, const double* b) {
-  return layout.metric == Metric::kManhattan ? ManhattanDistance(a, b, layout.dims)
-                                             : SquaredDistance(a, b, layout.dims);
-}
-
 // One query of a group: where it is and its candidates (lof/candidate_list.hpp).
 struct QueryState {
   std::size_t position = 0;
@@ -172,7 +85,7 @@ struct QueryState {
 
 // The candidates whose lower bound is within the query's bound, measured exactly and ranked. Compiled for AVX2
 // too (core/vector_clones.hpp: the same bits), as the exact distances in double precision are much of the work.
-RECON_VECTOR_CLONES void MeasureCandidates(const Layout& layout, const QueryState& state, RankedList& ranked,
+RECON_VECTOR_CLONES void MeasureCandidates(const BlockedLayout& layout, const QueryState& state, RankedList& ranked,
                                            std::size_t count) {
   const std::size_t dims = layout.dims;
   const double* query = &layout.exact_by_position[state.position * dims];
@@ -216,14 +129,13 @@ struct GroupScratch {
 // is skipped whole when its bounding box is beyond every query's bound. Only then are candidates measured exactly:
 // those whose lower bound is within the final bound, hardly more than `count`. Every point within the final k-th
 // distance had its lower bound within every bound in force on the way, so none is missed.
-RECON_APPROXIMATE_CLONES void NearestOfGroup(const Layout& layout, GroupBoundsKernel kernel, std::size_t first,
+RECON_APPROXIMATE_CLONES void NearestOfGroup(const BlockedLayout& layout, GroupBoundsKernel kernel, std::size_t first,
                                              std::size_t queries, std::size_t count, GroupScratch& scratch,
                                              const NeighbourSink& sink) {
   const std::size_t dims = layout.dims;
   const std::size_t blocks = layout.padded_rows / kPointsPerBlock;
   const bool manhattan = layout.metric == Metric::kManhattan;
   const float relative = RelativeRoundingBound(dims);
-  const bool few_blocks = blocks <= kFewBlocks;
   float starts[kGroupQueries];
   float admits[kGroupQueries];
   scratch.coordinates.resize(dims * kGroupQueries);
@@ -240,17 +152,6 @@ RECON_APPROXIMATE_CLONES void NearestOfGroup(const Layout& layout, GroupBoundsKe
     for (std::size_t dim = 0; dim < dims; ++dim) {
       query[dim] = layout.columns[dim * layout.padded_rows + position];
       scratch.coordinates[dim * kGroupQueries + slot] = manhattan ? query[dim] : -2.0F * query[dim];
-    }
-    if (few_blocks) {
-      // Every block is visited anyway: no boxes, the query's own block first, the rest as they lie.
-      if (slot == 0) {
-        const std::size_t own = position / kPointsPerBlock;
-        scratch.block_order.resize(blocks);
-        for (std::size_t block = 0; block < blocks; ++block) {
-          scratch.block_order[block] = static_cast<std::uint32_t>(block == 0 ? own : block <= own ? block - 1 : block);
-        }
-      }
-      continue;
     }
     BoxDistances(layout, query.data(), &scratch.box_distances[slot * blocks],
                  slot == 0 ? scratch.centre_distances.data() : nullptr);
@@ -280,11 +181,10 @@ RECON_APPROXIMATE_CLONES void NearestOfGroup(const Layout& layout, GroupBoundsKe
   input.starts = starts;
   input.relative = relative;
   for (const std::uint32_t block : scratch.block_order) {
-    bool needed = few_blocks;
+    bool needed = false;
     for (std::size_t slot = 0; slot < kGroupQueries; ++slot) {
       const QueryState& state = scratch.states[slot];
       admits[slot] = state.candidates.Admit();
-      if (few_blocks) continue;
       const float box_lower = scratch.box_distances[slot * blocks + block] * (1.0F - relative) -
                               relative * (state.norm + layout.box_max_norm[block]);
       needed |= box_lower <= admits[slot];
@@ -324,7 +224,9 @@ RECON_APPROXIMATE_CLONES void NearestOfGroup(const Layout& layout, GroupBoundsKe
 bool PreferBlockedSearch(std::size_t rows, std::size_t dims) {
   if (dims > KdTree::kMaxDims) return true;
   const double work = static_cast<double>(rows) * static_cast<double>(rows) * static_cast<double>(dims + 4);
-  if (dims >= kMinBlockedDimsFromManyRows && rows >= kManyRows) return true;
+  if (dims >= kMinBlockedDimsFromManyRows && (rows >= kManyRows || rows <= kSmallSetBlocks * kPointsPerBlock)) {
+    return true;
+  }
   return dims >= kMinBlockedDims && work <= kWorkBudget;
 }
 
@@ -349,10 +251,14 @@ void AllNeighbours(const features::FeatureMatrix& points, std::size_t count, uns
     });
     return;
   }
-  const Layout layout = MakeLayout(points, metric);
+  const BlockedLayout layout = MakeBlockedLayout(points, metric);
   const double work =
       static_cast<double>(layout.rows) * static_cast<double>(layout.rows) * static_cast<double>(layout.dims + 4);
   if (work < kSerialBelowWork) threads = 1;
+  if (layout.Blocks() <= kSmallSetBlocks) {
+    SearchSmallSet(layout, count, threads, sink);
+    return;
+  }
   const GroupBoundsKernel kernel = SelectGroupBoundsKernel();
   // Queries in spatial order, so consecutive queries visit the same blocks.
   ParallelFor(layout.rows, kQueriesPerBlock, threads, [&](std::size_t begin, std::size_t end) {

@@ -45,9 +45,16 @@ struct GroupBoundsInput {
 using GroupBoundsKernel = void (*)(const GroupBoundsInput& input, std::size_t begin, const float* admit, float* out,
                                    std::uint64_t* masks);
 
+/// Writes to `positions` the indices of the values[0, size) that are at most `limit` (not-a-number ones never are),
+/// in order, and returns how many: a gather of a query's candidates from its bounds. `size` is a multiple of 8, and
+/// `positions` has room for size + 8 (the AVX2 version stores eight at a time, those past the count unspecified).
+using WithinKernel = std::size_t (*)(const float* values, std::size_t size, float limit, std::uint32_t* positions);
+
 /// The AVX2 kernel where the processor runs it, else the portable one.
 GroupBoundsKernel SelectGroupBoundsKernel();
-/// The portable kernel (for tests: both must lead to the same neighbours).
+WithinKernel SelectWithinKernel();
+/// The portable kernels (for tests: both must lead to the same neighbours).
+WithinKernel PortableWithinKernel();
 GroupBoundsKernel PortableGroupBoundsKernel();
 
 /// The `relative` bound on the rounding of a bound in `dims` dimensions: a dot product of d terms, two norms and a

@@ -14,8 +14,4 @@ Metric ParseMetric(const std::string& text, const std::string& field) {
 
 std::string MetricName(Metric metric) { return metric == Metric::kManhattan ? "manhattan" : "euclidean"; }
 
-double DistanceFromRanked(double ranked, Metric metric) {
-  return metric == Metric::kManhattan ? ranked : std::sqrt(ranked);
-}
-
 }  // namespace recon::models

@@ -1,5 +1,6 @@
 #pragma once
 // The distance LOF measures neighbourhoods with (config `detector.lof.metric`), named as scikit-learn names them.
+#include <cmath>
 #include <cstdint>
 #include <string>
 
@@ -15,6 +16,9 @@ Metric ParseMetric(const std::string& text, const std::string& field);
 std::string MetricName(Metric metric);
 
 /// The distance from what neighbour searches rank by: squared Euclidean (cheaper to compare) or Manhattan as is.
-double DistanceFromRanked(double ranked, Metric metric);
+/// Inline: the searches call it for every neighbour they hand over.
+inline double DistanceFromRanked(double ranked, Metric metric) {
+  return metric == Metric::kManhattan ? ranked : std::sqrt(ranked);
+}
 
 }  // namespace recon::models

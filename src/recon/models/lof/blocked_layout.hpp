@@ -1,0 +1,44 @@
+#pragma once
+// The point set as the blocked all-neighbours searches read it (lof/all_neighbours.cpp, lof/small_set_search.cpp):
+// in spatial order (lof/spatial_order.hpp), mean-centred (smaller norms, smaller rounding error in the expansion),
+// column by column in single precision with their norms (squared Euclidean, or Manhattan) and each block's bounding
+// box, for the approximate bounds (lof/approximate_bounds.hpp); and as given, row by row in double precision in the
+// same order, for the exact distances.
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include "recon/core/distance.hpp"
+#include "recon/features/feature_matrix.hpp"
+#include "recon/models/lof/approximate_bounds.hpp"
+#include "recon/models/lof/metric.hpp"
+
+namespace recon::models {
+
+struct BlockedLayout {
+  Metric metric = Metric::kEuclidean;
+  std::size_t rows = 0;
+  std::size_t padded_rows = 0;  // rows rounded up to whole blocks; padding points are infinitely far away
+  std::size_t dims = 0;
+  std::vector<std::uint32_t> original;  // position -> row of the input
+  std::vector<float> columns;           // dims x padded_rows, by position
+  std::vector<float> norms;             // |p|^2 (Euclidean) or |p|_1 (Manhattan) of each centred point, by position
+  float max_norm = 0.0F;                // the largest of them (not-a-number ones aside)
+  std::vector<float> box_low;           // dims x blocks: each block's bounding box
+  std::vector<float> box_high;
+  std::vector<float> box_max_norm;        // the largest norm in each block
+  std::vector<double> exact_by_position;  // rows x dims, as given, by position
+
+  std::size_t Blocks() const { return padded_rows / kBlockPoints; }
+};
+
+BlockedLayout MakeBlockedLayout(const features::FeatureMatrix& points, Metric metric);
+
+/// What the exact phase ranks by: squared Euclidean, or Manhattan, distance in double precision (the same bits as
+/// every other search of recon's). Inlined, so that the vector-width clones of its callers widen it too.
+[[gnu::always_inline]] inline double ExactDistance(const BlockedLayout& layout, const double* a, const double* b) {
+  return layout.metric == Metric::kManhattan ? ManhattanDistance(a, b, layout.dims)
+                                             : SquaredDistance(a, b, layout.dims);
+}
+
+}  // namespace recon::models
