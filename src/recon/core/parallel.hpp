@@ -5,9 +5,12 @@
 #include <atomic>
 #include <cstddef>
 #include <exception>
+#include <memory>
 #include <mutex>
 #include <thread>
 #include <vector>
+
+#include "recon/core/worker_thread.hpp"
 
 namespace recon {
 
@@ -48,11 +51,15 @@ void ParallelFor(std::size_t count, std::size_t block, unsigned threads, Body&& 
       }
     }
   };
-  std::vector<std::jthread> pool;
-  pool.reserve(workers - 1);
-  for (unsigned worker_idx = 1; worker_idx < workers; ++worker_idx) pool.emplace_back(run);
-  run();
-  pool.clear();
+  {
+    // Helpers on other cores than this one (core/worker_thread.hpp); joined at the end of the block.
+    std::vector<std::unique_ptr<WorkerThread>> pool;
+    pool.reserve(workers - 1);
+    for (unsigned worker_idx = 1; worker_idx < workers; ++worker_idx) {
+      pool.push_back(std::make_unique<WorkerThread>(run));
+    }
+    run();
+  }
   if (failure) std::rethrow_exception(failure);
 }
 

@@ -114,8 +114,7 @@ TEST(AllNeighboursTest, SameOnAnyThreadCountAndForTinySets) {
 
 TEST(AllNeighboursTest, SpatialOrderIsAPermutationWithCompactLeaves) {
   const auto points = Points(1000, 3, 2, false);
-  const std::vector<double> values(points.Data(), points.Data() + points.Rows() * points.Cols());
-  std::vector<std::uint32_t> order = SpatialOrder(values, points.Rows(), points.Cols(), 64);
+  std::vector<std::uint32_t> order = SpatialOrder(points.Data(), points.Rows(), points.Cols(), 64);
   std::vector<std::uint32_t> sorted = order;
   std::sort(sorted.begin(), sorted.end());
   std::vector<std::uint32_t> identity(points.Rows());

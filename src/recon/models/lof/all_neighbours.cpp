@@ -251,11 +251,12 @@ void AllNeighbours(const features::FeatureMatrix& points, std::size_t count, uns
     });
     return;
   }
-  const BlockedLayout layout = MakeBlockedLayout(points, metric);
+  const bool small_set = (points.Rows() + kPointsPerBlock - 1) / kPointsPerBlock <= kSmallSetBlocks;
+  const BlockedLayout layout = MakeBlockedLayout(points, metric, /*with_boxes=*/!small_set);
   const double work =
       static_cast<double>(layout.rows) * static_cast<double>(layout.rows) * static_cast<double>(layout.dims + 4);
   if (work < kSerialBelowWork) threads = 1;
-  if (layout.Blocks() <= kSmallSetBlocks) {
+  if (small_set) {
     SearchSmallSet(layout, count, threads, sink);
     return;
   }

@@ -32,7 +32,9 @@ struct BlockedLayout {
   std::size_t Blocks() const { return padded_rows / kBlockPoints; }
 };
 
-BlockedLayout MakeBlockedLayout(const features::FeatureMatrix& points, Metric metric);
+/// The layout of `points`; the blocks' boxes (box_low, box_high) are left empty unless `with_boxes` (a search that
+/// visits every block has no use for them).
+BlockedLayout MakeBlockedLayout(const features::FeatureMatrix& points, Metric metric, bool with_boxes);
 
 /// What the exact phase ranks by: squared Euclidean, or Manhattan, distance in double precision (the same bits as
 /// every other search of recon's). Inlined, so that the vector-width clones of its callers widen it too.

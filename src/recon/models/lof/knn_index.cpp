@@ -37,10 +37,14 @@ RECON_VECTOR_CLONES void ScanAllManhattan(const std::vector<double>& columns, st
 
 }  // namespace
 
-KnnIndex::KnnIndex(const features::FeatureMatrix& points, Metric metric) : points_(points), metric_(metric) {
-  if (points.Cols() <= KdTree::kMaxDims && points.Rows() > 0) {
-    tree_ = std::make_unique<KdTree>(points, metric);
-  }
+KnnIndex::KnnIndex(const features::FeatureMatrix& points, Metric metric)
+    : points_(points), metric_(metric), uses_tree_(points.Cols() <= KdTree::kMaxDims && points.Rows() > 0) {}
+
+const KdTree& KnnIndex::Tree() const {
+  // Built on first use, like the brute-force columns: a fit whose all-neighbours search is the blocked one never
+  // needs it (breastw: 15 us of a 0.37 ms fit), and the first row scored builds it.
+  std::call_once(tree_built_, [&] { tree_ = std::make_unique<KdTree>(points_, metric_); });
+  return *tree_;
 }
 
 const std::vector<double>& KnnIndex::BruteForceColumns() const {
@@ -71,8 +75,8 @@ std::vector<Neighbour> KnnIndex::Nearest(const float* query, std::size_t k) cons
 void KnnIndex::Nearest(const float* query, std::size_t k, KnnScratch& scratch, std::vector<Neighbour>& out) const {
   k = std::min(k, points_.Rows());
   out.resize(k);
-  if (tree_) {
-    tree_->Nearest(query, k, out.data());
+  if (uses_tree_) {
+    Tree().Nearest(query, k, out.data());
   } else {
     scratch.query.assign(query, query + points_.Cols());
     const std::vector<double>& columns = BruteForceColumns();
@@ -86,11 +90,11 @@ void KnnIndex::Nearest(const float* query, std::size_t k, KnnScratch& scratch, s
 }
 
 void KnnIndex::AllNeighbours(std::size_t count, unsigned threads, const NeighbourSink& sink) const {
-  if (!tree_ || PreferBlockedSearch(points_.Rows(), points_.Cols())) {
+  if (!uses_tree_ || PreferBlockedSearch(points_.Rows(), points_.Cols())) {
     models::AllNeighbours(points_, count, threads, metric_, sink);
     return;
   }
-  tree_->AllNearest(std::min(count, points_.Rows()), threads, [&](std::uint32_t row, std::span<Neighbour> list) {
+  Tree().AllNearest(std::min(count, points_.Rows()), threads, [&](std::uint32_t row, std::span<Neighbour> list) {
     for (Neighbour& neighbour : list) neighbour.distance = DistanceFromRanked(neighbour.distance, metric_);
     sink(row, list);
   });

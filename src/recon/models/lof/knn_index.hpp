@@ -50,10 +50,14 @@ class KnnIndex {
  private:
   /// Brute force reads every point per query: column by column in double precision, as the scan reads them.
   const std::vector<double>& BruteForceColumns() const;
+  /// The KD-tree, built on first use (thread-safe: scoring runs in parallel).
+  const KdTree& Tree() const;
 
   const features::FeatureMatrix& points_;
   Metric metric_;
-  std::unique_ptr<KdTree> tree_;  // null: brute force
+  bool uses_tree_;  // else brute force
+  mutable std::once_flag tree_built_;
+  mutable std::unique_ptr<KdTree> tree_;
   mutable std::once_flag columns_built_;
   mutable std::vector<double> columns_;               // brute force: dims x (rows + 4) doubles, column by column
   mutable std::vector<std::uint32_t> rows_in_order_;  // brute force: 0, 1, ..., rows - 1

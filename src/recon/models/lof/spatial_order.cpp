@@ -9,8 +9,16 @@
 namespace recon::models {
 namespace {
 
-void SplitRange(const std::vector<double>& points, std::size_t dims, std::size_t leaf,
-                std::vector<std::uint32_t>& order, std::size_t begin, std::size_t end) {
+// A point's place along the split coordinate, ties by row; not-a-number sorts last, so the order stays strict
+// (nth_element relies on it).
+struct Keyed {
+  double key;
+  std::uint32_t row;
+  bool operator<(const Keyed& other) const { return key < other.key || (key == other.key && row < other.row); }
+};
+
+void SplitRange(const float* points, std::size_t dims, std::size_t leaf, std::vector<std::uint32_t>& order,
+                std::size_t begin, std::size_t end, std::vector<Keyed>& keyed) {
   std::vector<double> low(dims);
   std::vector<double> high(dims);
   while (end - begin > leaf) {
@@ -19,10 +27,10 @@ void SplitRange(const std::vector<double>& points, std::size_t dims, std::size_t
     std::fill(low.begin(), low.end(), std::numeric_limits<double>::max());
     std::fill(high.begin(), high.end(), std::numeric_limits<double>::lowest());
     for (std::size_t pos = begin; pos < end; ++pos) {
-      const double* row = &points[order[pos] * dims];
+      const float* row = &points[order[pos] * dims];
       for (std::size_t dim = 0; dim < dims; ++dim) {
-        low[dim] = std::min(low[dim], row[dim]);
-        high[dim] = std::max(high[dim], row[dim]);
+        low[dim] = std::min(low[dim], static_cast<double>(row[dim]));
+        high[dim] = std::max(high[dim], static_cast<double>(row[dim]));
       }
     }
     std::size_t widest = 0;
@@ -36,28 +44,27 @@ void SplitRange(const std::vector<double>& points, std::size_t dims, std::size_t
     // The left part gets half the points, rounded up to whole leaves.
     const std::size_t half_leaves = ((end - begin) / 2 + leaf - 1) / leaf;
     const std::size_t middle = std::min(end, begin + half_leaves * leaf);
-    std::nth_element(order.begin() + static_cast<std::ptrdiff_t>(begin),
-                     order.begin() + static_cast<std::ptrdiff_t>(middle),
-                     order.begin() + static_cast<std::ptrdiff_t>(end), [&](std::uint32_t a, std::uint32_t b) {
-                       // Not-a-number sorts last, so the order stays strict (nth_element relies on it).
-                       const auto key = [&](std::uint32_t row) {
-                         const double value = points[row * dims + widest];
-                         return std::isnan(value) ? std::numeric_limits<double>::infinity() : value;
-                       };
-                       return key(a) < key(b) || (key(a) == key(b) && a < b);
-                     });
-    SplitRange(points, dims, leaf, order, begin, middle);
+    // The keys copied out first: the selection compares each point several times, and reading them through `order`
+    // strode across the rows (a third of ionosphere's layout).
+    keyed.resize(end - begin);
+    for (std::size_t pos = begin; pos < end; ++pos) {
+      const double value = points[order[pos] * dims + widest];  // as a double: ranges and keys as before
+      keyed[pos - begin] = {std::isnan(value) ? std::numeric_limits<double>::infinity() : value, order[pos]};
+    }
+    std::nth_element(keyed.begin(), keyed.begin() + static_cast<std::ptrdiff_t>(middle - begin), keyed.end());
+    for (std::size_t pos = begin; pos < end; ++pos) order[pos] = keyed[pos - begin].row;
+    SplitRange(points, dims, leaf, order, begin, middle, keyed);
     begin = middle;
   }
 }
 
 }  // namespace
 
-std::vector<std::uint32_t> SpatialOrder(const std::vector<double>& points, std::size_t rows, std::size_t dims,
-                                        std::size_t leaf) {
+std::vector<std::uint32_t> SpatialOrder(const float* points, std::size_t rows, std::size_t dims, std::size_t leaf) {
   std::vector<std::uint32_t> order(rows);
   std::iota(order.begin(), order.end(), 0U);
-  if (dims > 0 && leaf > 0) SplitRange(points, dims, leaf, order, 0, rows);
+  std::vector<Keyed> keyed;
+  if (dims > 0 && leaf > 0) SplitRange(points, dims, leaf, order, 0, rows, keyed);
   return order;
 }
 

@@ -10,7 +10,6 @@
 namespace recon::models {
 
 /// The rows of `points` (row-major rows x dims), in leaf order; deterministic (ties by row index).
-std::vector<std::uint32_t> SpatialOrder(const std::vector<double>& points, std::size_t rows, std::size_t dims,
-                                        std::size_t leaf);
+std::vector<std::uint32_t> SpatialOrder(const float* points, std::size_t rows, std::size_t dims, std::size_t leaf);
 
 }  // namespace recon::models
