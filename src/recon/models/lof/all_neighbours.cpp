@@ -215,7 +215,7 @@ RECON_APPROXIMATE_CLONES void NearestOfGroup(const BlockedLayout& layout, GroupB
     RankUnknownLast(ranked, count, layout.rows, scratch.list.data());
     for (Neighbour& neighbour : scratch.list)
       neighbour.distance = DistanceFromRanked(neighbour.distance, layout.metric);
-    sink(layout.original[state.position], scratch.list);
+    sink(layout.original[state.position], static_cast<std::uint32_t>(state.position), scratch.list);
   }
 }
 
@@ -234,7 +234,7 @@ std::vector<Neighbour> AllNeighbours(const features::FeatureMatrix& points, std:
                                      Metric metric) {
   count = std::min(count, points.Rows());
   std::vector<Neighbour> lists(points.Rows() * count);
-  AllNeighbours(points, count, threads, metric, [&](std::uint32_t row, std::span<Neighbour> list) {
+  AllNeighbours(points, count, threads, metric, [&](std::uint32_t row, std::uint32_t, std::span<Neighbour> list) {
     std::copy(list.begin(), list.end(), lists.begin() + static_cast<std::ptrdiff_t>(row * count));
   });
   return lists;
@@ -245,9 +245,10 @@ void AllNeighbours(const features::FeatureMatrix& points, std::size_t count, uns
   count = std::min(count, points.Rows());
   if (count == 0) return;
   if (!PreferBlockedSearch(points.Rows(), points.Cols())) {
-    KdTree(points, metric).AllNearest(count, threads, [&](std::uint32_t row, std::span<Neighbour> list) {
+    KdTree(points, metric).AllNearest(count, threads, [&](std::uint32_t row, std::uint32_t place,
+                                                          std::span<Neighbour> list) {
       for (Neighbour& neighbour : list) neighbour.distance = DistanceFromRanked(neighbour.distance, metric);
-      sink(row, list);
+      sink(row, place, list);
     });
     return;
   }

@@ -276,7 +276,7 @@ void KdTree::Nearest(const float* query, std::size_t k, Neighbour* out) const {
 
 std::vector<Neighbour> KdTree::AllNearest(std::size_t count, unsigned threads) const {
   std::vector<Neighbour> lists(Rows() * count);
-  AllNearest(count, threads, [&](std::uint32_t row, std::span<Neighbour> list) {
+  AllNearest(count, threads, [&](std::uint32_t row, std::uint32_t, std::span<Neighbour> list) {
     std::copy(list.begin(), list.end(), lists.begin() + static_cast<std::ptrdiff_t>(row * count));
   });
   return lists;
@@ -295,7 +295,7 @@ void KdTree::AllNearest(std::size_t count, unsigned threads, const NeighbourSink
     for (std::size_t pos = begin; pos < end; ++pos) {
       for (std::size_t dim = 0; dim < dims_; ++dim) query[dim] = columns_[dim * stride_ + pos];
       Search(metric_, view, query, count, list.data());
-      sink(original_[pos], list);
+      sink(original_[pos], static_cast<std::uint32_t>(pos), list);
     }
   });
 }

@@ -21,7 +21,10 @@ struct Neighbour {
 
 /// Receives one point's neighbour list as soon as a search has it (from any of the search's threads, each list
 /// once): `row` is the point, `list` its neighbours nearest first, for the receiver to use or change in place.
-using NeighbourSink = std::function<void(std::uint32_t row, std::span<Neighbour> list)>;
+/// `place` is the list's place in the search's own order of the points (0 .. rows - 1, each once): one thread hands
+/// over runs of consecutive places, so a receiver that stores lists by place writes its memory in order (by row,
+/// the writes of a large set scattered over megabytes: 7% of annthyroid's LOF fit).
+using NeighbourSink = std::function<void(std::uint32_t row, std::uint32_t place, std::span<Neighbour> list)>;
 
 class KdTree;
 

@@ -228,7 +228,7 @@ RECON_APPROXIMATE_CLONES void SearchGroup(const BlockedLayout& layout, GroupBoun
                                 ? AtLeast(kth * kGuessFactor)
                                 : kLargest;
     for (std::size_t idx = 0; idx < count; ++idx) list[idx].distance = DistanceFromRanked(list[idx].distance, layout.metric);
-    sink(layout.original[positions[slot]], scratch.list);
+    sink(layout.original[positions[slot]], static_cast<std::uint32_t>(positions[slot]), scratch.list);
   }
 }
 
