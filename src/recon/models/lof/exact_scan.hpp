@@ -12,6 +12,10 @@
 #include <limits>
 #include <vector>
 
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+#endif
+
 #include "recon/models/lof/knn_index.hpp"
 
 namespace recon::models {
@@ -56,6 +60,25 @@ class RankedList {
   double worst_ = std::numeric_limits<double>::infinity();
 };
 
+/// A bit per lane of a comparison's result (lane i's bit i): portably, lane by lane; and with AVX2's movemask,
+/// one instruction where the four extractions took ten (a fifth of the tree search's time on annthyroid). Only for
+/// functions compiled for AVX2 (lof/kd_tree.cpp's explicit AVX2 search).
+struct LaneBitsPortable {
+  template <class Lanes>
+  static unsigned Of(Lanes within) {
+    return static_cast<unsigned>((within[0] & 1) | (within[1] & 2) | (within[2] & 4) | (within[3] & 8));
+  }
+};
+#if defined(__x86_64__) && defined(__GNUC__)
+struct LaneBitsAvx2 {
+  template <class Lanes>
+  [[gnu::always_inline]] static unsigned Of(Lanes within) {
+    using Raw = double __attribute__((vector_size(32)));
+    return static_cast<unsigned>(__builtin_ia32_movmskpd256(reinterpret_cast<Raw>(within)));
+  }
+};
+#endif
+
 inline ScanDoubles LoadScanDoubles(const double* from) {
   ScanDoubles values;
   std::memcpy(&values, from, sizeof values);
@@ -65,7 +88,7 @@ inline ScanDoubles LoadScanDoubles(const double* from) {
 /// Offers the points at positions [begin, end) of `columns` (dims columns of `stride` values, readable up to
 /// kScanLanes - 1 positions past `end`) to `ranked`, as rows original[position]. kDims > 0 fixes the dimension at
 /// compile time (then equal to `dims`).
-template <class Term, std::size_t kDims>
+template <class Term, std::size_t kDims, class LaneBits = LaneBitsPortable>
 [[gnu::always_inline]] inline void ScanPoints(const double* columns, std::size_t stride, std::size_t dims,
                                               std::size_t begin, std::size_t end, const double* query,
                                               const std::uint32_t* original, RankedList& ranked) {
@@ -88,7 +111,7 @@ template <class Term, std::size_t kDims>
     const ScanDoubles distances = (partial0 + partial1) + (partial2 + partial3);
     const double worst = ranked.Worst();
     const auto within = distances <= worst;
-    unsigned bits = static_cast<unsigned>((within[0] & 1) | (within[1] & 2) | (within[2] & 4) | (within[3] & 8));
+    unsigned bits = LaneBits::Of(within);
     if (end - pos < kScanLanes) bits &= (1U << (end - pos)) - 1U;
     for (; bits != 0; bits &= bits - 1) {
       const auto lane = static_cast<std::size_t>(__builtin_ctz(bits));

@@ -45,7 +45,7 @@ struct TreeView {
 // The `count` nearest points to `query` into out[0, count). Depth first, nearer child first, with the farther children
 // on an explicit stack (so the whole search is one function, compiled for each vector width) together with the
 // per-coordinate gaps that make up their lower bound. kDims > 0: the dimension, fixed at compile time.
-template <class Term, std::size_t kDims>
+template <class Term, std::size_t kDims, class LaneBits>
 [[gnu::always_inline]] inline void SearchBody(const TreeView& tree, const double* query, std::size_t count,
                                               Neighbour* out) {
   const std::size_t dims = kDims > 0 ? kDims : tree.dims;
@@ -96,43 +96,63 @@ template <class Term, std::size_t kDims>
       node = near;
     }
     const KdTree::Node& leaf = tree.nodes[node];
-    ScanPoints<Term, kDims>(tree.columns, tree.stride, dims, leaf.begin, leaf.end, query, tree.original, ranked);
+    ScanPoints<Term, kDims, LaneBits>(tree.columns, tree.stride, dims, leaf.begin, leaf.end, query, tree.original,
+                                      ranked);
   }
   RankUnknownLast(ranked, count, tree.rows, out);
 }
 
-// One search function per metric, each compiled for AVX2 and for baseline x86-64 (core/vector_clones.hpp), with
-// the common small dimensions unrolled.
-template <class Term>
+// One search function per metric, with the common small dimensions unrolled, each compiled for AVX2 (with
+// movemask for the scan's lane bits: exact_scan.hpp) and for baseline x86-64, the AVX2 one chosen where the
+// processor has it. Neither uses fused multiply-adds: both give the same bits (as core/vector_clones.hpp's copies).
+template <class Term, class LaneBits>
 [[gnu::always_inline]] inline void SearchAnyDims(const TreeView& tree, const double* query, std::size_t count,
                                                  Neighbour* out) {
   switch (tree.dims) {
-    case 2: return SearchBody<Term, 2>(tree, query, count, out);
-    case 3: return SearchBody<Term, 3>(tree, query, count, out);
-    case 4: return SearchBody<Term, 4>(tree, query, count, out);
-    case 5: return SearchBody<Term, 5>(tree, query, count, out);
-    case 6: return SearchBody<Term, 6>(tree, query, count, out);
-    case 7: return SearchBody<Term, 7>(tree, query, count, out);
-    case 8: return SearchBody<Term, 8>(tree, query, count, out);
-    case 9: return SearchBody<Term, 9>(tree, query, count, out);
-    default: return SearchBody<Term, 0>(tree, query, count, out);
+    case 2: return SearchBody<Term, 2, LaneBits>(tree, query, count, out);
+    case 3: return SearchBody<Term, 3, LaneBits>(tree, query, count, out);
+    case 4: return SearchBody<Term, 4, LaneBits>(tree, query, count, out);
+    case 5: return SearchBody<Term, 5, LaneBits>(tree, query, count, out);
+    case 6: return SearchBody<Term, 6, LaneBits>(tree, query, count, out);
+    case 7: return SearchBody<Term, 7, LaneBits>(tree, query, count, out);
+    case 8: return SearchBody<Term, 8, LaneBits>(tree, query, count, out);
+    case 9: return SearchBody<Term, 9, LaneBits>(tree, query, count, out);
+    default: return SearchBody<Term, 0, LaneBits>(tree, query, count, out);
   }
 }
 
-RECON_VECTOR_CLONES void SearchEuclidean(const TreeView& tree, const double* query, std::size_t count, Neighbour* out) {
-  SearchAnyDims<SquareTerm>(tree, query, count, out);
+using SearchFunction = void (*)(const TreeView& tree, const double* query, std::size_t count, Neighbour* out);
+
+void SearchEuclideanPortable(const TreeView& tree, const double* query, std::size_t count, Neighbour* out) {
+  SearchAnyDims<SquareTerm, LaneBitsPortable>(tree, query, count, out);
 }
 
-RECON_VECTOR_CLONES void SearchManhattan(const TreeView& tree, const double* query, std::size_t count, Neighbour* out) {
-  SearchAnyDims<AbsoluteTerm>(tree, query, count, out);
+void SearchManhattanPortable(const TreeView& tree, const double* query, std::size_t count, Neighbour* out) {
+  SearchAnyDims<AbsoluteTerm, LaneBitsPortable>(tree, query, count, out);
+}
+
+#if defined(__x86_64__) && defined(__GNUC__)
+__attribute__((target("avx2"))) void SearchEuclideanAvx2(const TreeView& tree, const double* query,
+                                                         std::size_t count, Neighbour* out) {
+  SearchAnyDims<SquareTerm, LaneBitsAvx2>(tree, query, count, out);
+}
+
+__attribute__((target("avx2"))) void SearchManhattanAvx2(const TreeView& tree, const double* query,
+                                                         std::size_t count, Neighbour* out) {
+  SearchAnyDims<AbsoluteTerm, LaneBitsAvx2>(tree, query, count, out);
+}
+#endif
+
+SearchFunction SelectSearch(Metric metric) {
+  const bool manhattan = metric == Metric::kManhattan;
+#if defined(__x86_64__) && defined(__GNUC__)
+  if (__builtin_cpu_supports("avx2")) return manhattan ? &SearchManhattanAvx2 : &SearchEuclideanAvx2;
+#endif
+  return manhattan ? &SearchManhattanPortable : &SearchEuclideanPortable;
 }
 
 void Search(Metric metric, const TreeView& tree, const double* query, std::size_t count, Neighbour* out) {
-  if (metric == Metric::kManhattan) {
-    SearchManhattan(tree, query, count, out);
-  } else {
-    SearchEuclidean(tree, query, count, out);
-  }
+  SelectSearch(metric)(tree, query, count, out);
 }
 
 // Builds the subtree over order[begin, end) of the row-major `points`, depth first into `nodes`, with nanoflann's
