@@ -9,9 +9,9 @@
 #include "recon/core/parallel.hpp"
 #include "recon/core/vector_clones.hpp"
 #include "recon/models/lof/approximate_bounds.hpp"
+#include "recon/models/lof/blocked_layout.hpp"
 #include "recon/models/lof/candidate_list.hpp"
 #include "recon/models/lof/exact_scan.hpp"
-#include "recon/models/lof/blocked_layout.hpp"
 #include "recon/models/lof/kd_tree.hpp"
 #include "recon/models/lof/small_set_search.hpp"
 

@@ -3,7 +3,8 @@
 // the n points themselves. From about nine dimensions a blocked search (points in KD-tree leaf order, blocks of
 // 64 skipped by their bounding boxes, four queries against sixteen points per pass of the bounds kernel) beats a
 // KD-tree query per point: it streams the points and has few branches to mispredict, where the tree's pruning
-// weakens (PreferBlockedSearch says where, as measured).
+// weakens (PreferBlockedSearch says where, as measured). Sets of at most 512 points go to the small-set search
+// (lof/small_set_search.hpp), which keeps every bound of a query and counts instead of gathering as it goes.
 //
 // IMPLEMENTATION DECISIONS: distances are first computed approximately in single precision, Euclidean ones as
 // |q|^2 + |p|^2 - 2 q.p on mean-centred columns (a multiply-add per coordinate, eight points per instruction),
