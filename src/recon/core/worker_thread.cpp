@@ -31,7 +31,8 @@ WorkerThread::~WorkerThread() { pthread_join(thread_, nullptr); }
 
 void* WorkerThread::Run(void* self) {
   auto* worker = static_cast<WorkerThread*>(self);
-  if (CPU_COUNT(&worker->allowed_) > 0) pthread_setaffinity_np(pthread_self(), sizeof worker->allowed_, &worker->allowed_);
+  if (CPU_COUNT(&worker->allowed_) > 0)
+    pthread_setaffinity_np(pthread_self(), sizeof worker->allowed_, &worker->allowed_);
   worker->body_();
   return nullptr;
 }

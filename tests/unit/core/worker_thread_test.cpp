@@ -44,7 +44,9 @@ TEST(WorkerThreadTest, StartsOnAnotherCoreThenTakesBackTheWholeAffinity) {
 
 TEST(WorkerThreadTest, RunsItsBodyOnceAndJoinsOnDestruction) {
   std::atomic<int> runs{0};
-  { WorkerThread worker([&] { ++runs; }); }
+  {
+    WorkerThread worker([&] { ++runs; });
+  }
   EXPECT_EQ(runs.load(), 1);
 }
 

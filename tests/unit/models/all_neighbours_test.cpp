@@ -145,9 +145,9 @@ TEST(AllNeighboursTest, ManhattanEqualsExhaustiveSearchWithAndWithoutTies) {
 TEST(AllNeighboursTest, PrefersTheTreeInFewDimensionsAndTheBlockedSearchInMany) {
   EXPECT_FALSE(PreferBlockedSearch(7200, 6));
   EXPECT_FALSE(PreferBlockedSearch(11183, 6));
-  EXPECT_TRUE(PreferBlockedSearch(449, 9));    // breastw's distinct rows: the small-set search beats the tree
-  EXPECT_FALSE(PreferBlockedSearch(683, 9));   // more than 512 rows and fewer than 1,024: the tree
-  EXPECT_FALSE(PreferBlockedSearch(300, 8));   // below 9 dimensions, the tree whatever the size
+  EXPECT_TRUE(PreferBlockedSearch(449, 9));   // breastw's distinct rows: the small-set search beats the tree
+  EXPECT_FALSE(PreferBlockedSearch(683, 9));  // more than 512 rows and fewer than 1,024: the tree
+  EXPECT_FALSE(PreferBlockedSearch(300, 8));  // below 9 dimensions, the tree whatever the size
   EXPECT_TRUE(PreferBlockedSearch(2000, 9));  // spread-out rows in 9 dimensions: the blocked search is 2-3x faster
   EXPECT_TRUE(PreferBlockedSearch(100000, 9));
   EXPECT_TRUE(PreferBlockedSearch(100000, 13));

@@ -49,7 +49,8 @@ constexpr std::size_t kNearestBlocksFirst = 8;
 // Distances (squared Euclidean, or Manhattan) from the query to every block's bounding box (lower bounds for the
 // points in them), and, unless `centres` is null, to the box's centre (an estimate of how near its points are, for
 // the order of visits: only the group's first query needs it).
-RECON_APPROXIMATE_CLONES void BoxDistances(const BlockedLayout& layout, const float* query, float* out, float* centres) {
+RECON_APPROXIMATE_CLONES void BoxDistances(const BlockedLayout& layout, const float* query, float* out,
+                                           float* centres) {
   const std::size_t blocks = layout.padded_rows / kPointsPerBlock;
   const bool manhattan = layout.metric == Metric::kManhattan;
   std::fill(out, out + blocks, 0.0F);
@@ -245,11 +246,11 @@ void AllNeighbours(const features::FeatureMatrix& points, std::size_t count, uns
   count = std::min(count, points.Rows());
   if (count == 0) return;
   if (!PreferBlockedSearch(points.Rows(), points.Cols())) {
-    KdTree(points, metric).AllNearest(count, threads, [&](std::uint32_t row, std::uint32_t place,
-                                                          std::span<Neighbour> list) {
-      for (Neighbour& neighbour : list) neighbour.distance = DistanceFromRanked(neighbour.distance, metric);
-      sink(row, place, list);
-    });
+    KdTree(points, metric)
+        .AllNearest(count, threads, [&](std::uint32_t row, std::uint32_t place, std::span<Neighbour> list) {
+          for (Neighbour& neighbour : list) neighbour.distance = DistanceFromRanked(neighbour.distance, metric);
+          sink(row, place, list);
+        });
     return;
   }
   const bool small_set = (points.Rows() + kPointsPerBlock - 1) / kPointsPerBlock <= kSmallSetBlocks;

@@ -132,13 +132,13 @@ void SearchManhattanPortable(const TreeView& tree, const double* query, std::siz
 }
 
 #if defined(__x86_64__) && defined(__GNUC__)
-__attribute__((target("avx2"))) void SearchEuclideanAvx2(const TreeView& tree, const double* query,
-                                                         std::size_t count, Neighbour* out) {
+__attribute__((target("avx2"))) void SearchEuclideanAvx2(const TreeView& tree, const double* query, std::size_t count,
+                                                         Neighbour* out) {
   SearchAnyDims<SquareTerm, LaneBitsAvx2>(tree, query, count, out);
 }
 
-__attribute__((target("avx2"))) void SearchManhattanAvx2(const TreeView& tree, const double* query,
-                                                         std::size_t count, Neighbour* out) {
+__attribute__((target("avx2"))) void SearchManhattanAvx2(const TreeView& tree, const double* query, std::size_t count,
+                                                         Neighbour* out) {
   SearchAnyDims<AbsoluteTerm, LaneBitsAvx2>(tree, query, count, out);
 }
 #endif

@@ -94,11 +94,12 @@ void KnnIndex::AllNeighbours(std::size_t count, unsigned threads, const Neighbou
     models::AllNeighbours(points_, count, threads, metric_, sink);
     return;
   }
-  Tree().AllNearest(std::min(count, points_.Rows()), threads, [&](std::uint32_t row, std::uint32_t place,
-                                                                   std::span<Neighbour> list) {
-    for (Neighbour& neighbour : list) neighbour.distance = DistanceFromRanked(neighbour.distance, metric_);
-    sink(row, place, list);
-  });
+  Tree().AllNearest(std::min(count, points_.Rows()), threads,
+                    [&](std::uint32_t row, std::uint32_t place, std::span<Neighbour> list) {
+                      for (Neighbour& neighbour : list)
+                        neighbour.distance = DistanceFromRanked(neighbour.distance, metric_);
+                      sink(row, place, list);
+                    });
 }
 
 }  // namespace recon::models

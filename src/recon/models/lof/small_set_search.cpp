@@ -110,8 +110,8 @@ unsigned CountWithin(const float* values, std::size_t size, float limit) {
 // A bound `high` with at least `count` of the query's bounds within it, near the count-th: from the guess, grown
 // while short, halved towards `low` (which has fewer within) while it holds many more. `high` is the largest float
 // when fewer than `count` bounds are numbers.
-void BracketCountTh(const float* lowers, std::size_t padded, std::size_t count, float guess, float& low,
-                    float& high, unsigned& within) {
+void BracketCountTh(const float* lowers, std::size_t padded, std::size_t count, float guess, float& low, float& high,
+                    unsigned& within) {
   low = 0.0F;
   high = guess;
   if (high == kLargest) {
@@ -144,9 +144,9 @@ void BracketCountTh(const float* lowers, std::size_t padded, std::size_t count, 
 // The `count` nearest points to each of the (up to kGroupQueries) queries at positions [first, first + queries),
 // each list handed to `sink`. Every point whose lower bound is within the count-th smallest lower bound plus the
 // rounding bound (at least the count-th distance) is measured exactly: the same lists as an exhaustive search.
-RECON_APPROXIMATE_CLONES void SearchGroup(const BlockedLayout& layout, GroupBoundsKernel kernel,
-                                          WithinKernel gather, std::size_t first, std::size_t queries,
-                                          std::size_t count, Scratch& scratch, const NeighbourSink& sink) {
+RECON_APPROXIMATE_CLONES void SearchGroup(const BlockedLayout& layout, GroupBoundsKernel kernel, WithinKernel gather,
+                                          std::size_t first, std::size_t queries, std::size_t count, Scratch& scratch,
+                                          const NeighbourSink& sink) {
   const std::size_t dims = layout.dims;
   const std::size_t padded = layout.padded_rows;
   const bool manhattan = layout.metric == Metric::kManhattan;
@@ -224,10 +224,9 @@ RECON_APPROXIMATE_CLONES void SearchGroup(const BlockedLayout& layout, GroupBoun
       RankUnknownLast(completed, count, layout.rows, list);
     }
     const double kth = list[count - 1].distance;
-    scratch.guesses[slot] = ranked == count && kth > 0.0 && kth < kLargest
-                                ? AtLeast(kth * kGuessFactor)
-                                : kLargest;
-    for (std::size_t idx = 0; idx < count; ++idx) list[idx].distance = DistanceFromRanked(list[idx].distance, layout.metric);
+    scratch.guesses[slot] = ranked == count && kth > 0.0 && kth < kLargest ? AtLeast(kth * kGuessFactor) : kLargest;
+    for (std::size_t idx = 0; idx < count; ++idx)
+      list[idx].distance = DistanceFromRanked(list[idx].distance, layout.metric);
     sink(layout.original[positions[slot]], static_cast<std::uint32_t>(positions[slot]), scratch.list);
   }
 }
@@ -247,8 +246,7 @@ void SearchSmallSet(const BlockedLayout& layout, std::size_t count, unsigned thr
     try {
       for (std::size_t group = next_group++; group < groups; group = next_group++) {
         const std::size_t first = group * kGroupQueries;
-        SearchGroup(layout, kernel, gather, first, std::min(kGroupQueries, layout.rows - first), count, scratch,
-                    sink);
+        SearchGroup(layout, kernel, gather, first, std::min(kGroupQueries, layout.rows - first), count, scratch, sink);
       }
     } catch (...) {
       next_group = groups;  // the other threads stop at their next claim
