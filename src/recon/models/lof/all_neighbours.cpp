@@ -135,25 +135,24 @@ RECON_APPROXIMATE_CLONES void NearestOfGroup(const BlockedLayout& layout, GroupB
                                              const NeighbourSink& sink) {
   const std::size_t dims = layout.dims;
   const std::size_t blocks = layout.padded_rows / kPointsPerBlock;
-  const bool manhattan = layout.metric == Metric::kManhattan;
   const float relative = RelativeRoundingBound(dims);
-  float starts[kGroupQueries];
   float admits[kGroupQueries];
   scratch.coordinates.resize(dims * kGroupQueries);
   scratch.box_distances.resize(kGroupQueries * blocks);
   scratch.centre_distances.resize(blocks);
   std::vector<float>& query = scratch.query;
   query.resize(dims);
+  std::size_t positions[kGroupQueries];
   for (std::size_t slot = 0; slot < kGroupQueries; ++slot) {
     // Missing queries of a short group repeat the last one, and are not reported.
-    const std::size_t position = first + std::min(slot, queries - 1);
-    const float norm = layout.norms[position];
-    scratch.states[slot].Reset(position, norm);
-    starts[slot] = manhattan ? -norm * relative : norm * (1.0F - relative);
-    for (std::size_t dim = 0; dim < dims; ++dim) {
-      query[dim] = layout.columns[dim * layout.padded_rows + position];
-      scratch.coordinates[dim * kGroupQueries + slot] = manhattan ? query[dim] : -2.0F * query[dim];
-    }
+    positions[slot] = first + std::min(slot, queries - 1);
+  }
+  float starts[kGroupQueries];
+  const GroupBoundsInput input = GroupInput(layout, positions, scratch.coordinates.data(), starts);
+  for (std::size_t slot = 0; slot < kGroupQueries; ++slot) {
+    const std::size_t position = positions[slot];
+    scratch.states[slot].Reset(position, layout.norms[position]);
+    for (std::size_t dim = 0; dim < dims; ++dim) query[dim] = layout.columns[dim * layout.padded_rows + position];
     BoxDistances(layout, query.data(), &scratch.box_distances[slot * blocks],
                  slot == 0 ? scratch.centre_distances.data() : nullptr);
     if (slot == 0) {
@@ -172,15 +171,6 @@ RECON_APPROXIMATE_CLONES void NearestOfGroup(const BlockedLayout& layout, GroupB
     }
   }
   float bounds[kGroupQueries * kPointsPerBlock];
-  GroupBoundsInput input;
-  input.columns = layout.columns.data();
-  input.stride = layout.padded_rows;
-  input.dims = dims;
-  input.norms = layout.norms.data();
-  input.metric = layout.metric;
-  input.coordinates = scratch.coordinates.data();
-  input.starts = starts;
-  input.relative = relative;
   for (const std::uint32_t block : scratch.block_order) {
     bool needed = false;
     for (std::size_t slot = 0; slot < kGroupQueries; ++slot) {

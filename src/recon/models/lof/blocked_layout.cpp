@@ -78,4 +78,28 @@ BlockedLayout MakeBlockedLayout(const features::FeatureMatrix& points, Metric me
   return layout;
 }
 
+GroupBoundsInput GroupInput(const BlockedLayout& layout, const std::size_t* positions, float* coordinates,
+                            float* starts) {
+  const bool manhattan = layout.metric == Metric::kManhattan;
+  const float relative = RelativeRoundingBound(layout.dims);
+  for (std::size_t slot = 0; slot < kGroupQueries; ++slot) {
+    const float norm = layout.norms[positions[slot]];
+    starts[slot] = manhattan ? -norm * relative : norm * (1.0F - relative);
+    for (std::size_t dim = 0; dim < layout.dims; ++dim) {
+      const float coordinate = layout.columns[dim * layout.padded_rows + positions[slot]];
+      coordinates[dim * kGroupQueries + slot] = manhattan ? coordinate : -2.0F * coordinate;
+    }
+  }
+  GroupBoundsInput input;
+  input.columns = layout.columns.data();
+  input.stride = layout.padded_rows;
+  input.dims = layout.dims;
+  input.norms = layout.norms.data();
+  input.metric = layout.metric;
+  input.coordinates = coordinates;
+  input.starts = starts;
+  input.relative = relative;
+  return input;
+}
+
 }  // namespace recon::models

@@ -36,6 +36,12 @@ struct BlockedLayout {
 /// visits every block has no use for them).
 BlockedLayout MakeBlockedLayout(const features::FeatureMatrix& points, Metric metric, bool with_boxes);
 
+/// The bounds kernel's input (lof/approximate_bounds.hpp) for the group of kGroupQueries queries at `positions` of
+/// `layout`: their coordinates prepared for the metric into `coordinates` (dims x kGroupQueries) and their starts into
+/// `starts` (kGroupQueries), which must outlive the input.
+GroupBoundsInput GroupInput(const BlockedLayout& layout, const std::size_t* positions, float* coordinates,
+                            float* starts);
+
 /// What the exact phase ranks by: squared Euclidean, or Manhattan, distance in double precision (the same bits as
 /// every other search of recon's). Inlined, so that the vector-width clones of its callers widen it too.
 [[gnu::always_inline]] inline double ExactDistance(const BlockedLayout& layout, const double* a, const double* b) {

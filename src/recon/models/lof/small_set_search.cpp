@@ -147,32 +147,17 @@ void BracketCountTh(const float* lowers, std::size_t padded, std::size_t count, 
 RECON_APPROXIMATE_CLONES void SearchGroup(const BlockedLayout& layout, GroupBoundsKernel kernel, WithinKernel gather,
                                           std::size_t first, std::size_t queries, std::size_t count, Scratch& scratch,
                                           const NeighbourSink& sink) {
-  const std::size_t dims = layout.dims;
   const std::size_t padded = layout.padded_rows;
-  const bool manhattan = layout.metric == Metric::kManhattan;
-  const float relative = RelativeRoundingBound(dims);
-  float starts[kGroupQueries];
-  float norms[kGroupQueries];
+  const float relative = RelativeRoundingBound(layout.dims);
   std::size_t positions[kGroupQueries];
+  float norms[kGroupQueries];
   for (std::size_t slot = 0; slot < kGroupQueries; ++slot) {
     // Missing queries of a short group repeat the last one, and are not reported.
     positions[slot] = first + std::min(slot, queries - 1);
     norms[slot] = layout.norms[positions[slot]];
-    starts[slot] = manhattan ? -norms[slot] * relative : norms[slot] * (1.0F - relative);
-    for (std::size_t dim = 0; dim < dims; ++dim) {
-      const float coordinate = layout.columns[dim * padded + positions[slot]];
-      scratch.coordinates[dim * kGroupQueries + slot] = manhattan ? coordinate : -2.0F * coordinate;
-    }
   }
-  GroupBoundsInput input;
-  input.columns = layout.columns.data();
-  input.stride = padded;
-  input.dims = dims;
-  input.norms = layout.norms.data();
-  input.metric = layout.metric;
-  input.coordinates = scratch.coordinates.data();
-  input.starts = starts;
-  input.relative = relative;
+  float starts[kGroupQueries];
+  const GroupBoundsInput input = GroupInput(layout, positions, scratch.coordinates.data(), starts);
   const float no_limit[kGroupQueries] = {kLargest, kLargest, kLargest, kLargest};  // the kernel's bits go unused
   float bounds[kGroupQueries * kBlockPoints];
   std::uint64_t unused_bits[kGroupQueries];
