@@ -22,8 +22,13 @@ WorkerThread::WorkerThread(std::function<void()> body) : body_(std::move(body)) 
   } else {
     CPU_ZERO(&allowed_);  // nothing to take back
   }
-  const int error = pthread_create(&thread_, &attributes, &WorkerThread::Run, this);
+  int error = pthread_create(&thread_, &attributes, &WorkerThread::Run, this);
   pthread_attr_destroy(&attributes);
+  if (error != 0 && CPU_COUNT(&allowed_) > 0) {
+    // The placement refused (the process's cores changed under it, say): a thread anywhere is still a thread.
+    CPU_ZERO(&allowed_);
+    error = pthread_create(&thread_, nullptr, &WorkerThread::Run, this);
+  }
   if (error != 0) throw std::system_error(error, std::generic_category(), "pthread_create");
 }
 
