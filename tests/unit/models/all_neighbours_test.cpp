@@ -60,9 +60,8 @@ TEST(AllNeighboursTest, EqualsExhaustiveSearchInLowAndHighDimensions) {
   }
 }
 
-TEST(AllNeighboursTest, FewBlocksAreAllVisitedAndGiveTheSameLists) {
-  // Up to 512 points (8 blocks) every block is visited without boxes; 301 and 450 leave partial blocks and a short
-  // last group of queries.
+TEST(AllNeighboursTest, SmallSetsWithPartialBlocksGiveTheSameLists) {
+  // The small-set search (up to 2,048 points): 301 and 450 leave partial blocks and a short last group of queries.
   for (const std::size_t rows : {301U, 450U}) {
     for (const bool with_ties : {false, true}) {
       const auto points = Points(rows, 24, rows + (with_ties ? 1 : 0), with_ties);
@@ -74,7 +73,7 @@ TEST(AllNeighboursTest, FewBlocksAreAllVisitedAndGiveTheSameLists) {
 }
 
 TEST(AllNeighboursTest, SmallSetsAtEveryScaleAndWithManyCopies) {
-  // The small-set search (up to 512 points, from 9 dimensions) guesses each query's bound from a query nearby: here
+  // The small-set search (up to 2,048 points, from 9 dimensions) guesses each query's bound from a query nearby: here
   // the clusters' scales differ by 10^6 (a guess from one far too tight or loose for the next), half the points
   // are copies of one (k-th distances of 0), and a few tiny sets have fewer points than the lists ask.
   auto points = Points(400, 12, 21, /*with_ties=*/false);
@@ -142,18 +141,38 @@ TEST(AllNeighboursTest, ManhattanEqualsExhaustiveSearchWithAndWithoutTies) {
   }
 }
 
-TEST(AllNeighboursTest, PrefersTheTreeInFewDimensionsAndTheBlockedSearchInMany) {
-  EXPECT_FALSE(PreferBlockedSearch(7200, 6));
-  EXPECT_FALSE(PreferBlockedSearch(11183, 6));
-  EXPECT_TRUE(PreferBlockedSearch(449, 9));   // breastw's distinct rows: the small-set search beats the tree
-  EXPECT_FALSE(PreferBlockedSearch(683, 9));  // more than 512 rows and fewer than 1,024: the tree
-  EXPECT_FALSE(PreferBlockedSearch(300, 8));  // below 9 dimensions, the tree whatever the size
-  EXPECT_TRUE(PreferBlockedSearch(2000, 9));  // spread-out rows in 9 dimensions: the blocked search is 2-3x faster
-  EXPECT_TRUE(PreferBlockedSearch(100000, 9));
-  EXPECT_TRUE(PreferBlockedSearch(100000, 13));
-  EXPECT_TRUE(PreferBlockedSearch(6870, 16));
-  EXPECT_TRUE(PreferBlockedSearch(100000, 36));
-  EXPECT_TRUE(PreferBlockedSearch(50, 300));  // wider than the tree takes: the blocked search, whatever the size
+TEST(AllNeighboursTest, PrefersTheTreeBelowNineDimensionsAndTheBlockedSearchesFrom) {
+  EXPECT_FALSE(PreferBlockedSearch(6));  // annthyroid, mammography, thyroid: dense, discrete-valued clusters
+  EXPECT_FALSE(PreferBlockedSearch(8));
+  EXPECT_TRUE(PreferBlockedSearch(9));  // breastw, and recon's nine model features
+  EXPECT_TRUE(PreferBlockedSearch(16));
+  EXPECT_TRUE(PreferBlockedSearch(300));  // wider than the tree takes
+}
+
+TEST(AllNeighboursTest, LargeSetsSearchedBlockByBlockEqualExhaustiveSearch) {
+  // Above 2,048 points the blocked search skips blocks by their boxes (below, the small-set search takes them all).
+  const auto points = Points(2300, 12, 31, /*with_ties=*/false);
+  ExpectSameLists(Reference(points, 21), AllNeighbours(points, 21, 2));
+  const auto tied = Points(2200, 9, 32, /*with_ties=*/true);
+  ExpectSameLists(Reference(tied, 21, Metric::kManhattan), AllNeighbours(tied, 21, 2, Metric::kManhattan));
+  // A point that is not a number is nobody's neighbour, and its own list is the first rows, unknown distances.
+  auto with_nan = points;
+  with_nan.At(1000, 5) = std::numeric_limits<float>::quiet_NaN();
+  auto far = points;
+  far.At(1000, 5) = 1e15F;
+  const std::vector<Neighbour> lists = AllNeighbours(with_nan, 21, 2);
+  const std::vector<Neighbour> expected = Reference(far, 21);
+  for (std::size_t row = 0; row < with_nan.Rows(); ++row) {
+    for (std::size_t slot = 0; slot < 21; ++slot) {
+      const Neighbour& got = lists[row * 21 + slot];
+      if (row == 1000) {
+        ASSERT_EQ(got.index, slot);
+        ASSERT_TRUE(std::isnan(got.distance));
+      } else {
+        ASSERT_EQ(got.index, expected[row * 21 + slot].index) << row << " " << slot;
+      }
+    }
+  }
 }
 
 TEST(AllNeighboursTest, PointsThatAreNotNumbersRankLastInTheBlockedSearch) {

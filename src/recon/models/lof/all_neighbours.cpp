@@ -32,12 +32,11 @@ namespace {
 // 4,000 17.0 / 9.3; 6 dimensions, 3,000 rows 6.8 / 4.7, 8,000 25 / 16. But on the ODDS sets of 6 dimensions
 // (clustered, discrete values) and breastw the LOF fit is still faster on the tree, which the index builds anyway
 // to score new rows: annthyroid 13 / 17 ms, thyroid 6.4 / 7.8, mammography 15.6 / 16.5, breastw 0.61 / 0.66.
-// The thresholds stay. Up to 512 points the small-set search (lof/small_set_search.hpp) takes over from 9
-// dimensions: breastw, one thread, 0.72 ms on the tree -> 0.35 (seventh session).
-constexpr double kWorkBudget = 2.5e9;
-constexpr std::size_t kMinBlockedDims = 12;
-constexpr std::size_t kMinBlockedDimsFromManyRows = 9;
-constexpr std::size_t kManyRows = 1024;
+// The thresholds stayed: from 9 dimensions and 1,024 rows, and from 12 on fewer. Since the small-set search
+// (lof/small_set_search.hpp) takes every set of up to 2,048 points (seventh session: breastw, one thread, 0.72 ms
+// on the tree -> 0.35; normal rows in 9-11 dimensions, 700-1,000 rows, 1.2-2.2 -> 0.5-0.9 ms), the blocked searches
+// are faster from 9 dimensions whatever the size, and the tree below.
+constexpr std::size_t kMinBlockedDims = 9;
 // Below this much work a second thread costs more than it saves (measured: ionosphere, 4.5e6, 1.26 -> 0.78 ms).
 constexpr double kSerialBelowWork = 2.0e6;
 constexpr std::size_t kQueriesPerBlock = 64;
@@ -212,14 +211,7 @@ RECON_APPROXIMATE_CLONES void NearestOfGroup(const BlockedLayout& layout, GroupB
 
 }  // namespace
 
-bool PreferBlockedSearch(std::size_t rows, std::size_t dims) {
-  if (dims > KdTree::kMaxDims) return true;
-  const double work = static_cast<double>(rows) * static_cast<double>(rows) * static_cast<double>(dims + 4);
-  if (dims >= kMinBlockedDimsFromManyRows && (rows >= kManyRows || rows <= kSmallSetBlocks * kPointsPerBlock)) {
-    return true;
-  }
-  return dims >= kMinBlockedDims && work <= kWorkBudget;
-}
+bool PreferBlockedSearch(std::size_t dims) { return dims >= kMinBlockedDims; }
 
 std::vector<Neighbour> AllNeighbours(const features::FeatureMatrix& points, std::size_t count, unsigned threads,
                                      Metric metric) {
@@ -235,7 +227,7 @@ void AllNeighbours(const features::FeatureMatrix& points, std::size_t count, uns
                    const NeighbourSink& sink) {
   count = std::min(count, points.Rows());
   if (count == 0) return;
-  if (!PreferBlockedSearch(points.Rows(), points.Cols())) {
+  if (!PreferBlockedSearch(points.Cols())) {
     KdTree(points, metric)
         .AllNearest(count, threads, [&](std::uint32_t row, std::uint32_t place, std::span<Neighbour> list) {
           for (Neighbour& neighbour : list) neighbour.distance = DistanceFromRanked(neighbour.distance, metric);

@@ -3,7 +3,7 @@
 // the n points themselves. From about nine dimensions a blocked search (points in KD-tree leaf order, blocks of
 // 64 skipped by their bounding boxes, four queries against sixteen points per pass of the bounds kernel) beats a
 // KD-tree query per point: it streams the points and has few branches to mispredict, where the tree's pruning
-// weakens (PreferBlockedSearch says where, as measured). Sets of at most 512 points go to the small-set search
+// weakens (PreferBlockedSearch says where, as measured). Sets of at most 2,048 points go to the small-set search
 // (lof/small_set_search.hpp), which keeps every bound of a query and counts instead of gathering as it goes.
 //
 // IMPLEMENTATION DECISIONS: distances are first computed approximately in single precision, Euclidean ones as
@@ -21,9 +21,9 @@
 
 namespace recon::models {
 
-/// Whether the blocked search is faster than the KD-tree (lof/kd_tree.hpp) for `rows` points in `dims` dimensions
-/// (always, above the tree's 16 dimensions): which of the two AllNeighbours uses.
-bool PreferBlockedSearch(std::size_t rows, std::size_t dims);
+/// Whether the blocked searches are faster than the KD-tree (lof/kd_tree.hpp) in `dims` dimensions (from 9, and
+/// always above the tree's 16): which AllNeighbours uses.
+bool PreferBlockedSearch(std::size_t dims);
 
 /// For every point of `points`, its `count` nearest points of the set (the point itself among them, at distance
 /// 0) in `metric`, nearest first, ties by index: rows x count entries, row-major. `count` is at most

@@ -90,7 +90,7 @@ void KnnIndex::Nearest(const float* query, std::size_t k, KnnScratch& scratch, s
 }
 
 void KnnIndex::AllNeighbours(std::size_t count, unsigned threads, const NeighbourSink& sink) const {
-  if (!uses_tree_ || PreferBlockedSearch(points_.Rows(), points_.Cols())) {
+  if (!uses_tree_ || PreferBlockedSearch(points_.Cols())) {
     models::AllNeighbours(points_, count, threads, metric_, sink);
     return;
   }
