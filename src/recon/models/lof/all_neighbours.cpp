@@ -41,7 +41,6 @@ constexpr std::size_t kMinBlockedDims = 9;
 constexpr double kSerialBelowWork = 2.0e6;
 constexpr std::size_t kQueriesPerBlock = 64;
 constexpr std::size_t kPointsPerBlock = kBlockPoints;  // points per block (bounding box, spatial-order leaf)
-constexpr std::size_t kMeasuredTogether = 4;           // exact distances computed side by side
 // Blocks visited first, nearest centre first; the rest in spatial order (sorting them all cost 14% on annthyroid).
 constexpr std::size_t kNearestBlocksFirst = 8;
 
@@ -50,7 +49,7 @@ constexpr std::size_t kNearestBlocksFirst = 8;
 // the order of visits: only the group's first query needs it).
 RECON_APPROXIMATE_CLONES void BoxDistances(const BlockedLayout& layout, const float* query, float* out,
                                            float* centres) {
-  const std::size_t blocks = layout.padded_rows / kPointsPerBlock;
+  const std::size_t blocks = layout.Blocks();
   const bool manhattan = layout.metric == Metric::kManhattan;
   std::fill(out, out + blocks, 0.0F);
   if (centres != nullptr) std::fill(centres, centres + blocks, 0.0F);
@@ -83,35 +82,6 @@ struct QueryState {
   }
 };
 
-// The candidates whose lower bound is within the query's bound, measured exactly and ranked. Compiled for AVX2
-// too (core/vector_clones.hpp: the same bits), as the exact distances in double precision are much of the work.
-RECON_VECTOR_CLONES void MeasureCandidates(const BlockedLayout& layout, const QueryState& state, RankedList& ranked,
-                                           std::size_t count) {
-  const std::size_t dims = layout.dims;
-  const double* query = &layout.exact_by_position[state.position * dims];
-  const CandidateList& candidates = state.candidates;
-  float admit = candidates.Admit();
-  // Four at a time: each distance is a chain of dependent additions, and four independent chains keep the vector
-  // units busy where one would wait on each addition (no ranking branch between them to mispredict).
-  std::uint32_t batch[kMeasuredTogether];
-  double distances[kMeasuredTogether];
-  std::size_t batched = 0;
-  const auto flush = [&] {
-    for (std::size_t slot = 0; slot < batched; ++slot) {
-      distances[slot] = ExactDistance(layout, query, &layout.exact_by_position[batch[slot] * dims]);
-    }
-    for (std::size_t slot = 0; slot < batched; ++slot) ranked.Offer(distances[slot], layout.original[batch[slot]]);
-    if (ranked.Filled() == count) admit = std::min(admit, AtLeast(ranked.Worst()));
-    batched = 0;
-  };
-  for (std::size_t idx = 0; idx < candidates.Size(); ++idx) {
-    if (!(candidates.Lower(idx) <= admit)) continue;
-    batch[batched++] = candidates.Position(idx);
-    if (batched == kMeasuredTogether) flush();
-  }
-  flush();
-}
-
 // Per thread, reused from group to group.
 struct GroupScratch {
   QueryState states[kGroupQueries];
@@ -120,6 +90,9 @@ struct GroupScratch {
   std::vector<float> box_distances;  // kGroupQueries x blocks
   std::vector<float> centre_distances;
   std::vector<std::uint32_t> block_order;
+  std::vector<std::uint32_t> measured;  // the positions measured exactly, and MeasureAndRank's scratch
+  std::vector<double> distances;
+  std::vector<double> rows;
   std::vector<Neighbour> list;
 };
 
@@ -133,7 +106,7 @@ RECON_APPROXIMATE_CLONES void NearestOfGroup(const BlockedLayout& layout, GroupB
                                              std::size_t queries, std::size_t count, GroupScratch& scratch,
                                              const NeighbourSink& sink) {
   const std::size_t dims = layout.dims;
-  const std::size_t blocks = layout.padded_rows / kPointsPerBlock;
+  const std::size_t blocks = layout.Blocks();
   const float relative = RelativeRoundingBound(dims);
   float admits[kGroupQueries];
   scratch.coordinates.resize(dims * kGroupQueries);
@@ -199,10 +172,18 @@ RECON_APPROXIMATE_CLONES void NearestOfGroup(const BlockedLayout& layout, GroupB
   scratch.list.resize(count);
   for (std::size_t slot = 0; slot < queries; ++slot) {
     QueryState& state = scratch.states[slot];
-    state.candidates.Tighten(count);
-    RankedList ranked(scratch.list.data(), count);
-    MeasureCandidates(layout, state, ranked, count);
-    RankUnknownLast(ranked, count, layout.rows, scratch.list.data());
+    CandidateList& candidates = state.candidates;
+    candidates.Tighten(count);
+    scratch.measured.resize(candidates.Size());
+    std::size_t measured = 0;
+    for (std::size_t idx = 0; idx < candidates.Size(); ++idx) {
+      scratch.measured[measured] = candidates.Position(idx);
+      measured += static_cast<std::size_t>(candidates.Lower(idx) <= candidates.Admit());
+    }
+    scratch.distances.resize(measured + kScanLanes);
+    scratch.rows.resize(measured + kScanLanes);
+    MeasureAndRank(layout, state.position, scratch.measured.data(), measured, count, scratch.distances.data(),
+                   scratch.rows.data(), scratch.list.data());
     for (Neighbour& neighbour : scratch.list)
       neighbour.distance = DistanceFromRanked(neighbour.distance, layout.metric);
     sink(layout.original[state.position], static_cast<std::uint32_t>(state.position), scratch.list);

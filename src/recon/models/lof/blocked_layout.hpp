@@ -11,6 +11,7 @@
 #include "recon/core/distance.hpp"
 #include "recon/features/feature_matrix.hpp"
 #include "recon/models/lof/approximate_bounds.hpp"
+#include "recon/models/lof/knn_index.hpp"
 #include "recon/models/lof/metric.hpp"
 
 namespace recon::models {
@@ -41,6 +42,13 @@ BlockedLayout MakeBlockedLayout(const features::FeatureMatrix& points, Metric me
 /// `starts` (kGroupQueries), which must outlive the input.
 GroupBoundsInput GroupInput(const BlockedLayout& layout, const std::size_t* positions, float* coordinates,
                             float* starts);
+
+/// The points at `positions` measured exactly against the point at `query_position` and ranked by (distance, row)
+/// into out[0, count): the `count` best, and after them, should fewer than `count` be numbers (coordinates that are
+/// not), the rows not ranked, in order, with unknown distances (RankUnknownLast, lof/exact_scan.hpp). `distances`
+/// and `rows` are scratch for size + 3 values.
+void MeasureAndRank(const BlockedLayout& layout, std::size_t query_position, const std::uint32_t* positions,
+                    std::size_t size, std::size_t count, double* distances, double* rows, Neighbour* out);
 
 /// What the exact phase ranks by: squared Euclidean, or Manhattan, distance in double precision (the same bits as
 /// every other search of recon's). Inlined, so that the vector-width clones of its callers widen it too.

@@ -15,6 +15,8 @@
 #include <limits>
 #include <vector>
 
+#include "recon/models/lof/approximate_bounds.hpp"
+
 namespace recon::models {
 
 class CandidateList {
@@ -79,22 +81,7 @@ class CandidateList {
       for (std::size_t idx = 0; idx < points; ++idx) largest[idx % 4] = std::max(largest[idx % 4], uppers[idx]);
       high = std::max(std::max(largest[0], largest[1]), std::max(largest[2], largest[3]));
     }
-    float low = 0.0F;
-    for (int step = 0; step < bisections && low < high; ++step) {
-      const float middle = low + (high - low) * 0.5F;
-      if (CountUpTo(uppers, points, middle) >= count) {
-        high = middle;
-      } else {
-        low = middle;
-      }
-    }
-    return high;
-  }
-
-  static std::size_t CountUpTo(const float* uppers, std::size_t points, float limit) {
-    unsigned within = 0;  // 32-bit lanes: twice as many per vector instruction as a size_t count
-    for (std::size_t idx = 0; idx < points; ++idx) within += static_cast<unsigned>(uppers[idx] <= limit);
-    return within;
+    return BisectCounted(uppers, points, count, 0.0F, high, bisections);
   }
 
   float admit_ = std::numeric_limits<float>::max();

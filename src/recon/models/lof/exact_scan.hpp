@@ -60,9 +60,9 @@ class RankedList {
   double worst_ = std::numeric_limits<double>::infinity();
 };
 
-/// A bit per lane of a comparison's result (lane i's bit i): portably, lane by lane; and with AVX2's movemask,
-/// one instruction where the four extractions took ten (a fifth of the tree search's time on annthyroid). Only for
-/// functions compiled for AVX2 (lof/kd_tree.cpp's explicit AVX2 search).
+/// A bit per lane of a comparison's result (lane i's bit i): portably, lane by lane; and with AVX2's movemask
+/// (LaneBitsAvx2, only for functions compiled for AVX2: lof/kd_tree.cpp's explicit AVX2 search), one instruction
+/// where the four extractions took ten (a fifth of the tree search's time on annthyroid).
 struct LaneBitsPortable {
   template <class Lanes>
   static unsigned Of(Lanes within) {
@@ -120,13 +120,14 @@ template <class Term, std::size_t kDims, class LaneBits = LaneBitsPortable>
   }
 }
 
-/// Completes `out` (the list's slots, `count` of them) once every point has been offered: only distances that are
-/// not numbers (NaN coordinates) are never taken, and those points rank last, by row.
-inline void RankUnknownLast(const RankedList& ranked, std::size_t count, std::size_t rows, Neighbour* out) {
-  if (ranked.Filled() == count) return;
+/// Completes `out` (the list's slots, `count` of them, the first `filled` ranked) once every point has been
+/// offered: only distances that are not numbers (NaN coordinates) are never taken, and those points rank last, by
+/// row.
+inline void RankUnknownLast(std::size_t filled, std::size_t count, std::size_t rows, Neighbour* out) {
+  if (filled == count) return;
   std::vector<bool> taken(rows, false);
-  for (std::size_t slot = 0; slot < ranked.Filled(); ++slot) taken[out[slot].index] = true;
-  std::size_t slot = ranked.Filled();
+  for (std::size_t slot = 0; slot < filled; ++slot) taken[out[slot].index] = true;
+  std::size_t slot = filled;
   for (std::uint32_t row = 0; slot < count; ++row) {
     if (!taken[row]) out[slot++] = {row, std::numeric_limits<double>::quiet_NaN()};
   }

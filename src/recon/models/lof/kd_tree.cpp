@@ -99,7 +99,7 @@ template <class Term, std::size_t kDims, class LaneBits>
     ScanPoints<Term, kDims, LaneBits>(tree.columns, tree.stride, dims, leaf.begin, leaf.end, query, tree.original,
                                       ranked);
   }
-  RankUnknownLast(ranked, count, tree.rows, out);
+  RankUnknownLast(ranked.Filled(), count, tree.rows, out);
 }
 
 // One search function per metric, with the common small dimensions unrolled, each compiled for AVX2 (with
@@ -143,16 +143,13 @@ __attribute__((target("avx2"))) void SearchManhattanAvx2(const TreeView& tree, c
 }
 #endif
 
+// The search for this processor and metric: chosen once per all-neighbours pass, not per query.
 SearchFunction SelectSearch(Metric metric) {
   const bool manhattan = metric == Metric::kManhattan;
 #if defined(__x86_64__) && defined(__GNUC__)
   if (__builtin_cpu_supports("avx2")) return manhattan ? &SearchManhattanAvx2 : &SearchEuclideanAvx2;
 #endif
   return manhattan ? &SearchManhattanPortable : &SearchEuclideanPortable;
-}
-
-void Search(Metric metric, const TreeView& tree, const double* query, std::size_t count, Neighbour* out) {
-  SelectSearch(metric)(tree, query, count, out);
 }
 
 // Builds the subtree over order[begin, end) of the row-major `points`, depth first into `nodes`, with nanoflann's
@@ -291,7 +288,7 @@ void KdTree::Nearest(const float* query, std::size_t k, Neighbour* out) const {
   if (k > Rows()) ThrowInternal("KD-tree asked for more neighbours than it holds");
   double exact[kMaxDims];
   for (std::size_t dim = 0; dim < dims_; ++dim) exact[dim] = query[dim];
-  Search(metric_, KdTreeAccess::View(*this), exact, k, out);
+  SelectSearch(metric_)(KdTreeAccess::View(*this), exact, k, out);
 }
 
 std::vector<Neighbour> KdTree::AllNearest(std::size_t count, unsigned threads) const {
@@ -307,6 +304,7 @@ void KdTree::AllNearest(std::size_t count, unsigned threads, const NeighbourSink
   if (count == 0) return;
   if (static_cast<double>(Rows()) < kSerialBelowQueries) threads = 1;
   const TreeView view = KdTreeAccess::View(*this);
+  const SearchFunction search = SelectSearch(metric_);
   // Queries in tree order, so consecutive ones visit the same leaves. (Starting each query bounded by the
   // distances to its predecessors' neighbours saved offers but cost more than they saved: measured, dropped.)
   ParallelFor(Rows(), kQueriesPerTask, threads, [&](std::size_t begin, std::size_t end) {
@@ -314,7 +312,7 @@ void KdTree::AllNearest(std::size_t count, unsigned threads, const NeighbourSink
     std::vector<Neighbour> list(count);
     for (std::size_t pos = begin; pos < end; ++pos) {
       for (std::size_t dim = 0; dim < dims_; ++dim) query[dim] = columns_[dim * stride_ + pos];
-      Search(metric_, view, query, count, list.data());
+      search(view, query, count, list.data());
       sink(original_[pos], static_cast<std::uint32_t>(pos), list);
     }
   });

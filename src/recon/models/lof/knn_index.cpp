@@ -20,7 +20,7 @@ template <class Term>
                                            Neighbour* out) {
   RankedList ranked(out, k);
   ScanPoints<Term, 0>(columns.data(), rows.size() + kScanLanes, dims, 0, rows.size(), query, rows.data(), ranked);
-  RankUnknownLast(ranked, k, rows.size(), out);
+  RankUnknownLast(ranked.Filled(), k, rows.size(), out);
 }
 
 RECON_VECTOR_CLONES void ScanAllEuclidean(const std::vector<double>& columns, std::size_t dims,

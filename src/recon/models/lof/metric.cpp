@@ -1,7 +1,5 @@
 #include "recon/models/lof/metric.hpp"
 
-#include <cmath>
-
 #include "recon/core/error.hpp"
 
 namespace recon::models {

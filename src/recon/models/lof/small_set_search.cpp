@@ -26,7 +26,6 @@ constexpr float kGrowth = 4.0F;
 constexpr unsigned kNarrowTo = 2;
 constexpr int kMaxNarrowing = 24;
 constexpr int kFinalBisections = 8;
-constexpr std::size_t kDoubleLanes = 4;
 
 // Per thread, reused from group to group: the guesses carry over.
 struct Scratch {
@@ -34,8 +33,8 @@ struct Scratch {
   std::vector<float> lowers;              // kGroupQueries x padded_rows: every bound of the group
   std::vector<std::uint32_t> candidates;  // positions; room for the compress's 8-wide stores past the last
   std::vector<float> candidate_lowers;
-  std::vector<double> distances;  // exact, per candidate, and padding to whole vectors
-  std::vector<double> rows;       // each candidate's row, as the ranking compares it
+  std::vector<double> distances;  // MeasureAndRank's scratch (blocked_layout.hpp)
+  std::vector<double> rows;
   std::vector<Neighbour> list;
   float guesses[kGroupQueries];
 
@@ -44,8 +43,8 @@ struct Scratch {
         lowers(kGroupQueries * layout.padded_rows),
         candidates(layout.padded_rows + 8),
         candidate_lowers(layout.padded_rows),
-        distances(layout.padded_rows + kDoubleLanes),
-        rows(layout.padded_rows + kDoubleLanes),
+        distances(layout.padded_rows + kScanLanes),
+        rows(layout.padded_rows + kScanLanes),
         list(count) {
     std::fill(std::begin(guesses), std::end(guesses), kLargest);
   }
@@ -59,59 +58,12 @@ float SumRoundedUp(float value, float addend) {
   return std::nextafter(sum, std::numeric_limits<float>::infinity());
 }
 
-// The candidates at `positions` measured exactly and ranked by (distance, row) into `out` (at most `count`): each
-// one's rank counted against all the others, four at a time and branch-free, where an insertion per candidate
-// mispredicted its branches (a quarter of the search's time). Returns how many it ranked: min(size, count), less
-// any distance that is not a number. Compiled for AVX2 too (core/vector_clones.hpp: the same bits).
-RECON_VECTOR_CLONES std::size_t MeasureAndRank(const BlockedLayout& layout, std::size_t query_position,
-                                               const std::uint32_t* positions, std::size_t size, std::size_t count,
-                                               double* distances, double* rows, Neighbour* out) {
-  using Doubles = double __attribute__((vector_size(kDoubleLanes * sizeof(double))));
-  using Before = std::int64_t __attribute__((vector_size(kDoubleLanes * sizeof(double))));
-  const std::size_t dims = layout.dims;
-  const double* query = &layout.exact_by_position[query_position * dims];
-  for (std::size_t idx = 0; idx < size; ++idx) {
-    distances[idx] = ExactDistance(layout, query, &layout.exact_by_position[positions[idx] * dims]);
-    rows[idx] = static_cast<double>(layout.original[positions[idx]]);
-  }
-  const std::size_t whole = (size + kDoubleLanes - 1) / kDoubleLanes * kDoubleLanes;
-  for (std::size_t idx = size; idx < whole; ++idx) {
-    distances[idx] = std::numeric_limits<double>::quiet_NaN();  // compares false: never before anything
-    rows[idx] = 0.0;
-  }
-  std::size_t ranked = 0;
-  for (std::size_t idx = 0; idx < size; ++idx) {
-    const double distance = distances[idx];
-    if (std::isnan(distance)) continue;
-    const Doubles own_distance = {distance, distance, distance, distance};
-    const double row = rows[idx];
-    const Doubles own_row = {row, row, row, row};
-    Before before = {0, 0, 0, 0};
-    for (std::size_t other = 0; other < whole; other += kDoubleLanes) {
-      Doubles other_distance;
-      Doubles other_row;
-      std::memcpy(&other_distance, distances + other, sizeof other_distance);
-      std::memcpy(&other_row, rows + other, sizeof other_row);
-      before += (other_distance < own_distance) | ((other_distance == own_distance) & (other_row < own_row));
-    }
-    const auto rank = static_cast<std::size_t>(-(before[0] + before[1] + before[2] + before[3]));  // true is -1
-    if (rank < count) out[rank] = {static_cast<std::uint32_t>(row), distance};
-    ++ranked;
-  }
-  return std::min(ranked, count);
-}
-
-unsigned CountWithin(const float* values, std::size_t size, float limit) {
-  unsigned within = 0;  // 32-bit lanes: eight per AVX2 instruction
-  for (std::size_t idx = 0; idx < size; ++idx) within += static_cast<unsigned>(values[idx] <= limit);
-  return within;
-}
-
 // A bound `high` with at least `count` of the query's bounds within it, near the count-th: from the guess, grown
 // while short, halved towards `low` (which has fewer within) while it holds many more. `high` is the largest float
-// when fewer than `count` bounds are numbers.
-void BracketCountTh(const float* lowers, std::size_t padded, std::size_t count, float guess, float& low, float& high,
-                    unsigned& within) {
+// when fewer than `count` bounds are numbers. Inlined into SearchGroup, so its counting passes take the AVX2 clone's
+// vector width.
+[[gnu::always_inline]] inline void BracketCountTh(const float* lowers, std::size_t padded, std::size_t count,
+                                                  float guess, float& low, float& high, unsigned& within) {
   low = 0.0F;
   high = guess;
   if (high == kLargest) {
@@ -180,14 +132,7 @@ RECON_APPROXIMATE_CLONES void SearchGroup(const BlockedLayout& layout, GroupBoun
     std::size_t size = gather(lowers, padded, within >= count ? SumRoundedUp(high, slack) : kLargest, candidates);
     if (within >= count) {
       for (std::size_t idx = 0; idx < size; ++idx) candidate_lowers[idx] = lowers[candidates[idx]];
-      for (int step = 0; step < kFinalBisections && low < high; ++step) {
-        const float middle = low + (high - low) * 0.5F;
-        if (CountWithin(candidate_lowers, size, middle) >= count) {
-          high = middle;
-        } else {
-          low = middle;
-        }
-      }
+      high = BisectCounted(candidate_lowers, size, count, low, high, kFinalBisections);
       // At least count points have lower bounds within `high`, so distances within `admit`: the count-th distance
       // is within it, and every point as near has its lower bound within it too.
       const float admit = SumRoundedUp(high, slack);
@@ -199,17 +144,10 @@ RECON_APPROXIMATE_CLONES void SearchGroup(const BlockedLayout& layout, GroupBoun
       size = kept;
     }
     Neighbour* list = scratch.list.data();
-    const std::size_t ranked = MeasureAndRank(layout, positions[slot], candidates, size, count,
-                                              scratch.distances.data(), scratch.rows.data(), list);
-    if (ranked < count) {  // rare: distances that are not numbers, which rank last
-      RankedList completed(list, count);
-      for (std::size_t slot_idx = 0; slot_idx < ranked; ++slot_idx) {
-        completed.Offer(list[slot_idx].distance, list[slot_idx].index);
-      }
-      RankUnknownLast(completed, count, layout.rows, list);
-    }
-    const double kth = list[count - 1].distance;
-    scratch.guesses[slot] = ranked == count && kth > 0.0 && kth < kLargest ? AtLeast(kth * kGuessFactor) : kLargest;
+    MeasureAndRank(layout, positions[slot], candidates, size, count, scratch.distances.data(), scratch.rows.data(),
+                   list);
+    const double kth = list[count - 1].distance;  // not a number when the list ends in unknown distances
+    scratch.guesses[slot] = kth > 0.0 && kth < kLargest ? AtLeast(kth * kGuessFactor) : kLargest;
     for (std::size_t idx = 0; idx < count; ++idx)
       list[idx].distance = DistanceFromRanked(list[idx].distance, layout.metric);
     sink(layout.original[positions[slot]], static_cast<std::uint32_t>(positions[slot]), scratch.list);
