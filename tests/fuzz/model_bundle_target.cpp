@@ -1,24 +1,25 @@
-// libFuzzer target for model loading. Input bytes are used twice: as a whole file (magic, version, checksum
-// checks), and as a payload wrapped in a valid header and checksum, so the section parsers behind the checksum
-// (features, detectors, clusterer) see arbitrary bytes too. Either way: a model or recon::Error, never a crash.
-#include <cstdint>
-#include <cstring>
+// Model loading. Input bytes are used twice: as a whole file (magic, version, checksum checks), and as a payload
+// wrapped in a valid header and checksum, so the section parsers behind the checksum (features, detectors,
+// clusterer) see arbitrary bytes too. Either way: a model or recon::Error, never a crash.
 #include <string>
 
+#include "fuzz/fuzz_targets.hpp"
 #include "recon/core/error.hpp"
 #include "recon/models/model_bundle.hpp"
 #include "support/model_file.hpp"
 
-extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  const std::string_view bytes(reinterpret_cast<const char*>(data), size);
+namespace recon::fuzz {
+
+void FuzzModelBundle(std::string_view input) {
   try {
-    recon::models::ModelBundle::Deserialise(bytes, "fuzz");
-  } catch (const recon::Error&) {
+    models::ModelBundle::Deserialise(input, "fuzz");
+  } catch (const Error&) {
   }
-  const std::string file = recon::testing::WrapAsModelFile(bytes);
+  const std::string file = testing::WrapAsModelFile(input);
   try {
-    recon::models::ModelBundle::Deserialise(file, "fuzz");
-  } catch (const recon::Error&) {
+    models::ModelBundle::Deserialise(file, "fuzz");
+  } catch (const Error&) {
   }
-  return 0;
 }
+
+}  // namespace recon::fuzz

@@ -3,6 +3,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <filesystem>
+#include <fstream>
 #include <functional>
 #include <map>
 #include <sstream>
@@ -54,6 +55,10 @@ class Section {
   void Apply() const {
     if (!node_ || node_.IsNull()) return;
     for (const auto& entry : node_) {
+      if (!entry.first.IsScalar()) {
+        ThrowInvalidInput("config: a key of '" + (path_.empty() ? std::string("the top level") : path_) +
+                          "' is not a plain name (line " + std::to_string(entry.first.Mark().line + 1) + ")");
+      }
       const auto key = entry.first.as<std::string>();
       const auto handler = handlers_.find(key);
       if (handler == handlers_.end()) {
@@ -318,19 +323,30 @@ void Config::Validate() const {
 Config LoadConfig(const std::string& path) {
   std::error_code error;
   if (!std::filesystem::is_regular_file(path, error)) ThrowNotFound("config file '" + path + "' does not exist");
+  std::ifstream file(path, std::ios::binary);
+  if (!file.is_open()) ThrowUnavailable("config file '" + path + "' cannot be opened");
+  std::ostringstream text;
+  text << file.rdbuf();
+  return LoadConfigFromText(text.str(), path);
+}
+
+Config LoadConfigFromText(std::string_view text, const std::string& origin) {
   YAML::Node root;
   try {
-    root = YAML::LoadFile(path);
+    root = YAML::Load(std::string(text));
   } catch (const YAML::Exception& failure) {
-    ThrowInvalidInput("config file '" + path + "' is not valid YAML: " + failure.what());
+    ThrowInvalidInput("config file '" + origin + "' is not valid YAML: " + failure.what());
   }
   Config config;
   if (root && !root.IsNull()) {
-    if (!root.IsMap()) ThrowInvalidInput("config file '" + path + "' must be a mapping of sections");
+    if (!root.IsMap()) ThrowInvalidInput("config file '" + origin + "' must be a mapping of sections");
     try {
       ReadConfig(root, config);
     } catch (const Error& failure) {
-      throw Error(failure.Kind(), std::string(failure.what()) + " in '" + path + "'");
+      throw Error(failure.Kind(), std::string(failure.what()) + " in '" + origin + "'");
+    } catch (const YAML::Exception& failure) {
+      // A conversion the readers do not check themselves: still the file's fault, never an escaping YAML error.
+      ThrowInvalidInput("config file '" + origin + "' cannot be read: " + failure.what());
     }
   }
   config.Validate();

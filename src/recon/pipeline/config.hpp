@@ -5,6 +5,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "recon/categorise/local_categoriser.hpp"
 #include "recon/core/logger.hpp"
@@ -90,6 +91,8 @@ struct Config {
 
 /// Defaults overridden by the YAML file at `path`. Throws NotFound or InvalidInput (naming the key and file).
 Config LoadConfig(const std::string& path);
+/// The same for YAML text, named `origin` in errors. Throws only recon::Error (InvalidInput), whatever the text.
+Config LoadConfigFromText(std::string_view text, const std::string& origin);
 
 /// The effective configuration as YAML (what `recon config` prints).
 std::string DumpConfig(const Config& config);
