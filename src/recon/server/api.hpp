@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "recon/core/json_input.hpp"
 #include "recon/pipeline/config.hpp"
 #include "recon/server/api_keys.hpp"
 #include "recon/server/http_types.hpp"
@@ -27,6 +28,10 @@ class Api {
   /// LLM may be called (seconds). A single trade scored locally takes microseconds: a thread hop would cost more.
   bool RunsOnWorkPool(const Request& request) const;
 
+  /// The bounds on a JSON body or message: server.max_json_depth, and ingest.max_field_bytes for every string
+  /// (a trade's fields are bounded over the API as in a CSV file).
+  JsonLimits InputLimits() const;
+  const Logger& Log() const { return logger_; }
   Metrics& GetMetrics() { return metrics_; }
   service::ScoringService& Service() { return service_; }
 

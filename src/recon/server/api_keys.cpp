@@ -1,5 +1,6 @@
 #include "recon/server/api_keys.hpp"
 
+#include <cctype>
 #include <cstdlib>
 
 namespace recon::server {
@@ -43,9 +44,16 @@ bool ApiKeys::AcceptsKey(std::string_view key) const {
 
 bool ApiKeys::Accepts(std::string_view authorization) const {
   if (keys_.empty()) return true;
-  constexpr std::string_view kScheme = "Bearer ";
-  if (authorization.substr(0, kScheme.size()) != kScheme) return false;
-  return AcceptsKey(authorization.substr(kScheme.size()));
+  // RFC 7235: the scheme name is case-insensitive ("bearer", "BEARER"); one or more spaces follow it.
+  constexpr std::string_view kScheme = "bearer";
+  if (authorization.size() <= kScheme.size()) return false;
+  for (std::size_t idx = 0; idx < kScheme.size(); ++idx) {
+    if (std::tolower(static_cast<unsigned char>(authorization[idx])) != kScheme[idx]) return false;
+  }
+  std::string_view key = authorization.substr(kScheme.size());
+  if (key.front() != ' ') return false;
+  while (!key.empty() && key.front() == ' ') key.remove_prefix(1);
+  return AcceptsKey(key);
 }
 
 bool IsLoopback(const std::string& host) {

@@ -1,11 +1,13 @@
 // The endpoint handlers of the HTTP API.
 #include <cctype>
+#include <algorithm>
 #include <charconv>
 #include <map>
 
 #include "recon/categorise/category.hpp"
 #include "recon/core/date.hpp"
 #include "recon/core/error.hpp"
+#include "recon/core/json_input.hpp"
 #include "recon/server/api.hpp"
 #include "recon/server/responses.hpp"
 
@@ -15,6 +17,8 @@ namespace {
 using nlohmann::json;
 
 constexpr std::size_t kMaxPageSize = 500;
+constexpr std::size_t kFirstChunk = 16;  // store rows read at first for a page of /anomalies
+constexpr std::size_t kMaxChunk = 128;
 
 std::string PercentDecode(std::string_view text) {
   std::string out;
@@ -32,16 +36,19 @@ std::string PercentDecode(std::string_view text) {
   return out;
 }
 
-// The body as JSON, or a 400 naming where parsing failed.
-std::optional<json> ParseBody(const Request& request, Response& failure) {
-  try {
-    return json::parse(request.body());
-  } catch (const json::parse_error& error) {
+// The body as JSON within `limits`; otherwise a 400 naming where the text stopped being JSON, or a 422 naming the
+// member that is too deep, too long or out of range.
+std::optional<json> ParseBody(const Request& request, const JsonLimits& limits, Response& failure) {
+  JsonInput input = ParseJsonWithin(request.body(), limits);
+  if (!input.problem) return std::move(input.value);
+  const JsonProblem& problem = *input.problem;
+  if (problem.kind == JsonProblemKind::kMalformed) {
     failure = JsonResponse(request, http::status::bad_request,
-                           {{"detail", "malformed JSON at byte " + std::to_string(error.byte) + ": " +
-                                           std::string(error.what()).substr(0, 200)}});
-    return std::nullopt;
+                           {{"detail", "malformed JSON at byte " + std::to_string(problem.byte) + ": " + problem.message}});
+  } else {
+    failure = ValidationResponse(request, {{problem.path.empty() ? "body" : problem.path, problem.message}});
   }
+  return std::nullopt;
 }
 
 json AnomalyJson(const store::StoredAnomaly& stored) {
@@ -68,6 +75,13 @@ json AnomalyJson(const store::StoredAnomaly& stored) {
           {"updated_at", stored.updated_at}};
 }
 
+// About what AnomalyJson(stored) takes once written: its text fields plus the fixed members.
+std::size_t EstimatedJsonBytes(const store::StoredAnomaly& stored) {
+  const auto& record = stored.record;
+  return 512 + record.row_json.size() + record.summary.size() + record.explanation.size() + record.trade_id.size() +
+         record.desk.size() + record.source.size() + record.category.size() + record.status.size();
+}
+
 json AuditJson(const std::vector<store::AuditEntry>& trail) {
   json out = json::array();
   for (const auto& entry : trail) {
@@ -78,6 +92,14 @@ json AuditJson(const std::vector<store::AuditEntry>& trail) {
                    {"note", entry.note}});
   }
   return out;
+}
+
+bool HasControlCharacter(std::string_view text) {
+  for (const char character : text) {
+    const auto code = static_cast<unsigned char>(character);
+    if (code < 0x20 || code == 0x7F) return true;
+  }
+  return false;
 }
 
 std::int64_t IdOf(const std::string& text) {
@@ -132,7 +154,7 @@ Response Api::Health(const Request& request, const PathParams& /*params*/) {
 
 Response Api::Realtime(const Request& request, const PathParams& /*params*/) {
   Response failure;
-  const auto body = ParseBody(request, failure);
+  const auto body = ParseBody(request, InputLimits(), failure);
   if (!body) return failure;
   const std::vector<const json*> trades = {&*body};
   std::vector<service::FieldProblem> problems;
@@ -143,7 +165,7 @@ Response Api::Realtime(const Request& request, const PathParams& /*params*/) {
 
 Response Api::Batch(const Request& request, const PathParams& /*params*/) {
   Response failure;
-  const auto body = ParseBody(request, failure);
+  const auto body = ParseBody(request, InputLimits(), failure);
   if (!body) return failure;
   const json* list = &*body;
   if (body->is_object() && body->contains("trades")) list = &(*body)["trades"];
@@ -213,11 +235,44 @@ Response Api::ListAnomalies(const Request& request, const PathParams& /*params*/
     problems.push_back({"category", "must be one of the buckets (e.g. Timing Issue)"});
   }
   if (!problems.empty()) return ValidationResponse(request, problems);
-  const auto [anomalies, total] = service_.ListAnomalies(filter);
+  // A page stops at server.max_response_bytes (at least one item): rows can hold fields of up to
+  // ingest.max_field_bytes each, so a count alone bounds neither the answer nor the memory it takes. The store is
+  // read in small pages sized by what the items so far weighed.
+  const std::size_t budget = config_.server.max_response_bytes;
   json items = json::array();
-  for (const auto& stored : anomalies) items.push_back(AnomalyJson(stored));
+  std::uint64_t total = 0;
+  std::size_t bytes = 0;
+  bool truncated = false;
+  std::size_t chunk = std::min<std::size_t>(filter.limit, kFirstChunk);
+  if (filter.limit == 0) total = service_.ListAnomalies(filter).second;
+  while (items.size() < filter.limit && !truncated) {
+    store::AnomalyFilter page = filter;
+    page.offset = filter.offset + items.size();
+    page.limit = chunk;
+    const auto [anomalies, count] = service_.ListAnomalies(page);
+    total = count;
+    for (const auto& stored : anomalies) {
+      const std::size_t weight = EstimatedJsonBytes(stored);
+      if (!items.empty() && bytes + weight > budget) {
+        truncated = true;
+        break;
+      }
+      bytes += weight;
+      items.push_back(AnomalyJson(stored));
+    }
+    if (anomalies.size() < page.limit) break;  // the end of the list
+    const std::size_t average = bytes / std::max<std::size_t>(items.size(), 1) + 1;
+    chunk = std::clamp<std::size_t>((budget > bytes ? budget - bytes : 0) / average, 1, kMaxChunk);
+    chunk = std::min(chunk, filter.limit - std::min(filter.limit, items.size()));
+  }
+  const std::uint64_t next = filter.offset + items.size();
   return JsonResponse(request, http::status::ok,
-                      {{"total", total}, {"limit", filter.limit}, {"offset", filter.offset}, {"items", items}});
+                      {{"total", total},
+                       {"limit", filter.limit},
+                       {"offset", filter.offset},
+                       {"next_offset", next < total ? json(next) : json(nullptr)},
+                       {"truncated", truncated},
+                       {"items", items}});
 }
 
 Response Api::GetAnomaly(const Request& request, const PathParams& params) {
@@ -231,7 +286,7 @@ Response Api::GetAnomaly(const Request& request, const PathParams& params) {
 
 Response Api::Feedback(const Request& request, const PathParams& params) {
   Response failure;
-  const auto body = ParseBody(request, failure);
+  const auto body = ParseBody(request, InputLimits(), failure);
   if (!body) return failure;
   static const std::map<std::string, std::string> kStatuses = {
       {"resolved", "Resolved"}, {"rejected", "Rejected"}, {"reopened", std::string(resolve::kStatusPendingReview)}};
@@ -248,6 +303,9 @@ Response Api::Feedback(const Request& request, const PathParams& params) {
   }
   if (!reviewer.is_string() || reviewer.get<std::string>().empty() || reviewer.get<std::string>().size() > 200) {
     problems.push_back({"reviewer", "field required: a non-empty string of at most 200 characters"});
+  } else if (HasControlCharacter(reviewer.get_ref<const std::string&>())) {
+    // A name goes into audit rows, logs and e-mails: a CR/LF in it could forge a line there.
+    problems.push_back({"reviewer", "must not contain control characters (CR, LF, TAB, ...)"});
   }
   if (!note.is_string() || note.get<std::string>().size() > 4000) {
     problems.push_back({"note", "must be a string of at most 4000 characters"});

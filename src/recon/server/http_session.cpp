@@ -30,21 +30,42 @@ void HttpSession::DoRead() {
   parser_.emplace();
   parser_->body_limit(state_.params.body_limit_bytes);
   stream_.expires_after(std::chrono::milliseconds(state_.params.read_timeout_ms));
+  http::async_read_header(stream_, buffer_, *parser_,
+                          beast::bind_front_handler(&HttpSession::OnHeader, shared_from_this()));
+}
+
+void HttpSession::OnHeader(beast::error_code error, std::size_t bytes) {
+  if (error) return OnRead(error, bytes);
+  const auto& header = parser_->get();
+  if (!beast::iequals(header[http::field::expect], "100-continue")) return ReadBody();
+  // The client waits for a word before it sends the body: refuse a body that cannot fit now, before it is sent.
+  const auto length = parser_->content_length();
+  if (length && *length > state_.params.body_limit_bytes) return Write(BodyTooLarge());
+  auto go_on = std::make_shared<http::response<http::empty_body>>(http::status::continue_, header.version());
+  http::async_write(stream_, *go_on, [self = shared_from_this(), go_on](beast::error_code write_error, std::size_t) {
+    if (write_error) return self->Close();
+    self->ReadBody();
+  });
+}
+
+void HttpSession::ReadBody() {
   http::async_read(stream_, buffer_, *parser_, beast::bind_front_handler(&HttpSession::OnRead, shared_from_this()));
+}
+
+Response HttpSession::BodyTooLarge() const {
+  Request request;
+  request.version(11);
+  Response response = JsonResponse(request, http::status::payload_too_large,
+                                   {{"detail", "request body larger than " +
+                                                   std::to_string(state_.params.body_limit_bytes) +
+                                                   " bytes (server.body_limit_bytes)"}});
+  response.keep_alive(false);
+  return response;
 }
 
 void HttpSession::OnRead(beast::error_code error, std::size_t /*bytes*/) {
   if (error == http::error::end_of_stream || error == asio::error::operation_aborted) return Close();
-  if (error == http::error::body_limit) {
-    Request request;
-    request.version(11);
-    Response response = JsonResponse(request, http::status::payload_too_large,
-                                      {{"detail", "request body larger than " +
-                                                      std::to_string(state_.params.body_limit_bytes) +
-                                                      " bytes (server.body_limit_bytes)"}});
-    response.keep_alive(false);
-    return Write(std::move(response));
-  }
+  if (error == http::error::body_limit) return Write(BodyTooLarge());
   if (error == beast::error::timeout) return Close();
   if (error) {
     Request request;
@@ -81,6 +102,7 @@ void HttpSession::Write(Response response) {
   const bool keep_alive = response.keep_alive() && !state_.stopping;
   response.keep_alive(keep_alive);
   auto shared = std::make_shared<Response>(std::move(response));
+  stream_.expires_after(std::chrono::milliseconds(state_.params.write_timeout_ms));  // not what is left of the read's
   http::async_write(stream_, *shared,
                     [self = shared_from_this(), shared, keep_alive](beast::error_code error, std::size_t bytes) {
                       self->OnWrite(keep_alive, error, bytes);

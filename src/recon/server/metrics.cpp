@@ -69,6 +69,11 @@ std::string Metrics::Render(const service::ScoringService& service) const {
   counter("recon_ws_messages_total", "WebSocket trade messages received.", ws_messages_);
   counter("recon_ws_slow_subscribers_dropped_total", "Live-feed subscribers disconnected for falling behind.",
           ws_dropped_);
+  counter("recon_ws_message_timeouts_total",
+          "WebSocket connections closed because a message did not complete within server.read_timeout_ms.",
+          ws_message_timeouts_);
+  counter("recon_accept_failures_total", "Connections the listener failed to accept (e.g. out of file descriptors).",
+          accept_failures_);
   out << "# HELP recon_ws_connections Open WebSocket connections.\n# TYPE recon_ws_connections gauge\n"
       << "recon_ws_connections " << ws_open_.load() << "\n";
   out << "# HELP recon_model_loaded 1 when a model is loaded, 0 when degraded.\n# TYPE recon_model_loaded gauge\n"

@@ -22,6 +22,8 @@ class Metrics {
   void WebSocketClosed() { --ws_open_; }
   void WebSocketMessage() { ++ws_messages_; }
   void SlowSubscriberDropped() { ++ws_dropped_; }
+  void WebSocketMessageTimedOut() { ++ws_message_timeouts_; }
+  void AcceptFailed() { ++accept_failures_; }
   /// The exposition text.
   std::string Render(const service::ScoringService& service) const;
 
@@ -39,6 +41,8 @@ class Metrics {
   std::atomic<std::int64_t> ws_open_{0};
   std::atomic<std::uint64_t> ws_messages_{0};
   std::atomic<std::uint64_t> ws_dropped_{0};
+  std::atomic<std::uint64_t> ws_message_timeouts_{0};
+  std::atomic<std::uint64_t> accept_failures_{0};
 };
 
 }  // namespace recon::server

@@ -185,6 +185,11 @@ json OpenApiDocument(const ColumnMapping& columns) {
              {{"total", {{"type", "integer"}}},
               {"limit", {{"type", "integer"}}},
               {"offset", {{"type", "integer"}}},
+              {"next_offset",
+               {{"type", {"integer", "null"}},
+                {"description", "offset of the next page; null after the last (a page may end before limit when it "
+                                "reaches server.max_response_bytes)"}}},
+              {"truncated", {{"type", "boolean"}, {"description", "the page stopped at server.max_response_bytes"}}},
               {"items", {{"type", "array"}, {"items", Ref("Anomaly")}}}}}}},
           {"Feedback",
            {{"type", "object"},

@@ -49,6 +49,10 @@ Api::Api(service::ScoringService& service, const pipeline::Config& config, ApiKe
         return names;
       }()) {}
 
+JsonLimits Api::InputLimits() const {
+  return {config_.server.max_json_depth, config_.ingest.max_field_bytes};
+}
+
 bool Api::RunsOnWorkPool(const Request& request) const {
   if (request.method() != http::verb::post) return false;
   const std::string path = ParseTarget(View(request.target())).path;
@@ -107,6 +111,9 @@ Response Api::Handle(const Request& request) {
     }
   } catch (const std::exception& error) {
     logger_.Error("http.internal", {{"route", route_name}, {"error", error.what()}});
+    response = JsonResponse(request, http::status::internal_server_error, {{"detail", "internal error"}});
+  } catch (...) {
+    logger_.Error("http.internal", {{"route", route_name}, {"error", "unknown exception"}});
     response = JsonResponse(request, http::status::internal_server_error, {{"detail", "internal error"}});
   }
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();

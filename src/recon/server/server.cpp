@@ -45,8 +45,23 @@ void Server::Start() {
   listener_->Run();
   work_guard_.emplace(ioc_.get_executor());
   const unsigned threads = ResolveThreadCount(config_.server.threads);
-  for (unsigned idx = 0; idx < threads; ++idx) threads_.emplace_back([this] { ioc_.run(); });
+  for (unsigned idx = 0; idx < threads; ++idx) threads_.emplace_back([this] { RunIoLoop(); });
   logger_.Info("server.started", {{"host", config_.server.host}, {"port", Port()}, {"threads", threads}});
+}
+
+void Server::RunIoLoop() {
+  // The sessions' funnels answer every failure; this is the last line: an exception that still escapes a
+  // handler is logged and the loop goes on, so one connection can never take the process down.
+  while (true) {
+    try {
+      ioc_.run();
+      return;
+    } catch (const std::exception& failure) {
+      logger_.Error("server.handler_exception", {{"error", failure.what()}});
+    } catch (...) {
+      logger_.Error("server.handler_exception", {{"error", "unknown exception"}});
+    }
+  }
 }
 
 unsigned short Server::Port() const { return listener_ ? listener_->Port() : 0; }

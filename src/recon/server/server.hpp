@@ -41,6 +41,8 @@ class Server {
   void RunUntilSignalled();
 
  private:
+  void RunIoLoop();
+
   const pipeline::Config& config_;
   const Logger& logger_;
   service::ScoringService& service_;

@@ -3,7 +3,7 @@
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
 
-#include "recon/core/error.hpp"
+#include "recon/server/ws_messages.hpp"
 
 namespace recon::server {
 
@@ -14,15 +14,12 @@ using nlohmann::json;
 
 namespace {
 
-std::string ErrorMessage(const std::string& error, json detail = nullptr) {
-  json message{{"type", "error"}, {"error", error}};
-  if (!detail.is_null()) message["detail"] = std::move(detail);
-  return message.dump(-1, ' ', false, json::error_handler_t::replace);
-}
+constexpr std::size_t kReadChunkBytes = 64 * 1024;
 
 }  // namespace
 
-WsSession::WsSession(beast::tcp_stream&& stream, ServerState& state) : ws_(std::move(stream)), state_(state) {
+WsSession::WsSession(beast::tcp_stream&& stream, ServerState& state)
+    : ws_(std::move(stream)), message_deadline_(ws_.get_executor()), state_(state) {
   state_.api.GetMetrics().WebSocketOpened();
 }
 
@@ -59,51 +56,40 @@ void WsSession::Deliver(std::shared_ptr<const std::string> message) {
 
 void WsSession::DoRead() {
   if (closing_) return;
-  ws_.async_read(buffer_, beast::bind_front_handler(&WsSession::OnRead, shared_from_this()));
+  ws_.async_read_some(buffer_, kReadChunkBytes, beast::bind_front_handler(&WsSession::OnRead, shared_from_this()));
 }
 
 void WsSession::OnRead(beast::error_code error, std::size_t /*bytes*/) {
-  if (error) return;  // closed by the peer, timed out, or too large: the stream is done
+  if (error) {  // closed by the peer, timed out, or too large: the stream is done
+    message_deadline_.cancel();
+    return;
+  }
+  if (!ws_.is_message_done()) {
+    if (!message_started_) {
+      message_started_ = true;
+      message_deadline_.expires_after(std::chrono::milliseconds(state_.params.read_timeout_ms));
+      message_deadline_.async_wait(
+          beast::bind_front_handler(&WsSession::OnMessageDeadline, shared_from_this()));
+    }
+    return DoRead();
+  }
+  message_started_ = false;
+  message_deadline_.cancel();
   std::string text = beast::buffers_to_string(buffer_.data());
   buffer_.consume(buffer_.size());
   state_.api.GetMetrics().WebSocketMessage();
-  Enqueue(std::make_shared<const std::string>(Answer(text)));
+  const FeedMembership membership{[this] { state_.hub.Join(shared_from_this()); }, [this] { state_.hub.Leave(this); }};
+  Enqueue(std::make_shared<const std::string>(AnswerWsMessage(text, state_.api, membership)));
   DoRead();
 }
 
-std::string WsSession::Answer(const std::string& text) {
-  json message;
-  try {
-    message = json::parse(text);
-  } catch (const json::parse_error& failure) {
-    return ErrorMessage("malformed JSON", "at byte " + std::to_string(failure.byte));
-  }
-  if (message.is_object() && (message.contains("subscribe") || message.contains("unsubscribe"))) {
-    const bool subscribe = message.contains("subscribe");
-    const json& feed = subscribe ? message["subscribe"] : message["unsubscribe"];
-    if (feed != "anomalies") return ErrorMessage("unknown feed", "the only feed is \"anomalies\"");
-    if (subscribe) {
-      state_.hub.Join(shared_from_this());
-    } else {
-      state_.hub.Leave(this);
-    }
-    return json{{"type", subscribe ? "subscribed" : "unsubscribed"}, {"feed", "anomalies"}}.dump();
-  }
-  const std::vector<const json*> trades = {&message};
-  try {
-    std::vector<service::FieldProblem> problems;
-    const auto verdicts = state_.api.Service().Score(trades, "api:ws", false, problems);
-    if (!problems.empty()) {
-      json detail = json::array();
-      for (const auto& problem : problems) detail.push_back({{"field", problem.field}, {"problem", problem.problem}});
-      return ErrorMessage("invalid trade", detail);
-    }
-    json result = service::ToJson(verdicts.front());
-    result["type"] = "result";
-    return result.dump(-1, ' ', false, json::error_handler_t::replace);
-  } catch (const Error& failure) {
-    return ErrorMessage(failure.Kind() == ErrorKind::kUnavailable ? "unavailable" : "failed", failure.what());
-  }
+void WsSession::OnMessageDeadline(beast::error_code error) {
+  if (error || !message_started_) return;  // cancelled: the message completed in time
+  state_.api.GetMetrics().WebSocketMessageTimedOut();
+  state_.logger.Warn("ws.message_timeout", {{"read_timeout_ms", state_.params.read_timeout_ms}});
+  CloseWith(websocket::close_code::policy_error,
+            "message not completed within " + std::to_string(state_.params.read_timeout_ms) +
+                " ms (server.read_timeout_ms)");
 }
 
 void WsSession::Enqueue(std::shared_ptr<const std::string> message) {

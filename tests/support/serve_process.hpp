@@ -1,0 +1,117 @@
+#pragma once
+// The real `recon serve` binary as a child process for a test: started through /bin/sh (so a test can set a
+// `ulimit` first), its port read from the "listening on" line it prints, its CPU time read from /proc, and killed
+// and reaped in the destructor.
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+extern char** environ;
+
+namespace recon::testing {
+
+class ServeProcess {
+ public:
+  /// Runs `recon serve --config=<config_path>`, after the shell commands `prelude` (e.g. "ulimit -n 256").
+  explicit ServeProcess(const std::string& config_path, const std::string& prelude = "true",
+                        const std::vector<std::string>& environment = {}) {
+    int out_pipe[2];
+    if (::pipe(out_pipe) != 0) throw std::runtime_error("pipe failed");
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_adddup2(&actions, out_pipe[1], STDOUT_FILENO);
+    posix_spawn_file_actions_addclose(&actions, out_pipe[0]);
+    std::vector<std::string> argv = {"/bin/sh", "-c", prelude + " && exec \"$0\" serve --config=\"$1\"", RECON_BINARY,
+                                     config_path};
+    std::vector<char*> args;
+    for (std::string& arg : argv) args.push_back(arg.data());
+    args.push_back(nullptr);
+    std::vector<std::string> env_strings;
+    for (char** entry = environ; *entry != nullptr; ++entry) env_strings.emplace_back(*entry);
+    for (const std::string& entry : environment) env_strings.push_back(entry);
+    std::vector<char*> env;
+    for (std::string& entry : env_strings) env.push_back(entry.data());
+    env.push_back(nullptr);
+    const int spawned = posix_spawn(&pid_, "/bin/sh", &actions, nullptr, args.data(), env.data());
+    posix_spawn_file_actions_destroy(&actions);
+    ::close(out_pipe[1]);
+    if (spawned != 0) throw std::runtime_error("could not start recon serve");
+    out_ = ::fdopen(out_pipe[0], "r");
+    char line[512] = {};
+    unsigned port = 0;
+    while (out_ != nullptr && std::fgets(line, sizeof line, out_) != nullptr) {
+      if (std::sscanf(line, "recon serve: listening on http://127.0.0.1:%u", &port) == 1) break;
+    }
+    if (port == 0) {
+      Kill(SIGKILL);
+      throw std::runtime_error("recon serve did not report its port");
+    }
+    port_ = static_cast<unsigned short>(port);
+  }
+  ~ServeProcess() {
+    Kill(SIGKILL);
+    if (out_ != nullptr) std::fclose(out_);
+  }
+  ServeProcess(const ServeProcess&) = delete;
+  ServeProcess& operator=(const ServeProcess&) = delete;
+
+  unsigned short Port() const { return port_; }
+  pid_t Pid() const { return pid_; }
+
+  /// True while the process has not exited.
+  bool Alive() {
+    if (pid_ == 0) return false;
+    int status = 0;
+    if (::waitpid(pid_, &status, WNOHANG) == pid_) {
+      pid_ = 0;
+      exit_status_ = status;
+      return false;
+    }
+    return true;
+  }
+  /// How it ended (waitpid status), once Alive() has returned false.
+  int ExitStatus() const { return exit_status_; }
+
+  /// User + system CPU seconds the process has used so far.
+  double CpuSeconds() const {
+    std::ifstream stat("/proc/" + std::to_string(pid_) + "/stat");
+    std::string text((std::istreambuf_iterator<char>(stat)), std::istreambuf_iterator<char>());
+    std::istringstream fields(text.substr(text.rfind(')') + 2));  // after "pid (comm) "
+    std::string field;
+    unsigned long long utime = 0;
+    unsigned long long stime = 0;
+    for (int index = 3; fields >> field; ++index) {  // field 3 is the state
+      if (index == 14) utime = std::stoull(field);
+      if (index == 15) {
+        stime = std::stoull(field);
+        break;
+      }
+    }
+    return static_cast<double>(utime + stime) / static_cast<double>(::sysconf(_SC_CLK_TCK));
+  }
+
+  void Kill(int signal_number) {
+    if (pid_ == 0) return;
+    ::kill(pid_, signal_number);
+    int status = 0;
+    ::waitpid(pid_, &status, 0);
+    exit_status_ = status;
+    pid_ = 0;
+  }
+
+ private:
+  pid_t pid_ = 0;
+  unsigned short port_ = 0;
+  int exit_status_ = 0;
+  FILE* out_ = nullptr;
+};
+
+}  // namespace recon::testing
