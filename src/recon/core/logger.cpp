@@ -68,7 +68,10 @@ Logger Logger::Open(const LoggingParams& params) {
     auto logger = std::make_shared<spdlog::logger>("recon", std::move(sink));
     logger->set_pattern("%v");
     logger->set_level(spdlog::level::from_str(params.level == "warn" ? "warning" : params.level));
-    logger->flush_on(spdlog::level::warn);
+    // Every line goes to the file as it is logged: a process killed with SIGKILL runs no destructor and flushes
+    // nothing, so a buffer would take the lines that explain the kill (run.started, the last progress) with it.
+    // The cost is one write(2) per line, and recon logs per run and per request, never per row.
+    logger->flush_on(spdlog::level::trace);
     return Logger(std::move(logger));
   } catch (const spdlog::spdlog_ex& failure) {
     ThrowUnavailable("cannot open log file in '" + params.dir + "': " + failure.what());

@@ -26,7 +26,8 @@ struct LoggingParams {
 
 enum class LogLevel { kDebug, kInfo, kWarn, kError };
 
-/// A JSON-lines logger: {"ts":..., "level":..., "event":..., ...fields}.
+/// A JSON-lines logger: {"ts":..., "level":..., "event":..., ...fields}. Each line reaches the file (the kernel's
+/// page cache, not necessarily the disk) before Log returns, so a killed process loses at most the line being written.
 class Logger {
  public:
   /// Opens (creating the folder) `dir/recon.log`. Throws Unavailable when the folder cannot be written.
@@ -48,7 +49,7 @@ class Logger {
   void Error(std::string_view event, const nlohmann::json& fields = nlohmann::json::object()) const {
     Log(LogLevel::kError, event, fields);
   }
-  /// Forces buffered lines to disk.
+  /// Flushes the file (lines are already written through as they are logged).
   void Flush() const;
 
  private:

@@ -11,13 +11,14 @@
 namespace recon::io {
 
 /// Writes rejected rows to a CSV (source,line,column,kind,message,row) and counts them by kind. The file is
-/// created on the first reject only, so a clean run leaves no empty rejects file behind.
+/// started on the first reject only, so a clean run leaves no empty rejects file behind, and it appears at its path
+/// on Close only (CsvWriter): a run that fails or is killed leaves the previous rejects file as it was.
 class RejectsWriter {
  public:
   explicit RejectsWriter(std::string path) : path_(std::move(path)) {}
   /// Records the errors.
   void Write(const std::vector<RowError>& errors);
-  /// Flushes and closes.
+  /// Flushes, closes and puts the file at its path (when there were rejects). Throws Unavailable.
   void Close();
   /// Rows rejected so far.
   std::uint64_t Count() const { return count_; }

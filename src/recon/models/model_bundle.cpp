@@ -9,6 +9,7 @@
 
 #include "recon/core/error.hpp"
 #include "recon/core/sha256.hpp"
+#include "recon/io/csv_writer.hpp"
 
 namespace recon::models {
 namespace {
@@ -118,15 +119,11 @@ void ModelBundle::Save(const std::string& path) const {
   const std::filesystem::path target(path);
   std::error_code error;
   if (target.has_parent_path()) std::filesystem::create_directories(target.parent_path(), error);
-  const std::string temporary = path + ".tmp";
-  {
-    std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
-    if (!out) ThrowUnavailable("cannot write model file '" + temporary + "': " + std::strerror(errno));
-    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-    if (!out.flush()) ThrowUnavailable("cannot write model file '" + temporary + "' (disk full?)");
-  }
-  std::filesystem::rename(temporary, target, error);
-  if (error) ThrowUnavailable("cannot move model file into place at '" + path + "': " + error.message());
+  // Written beside the target, fsynced, then renamed over it: a crash leaves the previous model or the new one,
+  // never a truncated file that the next run would refuse.
+  io::AtomicFile file(path);
+  file.Write(bytes);
+  file.Commit();
 }
 
 ModelBundle ModelBundle::Load(const std::string& path) {

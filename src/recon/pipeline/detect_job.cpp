@@ -158,13 +158,15 @@ DetectReport RunDetect(const Config& base_config, const DetectOptions& options, 
         TrainFromLeadingRows(config, options.input, std::move(new_builder), source, rejects, logger, leading, report);
   }
 
-  const std::int64_t run_id =
-      store->BeginRun({options.input, FingerprintFile(options.input), FingerprintBundle(bundle), "detect"});
-  logger.Info("run.started", {{"run_id", run_id}, {"input", options.input}});
+  // The CSV goes to a temporary file beside its path until Close: a run that fails or is killed leaves the
+  // previous output in place. Opened before the run starts, so that an unwritable output leaves no run open.
   io::CsvWriter output(report.output_path, /*formula_safe=*/true);
   for (const std::string& name : reader.Header()) output.Field(name);
   for (const std::string& name : BatchDetector::ResultColumns()) output.Field(name);
   output.EndRow();
+  const std::int64_t run_id = store::StartRun(
+      *store, {options.input, FingerprintFile(options.input), FingerprintBundle(bundle), "detect"}, logger);
+  logger.Info("run.started", {{"run_id", run_id}, {"input", options.input}});
 
   // A second connection: the writer thread's insert transactions must not interleave with ticket issuing here.
   AsyncStoreWriter store_writer(store::OpenSqliteStore(config.paths.store));
@@ -199,11 +201,18 @@ DetectReport RunDetect(const Config& base_config, const DetectOptions& options, 
     rejects.Close();
   } catch (const std::exception& failure) {
     // Keep what was accepted: anomalies already resolved (and ticketed) still go to the store, and the run is
-    // recorded as failed with the reason. The original error is what the caller sees.
+    // recorded as failed with the reason and what it committed. The original error is what the caller sees; the
+    // output and rejects files are discarded when their writers go out of scope.
     if (progress != nullptr) progress->Done("detect");
     try {
       detector.Flush();
-      report.stored_new = store_writer.Finish();
+      store_writer.Finish();
+    } catch (const std::exception& secondary) {  // the store writer itself failed: some batches never got in
+      logger.Error("run.cleanup_failed", {{"run_id", run_id}, {"error", secondary.what()}});
+    }
+    try {
+      // The store's own count: the writer's is lost when it failed, and only committed rows count anyway.
+      report.stored_new = store->CountRunAnomalies(run_id);
       store->FinishRun(run_id, {rows_valid + rejects.Count(), rejects.Count(), report.flagged, report.stored_new,
                                 std::string("failed: ") + failure.what()});
     } catch (const std::exception& secondary) {

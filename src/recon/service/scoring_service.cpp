@@ -90,7 +90,7 @@ ScoringService::ScoringService(const pipeline::Config& config, const Logger& log
   cache_store_ = store::OpenSqliteStore(config.paths.store);
   categoriser_ = pipeline::MakeRunCategoriser(config, use_llm, *cache_store_, logger);
   resolver_ = std::make_unique<resolve::Resolver>(config.resolution, *store_);
-  run_id_ = store_->BeginRun({"api", "", model_fingerprint_, "serve"});
+  run_id_ = store::StartRun(*store_, {"api", "", model_fingerprint_, "serve"}, logger);  // marks killed runs
   mailer_ = std::make_unique<ReportMailer>(config, logger);
   mailer_->Start();
 }

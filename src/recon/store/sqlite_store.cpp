@@ -9,12 +9,15 @@
 
 #include "recon/core/date.hpp"
 #include "recon/core/error.hpp"
+#include "recon/store/run_owner.hpp"
 #include "recon/store/store.hpp"
 
 namespace recon::store {
 namespace {
 
-constexpr int kSchemaVersion = 3;  // 2: llm_cache; 3: outbox (tables created on open: older stores upgrade in place)
+// 2: llm_cache; 3: outbox (tables created on open: older stores upgrade in place); 4: run owners (columns added to
+// runs by UpgradeToVersion4) and the anomalies_run index, for marking interrupted runs with what they committed.
+constexpr int kSchemaVersion = 4;
 constexpr std::size_t kRowsPerTransaction = 2048;
 
 constexpr const char* kSchema = R"SQL(
@@ -30,7 +33,10 @@ CREATE TABLE IF NOT EXISTS runs (
   rows_rejected INTEGER,
   anomalies_flagged INTEGER,
   anomalies_new INTEGER,
-  status TEXT
+  status TEXT,
+  owner_host TEXT,
+  owner_pid INTEGER,
+  owner_start_ticks INTEGER
 );
 CREATE TABLE IF NOT EXISTS anomalies (
   id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -57,6 +63,7 @@ CREATE TABLE IF NOT EXISTS anomalies (
 );
 CREATE INDEX IF NOT EXISTS anomalies_status ON anomalies(status);
 CREATE INDEX IF NOT EXISTS anomalies_category ON anomalies(category);
+CREATE INDEX IF NOT EXISTS anomalies_run ON anomalies(first_run_id);
 CREATE TABLE IF NOT EXISTS tickets (
   id INTEGER PRIMARY KEY AUTOINCREMENT,
   anomaly_key TEXT NOT NULL UNIQUE,
@@ -174,23 +181,28 @@ class SqliteStore final : public Store {
     int version = 0;
     try {
       Execute("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;");
-      Statement pragma(db_, "PRAGMA user_version");
-      if (pragma.Step()) version = static_cast<int>(pragma.Int(0));
+      version = UserVersion();
     } catch (const Error&) {
       sqlite3_close(db_);
       db_ = nullptr;
       ThrowCorrupt("the store '" + path + "' is not a readable SQLite database; move it aside to start afresh");
     }
-    if (version > kSchemaVersion) {
+    try {
+      RefuseNewer(version);
+      Execute("BEGIN IMMEDIATE");
+      // Read again under the write lock: another process may have upgraded the store since.
+      version = UserVersion();
+      RefuseNewer(version);
+      Execute(kSchema);
+      if (version < 4) UpgradeToVersion4();
+      Execute("PRAGMA user_version = " + std::to_string(kSchemaVersion));
+      Execute("COMMIT");
+    } catch (const Error&) {
+      sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
       sqlite3_close(db_);
       db_ = nullptr;
-      ThrowConflict("the store '" + path + "' has schema version " + std::to_string(version) +
-                    ", newer than this recon (" + std::to_string(kSchemaVersion) + "); upgrade recon");
+      throw;
     }
-    Execute("BEGIN IMMEDIATE");
-    Execute(kSchema);
-    Execute("PRAGMA user_version = " + std::to_string(kSchemaVersion));
-    Execute("COMMIT");
   }
   ~SqliteStore() override {
     prepared_.clear();
@@ -207,16 +219,58 @@ class SqliteStore final : public Store {
   }
 
   std::int64_t BeginRun(const RunRecord& run) override {
+    const RunOwner owner = run.owner ? *run.owner : CurrentRunOwner();
     Statement insert(db_,
-                     "INSERT INTO runs(command, input_path, input_fingerprint, model_fingerprint, started_at) "
-                     "VALUES (?, ?, ?, ?, ?)");
+                     "INSERT INTO runs(command, input_path, input_fingerprint, model_fingerprint, started_at, "
+                     "owner_host, owner_pid, owner_start_ticks) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
     insert.Bind(1, run.command)
         .Bind(2, run.input_path)
         .Bind(3, run.input_fingerprint)
         .Bind(4, run.model_fingerprint)
-        .Bind(5, UtcNowIso8601());
+        .Bind(5, UtcNowIso8601())
+        .Bind(6, owner.host)
+        .Bind(7, owner.pid)
+        .Bind(8, static_cast<std::int64_t>(owner.start_ticks));
     insert.Step();
     return sqlite3_last_insert_rowid(db_);
+  }
+
+  std::vector<InterruptedRun> MarkInterruptedRuns() override {
+    std::vector<InterruptedRun> marked;
+    // One write transaction: two processes starting at once cannot both mark (and log) the same run.
+    Transaction transaction(*this);
+    std::vector<std::pair<std::int64_t, RunOwner>> unfinished;
+    {
+      Statement query(db_,
+                      "SELECT id, COALESCE(owner_host, ''), COALESCE(owner_pid, 0), COALESCE(owner_start_ticks, 0) "
+                      "FROM runs WHERE status IS NULL ORDER BY id");
+      while (query.Step()) {
+        unfinished.emplace_back(query.Int(0),
+                                RunOwner{query.Text(1), query.Int(2), static_cast<std::uint64_t>(query.Int(3))});
+      }
+    }
+    if (unfinished.empty()) return marked;  // the rollback of a transaction that wrote nothing
+    const std::string now = UtcNowIso8601();
+    Statement update(db_, "UPDATE runs SET finished_at = ?, anomalies_new = ?, status = ? WHERE id = ? AND status IS NULL");
+    for (const auto& [run_id, owner] : unfinished) {
+      if (CheckRunOwner(owner) != OwnerLiveness::kEnded) continue;
+      const std::uint64_t committed = CountRunAnomalies(run_id);
+      update.Bind(1, now)
+          .Bind(2, static_cast<std::int64_t>(committed))
+          .Bind(3, InterruptedStatus(committed))
+          .Bind(4, run_id);
+      update.Step();
+      update.Reset();
+      marked.push_back({run_id, committed});
+    }
+    transaction.Commit();
+    return marked;
+  }
+
+  std::uint64_t CountRunAnomalies(std::int64_t run_id) override {
+    Statement count(db_, "SELECT COUNT(*) FROM anomalies WHERE first_run_id = ?");
+    count.Bind(1, run_id);
+    return count.Step() ? static_cast<std::uint64_t>(count.Int(0)) : 0;
   }
 
   void FinishRun(std::int64_t run_id, const RunStats& stats) override {
@@ -643,6 +697,33 @@ class SqliteStore final : public Store {
     SqliteStore& store_;
     bool committed_ = false;
   };
+
+  int UserVersion() {
+    Statement pragma(db_, "PRAGMA user_version");
+    return pragma.Step() ? static_cast<int>(pragma.Int(0)) : 0;
+  }
+
+  void RefuseNewer(int version) const {
+    if (version <= kSchemaVersion) return;
+    ThrowConflict("the store '" + path_ + "' has schema version " + std::to_string(version) +
+                  ", newer than this recon (" + std::to_string(kSchemaVersion) + "); upgrade recon");
+  }
+
+  bool HasColumn(const char* table, std::string_view column) {
+    Statement info(db_, (std::string("PRAGMA table_info(") + table + ")").c_str());
+    while (info.Step()) {
+      if (info.Text(1) == column) return true;
+    }
+    return false;
+  }
+
+  // Version 4: each run records its owner process (run_owner.hpp). Runs recorded before have none, and a later
+  // start marks those still without an outcome as interrupted. New stores get the columns from kSchema.
+  void UpgradeToVersion4() {
+    if (!HasColumn("runs", "owner_host")) Execute("ALTER TABLE runs ADD COLUMN owner_host TEXT");
+    if (!HasColumn("runs", "owner_pid")) Execute("ALTER TABLE runs ADD COLUMN owner_pid INTEGER");
+    if (!HasColumn("runs", "owner_start_ticks")) Execute("ALTER TABLE runs ADD COLUMN owner_start_ticks INTEGER");
+  }
 
   void Execute(const std::string& sql) {
     char* message = nullptr;

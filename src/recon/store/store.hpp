@@ -11,6 +11,12 @@
 #include <string_view>
 #include <vector>
 
+#include "recon/store/run_owner.hpp"
+
+namespace recon {
+class Logger;
+}
+
 namespace recon::store {
 
 /// A batch run as it starts.
@@ -19,6 +25,7 @@ struct RunRecord {
   std::string input_fingerprint;
   std::string model_fingerprint;
   std::string command;  ///< "detect", "train"
+  std::optional<RunOwner> owner = std::nullopt;  ///< who runs it; empty = this process (tests name another)
 };
 
 /// A batch run's outcome.
@@ -27,7 +34,13 @@ struct RunStats {
   std::uint64_t rows_rejected = 0;
   std::uint64_t anomalies_flagged = 0;
   std::uint64_t anomalies_new = 0;
-  std::string status;  ///< "ok" or "failed: reason"
+  std::string status;  ///< "ok" or "failed: reason" ("interrupted: ..." is set only by MarkInterruptedRuns)
+};
+
+/// A run found without an outcome whose process had ended, now recorded as interrupted.
+struct InterruptedRun {
+  std::int64_t run_id = 0;
+  std::uint64_t committed = 0;  ///< anomalies stored with its run id: what it committed before it died
 };
 
 /// One flagged trade with its verdict.
@@ -116,8 +129,15 @@ struct MailAttempt {
 class Store {
  public:
   virtual ~Store() = default;
-  /// Records the start of a run; returns its id.
+  /// Records the start of a run and its owner; returns its id. Commands start runs with StartRun (below), which
+  /// calls MarkInterruptedRuns first, so that a run killed earlier does not stay "running" forever.
   virtual std::int64_t BeginRun(const RunRecord& run) = 0;
+  /// Finishes every run that has no outcome and whose owner has ended (CheckRunOwner says kEnded: runs of live
+  /// processes and of other hosts are left alone) with InterruptedStatus and its committed count as anomalies_new,
+  /// in one transaction. Returns them, oldest first; a run is returned by one call only.
+  virtual std::vector<InterruptedRun> MarkInterruptedRuns() = 0;
+  /// How many stored anomalies run `run_id` inserted (the honest count of what it committed, whatever its end).
+  virtual std::uint64_t CountRunAnomalies(std::int64_t run_id) = 0;
   /// Records how a run ended.
   virtual void FinishRun(std::int64_t run_id, const RunStats& stats) = 0;
   /// Inserts the anomalies whose natural key is not stored yet, with an audit row each; returns how many were new.
@@ -127,7 +147,8 @@ class Store {
   virtual std::vector<std::size_t> UnstoredAnomalies(std::span<const AnomalyRecord> anomalies) = 0;
   /// The ticket of each anomaly key, issuing the next number of the persistent sequence where none exists yet.
   virtual std::vector<std::string> IssueTickets(std::span<const std::string> anomaly_keys, std::string_view prefix) = 0;
-  /// How run `run_id` ended ("ok", "failed: ..."); empty while it runs or when there is no such run.
+  /// How run `run_id` ended ("ok", "failed: ...", "interrupted: ..."); empty while it runs or when there is no
+  /// such run.
   virtual std::string RunStatus(std::int64_t run_id) = 0;
   /// Anomalies matching `filter`, newest first, and how many match in all (for pagination).
   virtual std::pair<std::vector<StoredAnomaly>, std::uint64_t> ListAnomalies(const AnomalyFilter& filter) = 0;
@@ -170,6 +191,11 @@ class Store {
   /// commits a change; this connection's own commits leave it as it is. For caches kept beside the store.
   virtual std::uint64_t ChangesByOthers() = 0;
 };
+
+/// How every command starts a run: marks the runs left without an outcome by a process that died (SIGKILL, a crash,
+/// a power cut) as interrupted, logging `run.interrupted` with run_id and committed for each, then begins `run`.
+/// Returns its id. Written once for every backend: the liveness rule is CheckRunOwner's.
+std::int64_t StartRun(Store& store, const RunRecord& run, const Logger& logger);
 
 /// Opens the SQLite store at `path` (created with its folder when missing). Throws Unavailable or Corrupt.
 std::unique_ptr<Store> OpenSqliteStore(const std::string& path);

@@ -41,6 +41,22 @@ TEST(LoggerTest, WritesOneJsonObjectPerLineAndRotatesBySize) {
   EXPECT_GT(lines, 0);
 }
 
+TEST(LoggerTest, EachLineReachesTheFileAsItIsWritten) {
+  // A process killed with SIGKILL flushes nothing: whatever is still buffered is lost. Every line must therefore be
+  // in the file before Log returns, at info level too, without Flush() or the destructor.
+  testing::TempDir dir;
+  LoggingParams params;
+  params.dir = dir.File("log");
+  const Logger logger = Logger::Open(params);
+  logger.Info("run.started", {{"run_id", 7}});
+  EXPECT_NE(testing::ReadFile(dir.File("log/recon.log")).find("\"run.started\""), std::string::npos);
+  logger.Debug("not.at.this.level");
+  logger.Info("run.progress", {{"rows", 8192}});
+  const std::string text = testing::ReadFile(dir.File("log/recon.log"));
+  EXPECT_NE(text.find("\"run.progress\""), std::string::npos) << text;
+  EXPECT_EQ(text.find("not.at.this.level"), std::string::npos) << text;
+}
+
 TEST(LoggerTest, LevelFiltersAndBadSettingsAreRefused) {
   testing::TempDir dir;
   LoggingParams params;

@@ -1,8 +1,11 @@
 #include "recon/pipeline/detect_job.hpp"
 
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 
 #include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
 #include <set>
 
 #include "recon/core/error.hpp"
@@ -133,6 +136,90 @@ TEST(DetectJobTest, AFailedRunKeepsWhatItAcceptedAndSaysWhy) {
   EXPECT_EQ(retry.stored_new, retry.flagged - kept);
   EXPECT_EQ(store->CountAnomalies(), retry.flagged);
   EXPECT_EQ(store->RunStatus(2), "ok");
+}
+
+// One value from the store, through SQLite directly (the Store interface does not read runs back).
+std::int64_t QueryInt(const std::string& db_path, const std::string& sql) {
+  sqlite3* db = nullptr;
+  EXPECT_EQ(sqlite3_open(db_path.c_str(), &db), SQLITE_OK);
+  sqlite3_stmt* statement = nullptr;
+  EXPECT_EQ(sqlite3_prepare_v2(db, sql.c_str(), -1, &statement, nullptr), SQLITE_OK) << sqlite3_errmsg(db);
+  const std::int64_t value = sqlite3_step(statement) == SQLITE_ROW ? sqlite3_column_int64(statement, 0) : -1;
+  sqlite3_finalize(statement);
+  sqlite3_close(db);
+  return value;
+}
+
+TEST(DetectJobTest, AFailedRunRecordsAndLogsTheAnomaliesItReallyCommitted) {
+  testing::TempDir dir;
+  const Config config = ConfigIn(dir);
+  // The sample ten times over: several thousand anomalies (each copy's rows get their own occurrence keys).
+  const std::string sample = testing::ReadFile(kSample);
+  const std::size_t body = sample.find('\n') + 1;
+  std::string text = sample;
+  for (int copy = 1; copy < 10; ++copy) text.append(sample, body);
+  DetectOptions options;
+  options.input = dir.Write("sample_x10.csv", text);
+  options.output = dir.File("out.csv");
+  // The store fails once 2,500 anomalies are in: the first insert transaction (2,048) is committed, the next fails.
+  store::OpenSqliteStore(config.paths.store).reset();
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(config.paths.store.c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db,
+                         "CREATE TRIGGER fail_late BEFORE INSERT ON anomalies "
+                         "WHEN (SELECT COUNT(*) FROM anomalies) >= 2500 "
+                         "BEGIN SELECT RAISE(ABORT, 'simulated store failure'); END",
+                         nullptr, nullptr, nullptr),
+            SQLITE_OK);
+  sqlite3_close(db);
+  {
+    const Logger logger = Logger::Open(config.logging);
+    EXPECT_THROW(RunDetect(config, options, logger, nullptr), Error);
+  }
+  const std::int64_t committed = QueryInt(config.paths.store, "SELECT COUNT(*) FROM anomalies WHERE first_run_id = 1");
+  ASSERT_GT(committed, 0);
+  EXPECT_EQ(QueryInt(config.paths.store, "SELECT anomalies_new FROM runs WHERE id = 1"), committed);
+  auto store = store::OpenSqliteStore(config.paths.store);
+  EXPECT_EQ(store->RunStatus(1).rfind("failed: ", 0), 0u) << store->RunStatus(1);
+  std::ifstream log(config.logging.dir + "/recon.log");
+  std::string line;
+  bool logged = false;
+  while (std::getline(log, line)) {
+    const auto parsed = nlohmann::json::parse(line);
+    if (parsed["event"] != "run.failed") continue;
+    logged = true;
+    EXPECT_EQ(parsed["stored_new"], committed) << line;
+  }
+  EXPECT_TRUE(logged);
+  EXPECT_FALSE(std::filesystem::exists(options.output)) << "a failed run publishes no output";
+  EXPECT_FALSE(std::filesystem::exists(options.output + ".partial"));
+}
+
+TEST(DetectJobTest, AFailedRunLeavesThePreviousOutputAsItWas) {
+  testing::TempDir dir;
+  const Config config = ConfigIn(dir);
+  DetectOptions options;
+  options.input = kSample;
+  options.output = dir.File("out/anomalies.csv");
+  RunDetect(config, options, Logger::Null(), nullptr);
+  const std::string previous = testing::ReadFile(options.output);
+  ASSERT_FALSE(previous.empty());
+  // The second run writes its whole CSV, then fails when the store refuses its anomalies.
+  Config failing = config;
+  failing.paths.store = dir.File("failing.db");
+  store::OpenSqliteStore(failing.paths.store).reset();
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(failing.paths.store.c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db, "CREATE TRIGGER refuse BEFORE INSERT ON anomalies BEGIN SELECT RAISE(ABORT, 'no'); END",
+                         nullptr, nullptr, nullptr),
+            SQLITE_OK);
+  sqlite3_close(db);
+  options.all_rows = true;
+  EXPECT_THROW(RunDetect(failing, options, Logger::Null(), nullptr), Error);
+  EXPECT_TRUE(testing::ReadFile(options.output) == previous) << "the failed run replaced the previous output";
+  std::vector<std::string> names;
+  for (const auto& entry : std::filesystem::directory_iterator(dir.File("out"))) names.push_back(entry.path().filename());
+  EXPECT_EQ(names, std::vector<std::string>{"anomalies.csv"}) << "the failed run's temporary file is removed";
 }
 
 TEST(DetectJobTest, CorruptModelIsRefusedAndNothingIsWritten) {

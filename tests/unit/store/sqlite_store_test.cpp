@@ -1,9 +1,14 @@
 #include <gtest/gtest.h>
 #include <sqlite3.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
+#include <nlohmann/json.hpp>
 #include <set>
 
 #include "recon/core/error.hpp"
+#include "recon/core/logger.hpp"
+#include "recon/store/run_owner.hpp"
 #include "recon/store/store.hpp"
 #include "support/temp_dir.hpp"
 
@@ -98,6 +103,152 @@ TEST(SqliteStoreTest, NonDatabaseFileIsRefusedClearly) {
   } catch (const Error& error) {
     EXPECT_EQ(error.Kind(), ErrorKind::kCorrupt);
     EXPECT_NE(std::string(error.what()).find(path), std::string::npos);
+  }
+}
+
+// A pid that surely names no process: a child that has exited and been reaped.
+std::int64_t DeadPid() {
+  const pid_t child = ::fork();
+  if (child == 0) ::_exit(0);
+  int status = 0;
+  ::waitpid(child, &status, 0);
+  return child;
+}
+
+std::vector<AnomalyRecord> Anomalies(const std::string& prefix, std::int64_t run_id, int count) {
+  std::vector<AnomalyRecord> records;
+  for (int idx = 0; idx < count; ++idx) records.push_back(Anomaly(prefix + std::to_string(idx), run_id));
+  return records;
+}
+
+TEST(SqliteStoreTest, RunsWhoseProcessEndedAreMarkedInterruptedWithWhatTheyCommitted) {
+  testing::TempDir dir;
+  auto store = OpenSqliteStore(dir.File("recon.db"));
+  const RunOwner self = CurrentRunOwner();
+  ASSERT_FALSE(self.host.empty());
+  ASSERT_GT(self.start_ticks, 0u);
+  const auto alive = store->BeginRun({"f.csv", "fp", "model", "detect"});  // this process: alive
+  RunRecord killed{"f.csv", "fp", "model", "detect"};
+  killed.owner = RunOwner{self.host, DeadPid(), self.start_ticks};
+  const auto killed_id = store->BeginRun(killed);
+  RunRecord reused_pid{"api", "", "model", "serve"};
+  reused_pid.owner = RunOwner{self.host, self.pid, self.start_ticks + 1};  // the pid now names another process
+  const auto reused_id = store->BeginRun(reused_pid);
+  RunRecord remote{"f.csv", "fp", "model", "detect"};
+  remote.owner = RunOwner{"another-host.invalid", DeadPid(), 1};  // cannot be checked from here: left alone
+  const auto remote_id = store->BeginRun(remote);
+  const auto finished = store->BeginRun({"f.csv", "fp", "model", "detect"});
+  store->FinishRun(finished, {1, 0, 0, 0, "ok"});
+  store->InsertAnomalies(Anomalies("killed-", killed_id, 5));
+  store->InsertAnomalies(Anomalies("alive-", alive, 3));
+  store->InsertAnomalies(Anomalies("killed-", reused_id, 7));  // five already stored by the killed run
+
+  const std::vector<InterruptedRun> marked = store->MarkInterruptedRuns();
+  ASSERT_EQ(marked.size(), 2u);
+  EXPECT_EQ(marked[0].run_id, killed_id);
+  EXPECT_EQ(marked[0].committed, 5u);
+  EXPECT_EQ(marked[1].run_id, reused_id);
+  EXPECT_EQ(marked[1].committed, 2u);
+  EXPECT_EQ(store->RunStatus(killed_id),
+            "interrupted: the process ended without finishing (killed or crashed); 5 anomalies committed");
+  EXPECT_EQ(store->RunStatus(reused_id).rfind("interrupted: ", 0), 0u) << store->RunStatus(reused_id);
+  EXPECT_EQ(store->RunStatus(alive), "") << "a live run is never marked";
+  EXPECT_EQ(store->RunStatus(remote_id), "") << "another host's run is left to that host";
+  EXPECT_EQ(store->RunStatus(finished), "ok");
+  EXPECT_EQ(store->CountRunAnomalies(killed_id), 5u);
+  EXPECT_EQ(store->CountRunAnomalies(alive), 3u);
+  EXPECT_TRUE(store->MarkInterruptedRuns().empty()) << "each run is marked once";
+}
+
+TEST(SqliteStoreTest, TheLivenessRuleTellsLiveOwnersFromEndedOnes) {
+  const RunOwner self = CurrentRunOwner();
+  EXPECT_EQ(self.pid, static_cast<std::int64_t>(::getpid()));
+  EXPECT_EQ(CheckRunOwner(self), OwnerLiveness::kAlive);
+  EXPECT_EQ(CheckRunOwner({self.host, DeadPid(), self.start_ticks}), OwnerLiveness::kEnded);
+  EXPECT_EQ(CheckRunOwner({self.host, self.pid, self.start_ticks + 1}), OwnerLiveness::kEnded);
+  EXPECT_EQ(CheckRunOwner({"another-host.invalid", self.pid, self.start_ticks}), OwnerLiveness::kUnknown);
+  EXPECT_EQ(CheckRunOwner({"", 0, 0}), OwnerLiveness::kEnded) << "a run recorded before owners were";
+}
+
+TEST(SqliteStoreTest, StartRunLogsEachInterruptedRunThenBeginsItsOwn) {
+  testing::TempDir dir;
+  auto store = OpenSqliteStore(dir.File("recon.db"));
+  RunRecord killed{"f.csv", "fp", "model", "detect"};
+  killed.owner = RunOwner{CurrentRunOwner().host, DeadPid(), 1};
+  const auto killed_id = store->BeginRun(killed);
+  store->InsertAnomalies(Anomalies("k", killed_id, 4));
+  LoggingParams params;
+  params.dir = dir.File("log");
+  const auto started = StartRun(*store, {"g.csv", "fp", "model", "detect"}, Logger::Open(params));
+  EXPECT_EQ(started, killed_id + 1);
+  EXPECT_EQ(store->RunStatus(started), "");
+  const std::string log = testing::ReadFile(dir.File("log/recon.log"));
+  const auto line = nlohmann::json::parse(log.substr(0, log.find('\n')));
+  EXPECT_EQ(line["event"], "run.interrupted");
+  EXPECT_EQ(line["run_id"], killed_id);
+  EXPECT_EQ(line["committed"], 4);
+}
+
+// The schema of version 3 (recon before run owners), as an older recon left it.
+void WriteVersion3Store(const std::string& path) {
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  const char* sql =
+      "CREATE TABLE runs (id INTEGER PRIMARY KEY AUTOINCREMENT, command TEXT NOT NULL, input_path TEXT NOT NULL,"
+      " input_fingerprint TEXT NOT NULL, model_fingerprint TEXT NOT NULL, started_at TEXT NOT NULL,"
+      " finished_at TEXT, rows_read INTEGER, rows_rejected INTEGER, anomalies_flagged INTEGER,"
+      " anomalies_new INTEGER, status TEXT);"
+      "CREATE TABLE anomalies (id INTEGER PRIMARY KEY AUTOINCREMENT, natural_key TEXT NOT NULL UNIQUE,"
+      " first_run_id INTEGER NOT NULL REFERENCES runs(id), source TEXT NOT NULL, line INTEGER NOT NULL,"
+      " trade_id TEXT NOT NULL, trade_date TEXT NOT NULL, desk TEXT NOT NULL, score REAL NOT NULL,"
+      " cluster INTEGER NOT NULL, category TEXT NOT NULL, category_source TEXT NOT NULL, confidence REAL NOT NULL,"
+      " severity TEXT NOT NULL, summary TEXT NOT NULL, status TEXT NOT NULL, ticket_id TEXT,"
+      " explanation TEXT NOT NULL, row_json TEXT NOT NULL, created_at TEXT NOT NULL, updated_at TEXT NOT NULL);"
+      "INSERT INTO runs(command, input_path, input_fingerprint, model_fingerprint, started_at, finished_at, status)"
+      " VALUES ('detect', 'a.csv', 'fp', 'm', '2025-01-01T00:00:00Z', '2025-01-01T00:01:00Z', 'ok');"
+      "INSERT INTO runs(command, input_path, input_fingerprint, model_fingerprint, started_at)"
+      " VALUES ('detect', 'b.csv', 'fp', 'm', '2025-01-02T00:00:00Z');"
+      "INSERT INTO anomalies(natural_key, first_run_id, source, line, trade_id, trade_date, desk, score, cluster,"
+      " category, category_source, confidence, severity, summary, status, explanation, row_json, created_at,"
+      " updated_at) VALUES ('k1', 2, 'b.csv', 2, 'T1', '2025-01-02', 'Rates', 0.7, 0, 'Timing Issue', 'local',"
+      " 0.9, 'low', 's', 'Pending User Review', 'e', '{}', 'x', 'x');"
+      "PRAGMA user_version = 3;";
+  ASSERT_EQ(sqlite3_exec(db, sql, nullptr, nullptr, nullptr), SQLITE_OK) << sqlite3_errmsg(db);
+  sqlite3_close(db);
+}
+
+TEST(SqliteStoreTest, AnOlderStoreUpgradesAndItsUnfinishedRunIsMarkedInterrupted) {
+  testing::TempDir dir;
+  const std::string path = dir.File("recon.db");
+  WriteVersion3Store(path);
+  auto store = OpenSqliteStore(path);
+  EXPECT_EQ(store->CountRuns(), 2u);
+  const auto marked = store->MarkInterruptedRuns();
+  ASSERT_EQ(marked.size(), 1u);
+  EXPECT_EQ(marked[0].run_id, 2);
+  EXPECT_EQ(marked[0].committed, 1u);
+  EXPECT_EQ(store->RunStatus(1), "ok");
+  EXPECT_EQ(store->RunStatus(2).rfind("interrupted: ", 0), 0u) << store->RunStatus(2);
+  const auto run = store->BeginRun({"c.csv", "fp", "m", "detect"});
+  EXPECT_EQ(run, 3);
+  EXPECT_TRUE(store->MarkInterruptedRuns().empty());
+  store.reset();
+  EXPECT_NO_THROW(OpenSqliteStore(path)) << "an upgraded store opens again";
+}
+
+TEST(SqliteStoreTest, AStoreFromANewerReconIsRefused) {
+  testing::TempDir dir;
+  const std::string path = dir.File("recon.db");
+  OpenSqliteStore(path).reset();
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db, "PRAGMA user_version = 99", nullptr, nullptr, nullptr), SQLITE_OK);
+  sqlite3_close(db);
+  try {
+    OpenSqliteStore(path);
+    FAIL();
+  } catch (const Error& error) {
+    EXPECT_EQ(error.Kind(), ErrorKind::kConflict);
   }
 }
 
