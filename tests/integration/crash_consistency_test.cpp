@@ -164,7 +164,9 @@ struct Workspace {
                                 "\n  output: " + output + "\nlogging:\n  dir: " + dir.File("var/log") +
                                 "\ndetector:\n  contamination: 0.1\nserver:\n  port: 0\n");
   }
-  std::vector<std::string> Detect(const std::string& input) const { return {"--config", config, "-q", "detect", input}; }
+  std::vector<std::string> Detect(const std::string& input) const {
+    return {"--config", config, "-q", "detect", input};
+  }
   std::int64_t Committed(std::int64_t run_id) const {
     return QueryInt(store, "SELECT COUNT(*) FROM anomalies WHERE first_run_id = " + std::to_string(run_id));
   }

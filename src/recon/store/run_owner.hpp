@@ -15,9 +15,9 @@ namespace recon::store {
 
 /// The process that owns a run.
 struct RunOwner {
-  std::string host;              ///< host name; empty for runs recorded before owners were
-  std::int64_t pid = 0;          ///< process id on that host
-  std::uint64_t start_ticks = 0; ///< the process's start time, clock ticks since boot (/proc/<pid>/stat field 22)
+  std::string host;               ///< host name; empty for runs recorded before owners were
+  std::int64_t pid = 0;           ///< process id on that host
+  std::uint64_t start_ticks = 0;  ///< the process's start time, clock ticks since boot (/proc/<pid>/stat field 22)
 };
 
 /// What a starting process can tell about a run's owner.

@@ -251,7 +251,8 @@ class SqliteStore final : public Store {
     }
     if (unfinished.empty()) return marked;  // the rollback of a transaction that wrote nothing
     const std::string now = UtcNowIso8601();
-    Statement update(db_, "UPDATE runs SET finished_at = ?, anomalies_new = ?, status = ? WHERE id = ? AND status IS NULL");
+    Statement update(db_,
+                     "UPDATE runs SET finished_at = ?, anomalies_new = ?, status = ? WHERE id = ? AND status IS NULL");
     for (const auto& [run_id, owner] : unfinished) {
       if (CheckRunOwner(owner) != OwnerLiveness::kEnded) continue;
       const std::uint64_t committed = CountRunAnomalies(run_id);

@@ -25,7 +25,8 @@ struct RunRecord {
   std::string input_fingerprint;
   std::string model_fingerprint;
   std::string command;  ///< "detect", "train"
-  std::optional<RunOwner> owner = std::nullopt;  ///< who runs it; empty = this process (tests name another)
+  /// The process that runs it; empty = this process (tests name another).
+  std::optional<RunOwner> owner = std::nullopt;
 };
 
 /// A batch run's outcome.

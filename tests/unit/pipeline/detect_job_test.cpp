@@ -218,7 +218,9 @@ TEST(DetectJobTest, AFailedRunLeavesThePreviousOutputAsItWas) {
   EXPECT_THROW(RunDetect(failing, options, Logger::Null(), nullptr), Error);
   EXPECT_TRUE(testing::ReadFile(options.output) == previous) << "the failed run replaced the previous output";
   std::vector<std::string> names;
-  for (const auto& entry : std::filesystem::directory_iterator(dir.File("out"))) names.push_back(entry.path().filename());
+  for (const auto& entry : std::filesystem::directory_iterator(dir.File("out"))) {
+    names.push_back(entry.path().filename());
+  }
   EXPECT_EQ(names, std::vector<std::string>{"anomalies.csv"}) << "the failed run's temporary file is removed";
 }
 
