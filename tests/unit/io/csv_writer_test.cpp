@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "recon/core/error.hpp"
+#include "recon/io/rejects_writer.hpp"
 #include "support/temp_dir.hpp"
 
 namespace recon::io {
@@ -99,6 +100,24 @@ TEST(CsvWriterTest, WithoutCloseNothingIsPublishedAndThePreviousFileSurvives) {
   EXPECT_EQ(testing::ReadFile(path), "previous,good\n1,2\n");
   replacement.Close();
   EXPECT_EQ(testing::ReadFile(path), "new,header\n");
+}
+
+TEST(CsvWriterTest, RejectsAppearOnlyWhenClosedAndAFailedRunKeepsThePreviousFile) {
+  testing::TempDir dir;
+  const std::string path = dir.Write("out.rejects.csv", "previous rejects\n");
+  const std::vector<RowError> errors = {{"f.csv", 3, "QUANTITY_DIFF", RowErrorKind::kBadNumber, "not a number", "x"}};
+  {
+    RejectsWriter failed_run(path);
+    failed_run.Write(errors);
+  }
+  EXPECT_EQ(testing::ReadFile(path), "previous rejects\n");
+  EXPECT_EQ(FolderEntries(dir), std::vector<std::string>{"out.rejects.csv"});
+  RejectsWriter rejects(path);
+  rejects.Write(errors);
+  EXPECT_EQ(testing::ReadFile(path), "previous rejects\n");
+  rejects.Close();
+  EXPECT_EQ(testing::ReadFile(path),
+            "source,line,column,kind,message,row\nf.csv,3,QUANTITY_DIFF,bad_number,not a number,x\n");
 }
 
 TEST(CsvWriterTest, ASpecialFileIsWrittenInPlaceAndAFullDiskIsReported) {
