@@ -8,6 +8,8 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <filesystem>
+#include <cstdlib>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
@@ -29,8 +31,10 @@ class ServeProcess {
     posix_spawn_file_actions_init(&actions);
     posix_spawn_file_actions_adddup2(&actions, out_pipe[1], STDOUT_FILENO);
     posix_spawn_file_actions_addclose(&actions, out_pipe[0]);
-    std::vector<std::string> argv = {"/bin/sh", "-c", prelude + " && exec \"$0\" serve --config=\"$1\"", RECON_BINARY,
-                                     config_path};
+    // RECON_TEST_BINARY runs the tests against another build (e.g. an older one, to see them fail there).
+    const char* binary = std::getenv("RECON_TEST_BINARY");
+    std::vector<std::string> argv = {"/bin/sh", "-c", prelude + " && exec \"$0\" serve --config=\"$1\"",
+                                     binary != nullptr ? binary : RECON_BINARY, config_path};
     std::vector<char*> args;
     for (std::string& arg : argv) args.push_back(arg.data());
     args.push_back(nullptr);
@@ -96,6 +100,17 @@ class ServeProcess {
       }
     }
     return static_cast<double>(utime + stime) / static_cast<double>(::sysconf(_SC_CLK_TCK));
+  }
+
+  /// How many file descriptors the process holds.
+  std::size_t OpenDescriptors() const {
+    std::error_code error;
+    std::size_t count = 0;
+    for (std::filesystem::directory_iterator entry("/proc/" + std::to_string(pid_) + "/fd", error), end;
+         !error && entry != end; entry.increment(error)) {
+      ++count;
+    }
+    return count;
   }
 
   void Kill(int signal_number) {
