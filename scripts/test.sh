@@ -16,3 +16,7 @@ cmake --preset asan >/dev/null
 cmake --build --preset asan -j "$jobs"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
   ctest --preset asan -j "$jobs"
+
+# Then a short fuzz run: each libFuzzer target for a few seconds on a copy of its corpus, any finding fails (clang;
+# only the fuzz targets and the libraries under them are built). README.md, "Fuzzing", has the longer runs.
+scripts/fuzz.sh 5

@@ -60,10 +60,17 @@ void CheckResponse(const server::Response& response) {
   const std::string bytes = wire.str();
   http::response_parser<http::string_body> parser;
   parser.body_limit(bytes.size());
+  parser.eager(true);
   beast::error_code error;
-  parser.put(boost::asio::buffer(bytes), error);
+  std::string_view unread = bytes;
+  while (!error && !parser.is_done() && !unread.empty()) {
+    const std::size_t used = parser.put(boost::asio::buffer(unread.data(), unread.size()), error);
+    unread.remove_prefix(used);
+    if (used == 0) break;
+  }
+  if (error == http::error::need_more) error = {};
   if (!error && !parser.is_done()) parser.put_eof(error);
-  Require(!error && parser.is_done(), "the response does not parse back: " + error.message());
+  Require(!error && parser.is_done() && unread.empty(), "the response does not parse back: " + error.message());
   Require(parser.get().result_int() == status, "the response parses back with another status");
   Require(parser.get().body() == response.body(), "the response parses back with another body");
   const std::string_view content_type = server::View(response[http::field::content_type]);

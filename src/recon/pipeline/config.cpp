@@ -355,7 +355,11 @@ Config LoadConfigFromText(std::string_view text, const std::string& origin) {
       ThrowInvalidInput("config file '" + origin + "' cannot be read: " + failure.what());
     }
   }
-  config.Validate();
+  try {
+    config.Validate();
+  } catch (const Error& failure) {
+    throw Error(failure.Kind(), std::string(failure.what()) + " in '" + origin + "'");
+  }
   return config;
 }
 
