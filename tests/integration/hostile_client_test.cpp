@@ -22,9 +22,9 @@
 #include <boost/asio/write.hpp>
 
 #include "recon/core/logger.hpp"
-#include "recon/pipeline/trainer.hpp"
 #include "support/beast_client.hpp"
 #include "support/serve_process.hpp"
+#include "support/sample_model.hpp"
 #include "support/temp_dir.hpp"
 
 namespace recon {
@@ -115,17 +115,10 @@ std::size_t ContentLength(const std::string& header) {
 
 class HostileClientTest : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() {
-    model_dir_ = new testing::TempDir();
-    pipeline::Config config;
-    pipeline::TrainingReport report;
-    const auto bundle = pipeline::TrainBundle(config, std::string(RECON_SOURCE_DIR) + "/data/recon_sample_10k.csv",
-                                              Logger::Null(), nullptr, nullptr, report);
-    bundle.Save(model_dir_->File("recon.model"));
-  }
+  static void SetUpTestSuite() { model_ = new testing::SampleModel(); }
   static void TearDownTestSuite() {
-    delete model_dir_;
-    model_dir_ = nullptr;
+    delete model_;
+    model_ = nullptr;
   }
 
   /// Starts the binary with the test's folders and `server_yaml` lines under `server:` (plus `extra_yaml`).
@@ -133,17 +126,17 @@ class HostileClientTest : public ::testing::Test {
                                       const std::string& prelude = "true",
                                       const std::vector<std::string>& environment = {}) {
     const std::string config = dir_.Write(
-        "serve.yaml", "paths:\n  store: " + dir_.File("recon.db") + "\n  model: " + model_dir_->File("recon.model") +
+        "serve.yaml", "paths:\n  store: " + dir_.File("recon.db") + "\n  model: " + model_->Path() +
                           "\nlogging:\n  dir: " + dir_.File("log") + "\nserver:\n  port: 0\n  threads: 2\n" +
                           server_yaml + extra_yaml);
     return std::make_unique<ServeProcess>(config, prelude, environment);
   }
   std::string Log() const { return testing::ReadFile(dir_.File("log/recon.log")); }
 
-  static testing::TempDir* model_dir_;
+  static testing::SampleModel* model_;
   testing::TempDir dir_;
 };
-testing::TempDir* HostileClientTest::model_dir_ = nullptr;
+testing::SampleModel* HostileClientTest::model_ = nullptr;
 
 TEST_F(HostileClientTest, AnOutOfRangeNumberOverTheWebSocketIsAnErrorMessageNotACrash) {
   auto serve = Start();

@@ -11,10 +11,10 @@
 #include <filesystem>
 #include <thread>
 
-#include "recon/pipeline/trainer.hpp"
 #include "support/beast_client.hpp"
 #include "support/child_process.hpp"
 #include "support/fake_llm_server.hpp"
+#include "support/sample_model.hpp"
 #include "support/temp_dir.hpp"
 
 namespace recon::server {
@@ -44,22 +44,15 @@ json AnomalousTrade(const std::string& id, double book_quantity = 1000) {
 
 class ServerTest : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() {
-    model_dir_ = new testing::TempDir();
-    pipeline::Config config;
-    pipeline::TrainingReport report;
-    const auto bundle = pipeline::TrainBundle(config, std::string(RECON_SOURCE_DIR) + "/data/recon_sample_10k.csv",
-                                              Logger::Null(), nullptr, nullptr, report);
-    bundle.Save(model_dir_->File("recon.model"));
-  }
+  static void SetUpTestSuite() { model_ = new testing::SampleModel(); }
   static void TearDownTestSuite() {
-    delete model_dir_;
-    model_dir_ = nullptr;
+    delete model_;
+    model_ = nullptr;
   }
 
   void Start(ApiKeys keys = ApiKeys(), bool with_model = true) {
     config_.paths.store = dir_.File("recon.db");
-    config_.paths.model = with_model ? model_dir_->File("recon.model") : dir_.File("missing.model");
+    config_.paths.model = with_model ? model_->Path() : dir_.File("missing.model");
     config_.logging.dir = dir_.File("log");
     config_.server.port = 0;
     config_.server.threads = 2;
@@ -73,14 +66,14 @@ class ServerTest : public ::testing::Test {
   }
   unsigned short Port() const { return server_->Port(); }
 
-  static testing::TempDir* model_dir_;
+  static testing::SampleModel* model_;
   testing::TempDir dir_;
   pipeline::Config config_;
   Logger logger_ = Logger::Null();
   std::unique_ptr<service::ScoringService> service_;
   std::unique_ptr<Server> server_;
 };
-testing::TempDir* ServerTest::model_dir_ = nullptr;
+testing::SampleModel* ServerTest::model_ = nullptr;
 
 TEST_F(ServerTest, HealthReportsTheModelAndTheStore) {
   Start();
@@ -284,7 +277,7 @@ TEST_F(ServerTest, ApiKeysAreRequiredWhenConfiguredAndAtTheWebSocketUpgrade) {
 TEST_F(ServerTest, ANonLoopbackAddressWithoutKeysIsRefused) {
   config_.server.host = "0.0.0.0";
   config_.paths.store = dir_.File("recon.db");
-  config_.paths.model = model_dir_->File("recon.model");
+  config_.paths.model = model_->Path();
   service::ScoringService service(config_, logger_);
   try {
     Server server(config_, logger_, service, ApiKeys());
@@ -454,7 +447,7 @@ TEST_F(ServerTest, SigtermStopsTheBinaryGracefully) {
   testing::FakeLlmServer llm;
   llm.Control({{"latency_ms", 1000}});
   const std::string config_path = dir_.Write(
-      "serve.yaml", "paths:\n  store: " + dir_.File("recon.db") + "\n  model: " + model_dir_->File("recon.model") +
+      "serve.yaml", "paths:\n  store: " + dir_.File("recon.db") + "\n  model: " + model_->Path() +
                         "\nlogging:\n  dir: " + dir_.File("log") + "\nserver:\n  port: 0\nllm:\n  enabled: true\n"
                         "  min_local_confidence: 1.0\n  base_url: " + llm.BaseUrl() + "\n");
   int out_pipe[2];

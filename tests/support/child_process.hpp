@@ -15,23 +15,32 @@ extern char** environ;
 
 namespace recon::testing {
 
+/// Starts `argv` (argv[0] a path) with the environment `env` and its standard output on a pipe; sets `pid` and
+/// returns the pipe's read end. Throws when the process cannot be started.
+inline FILE* SpawnReadingStdout(std::vector<std::string> argv, char** env, pid_t& pid) {
+  int out_pipe[2];
+  if (::pipe(out_pipe) != 0) throw std::runtime_error("pipe failed");
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_adddup2(&actions, out_pipe[1], STDOUT_FILENO);
+  posix_spawn_file_actions_addclose(&actions, out_pipe[0]);
+  std::vector<char*> args;
+  for (std::string& arg : argv) args.push_back(arg.data());
+  args.push_back(nullptr);
+  const int spawned = posix_spawn(&pid, args[0], &actions, nullptr, args.data(), env);
+  posix_spawn_file_actions_destroy(&actions);
+  ::close(out_pipe[1]);
+  if (spawned != 0) {
+    ::close(out_pipe[0]);
+    throw std::runtime_error("could not start " + argv[0]);
+  }
+  return ::fdopen(out_pipe[0], "r");
+}
+
 class ChildProcess {
  public:
   explicit ChildProcess(std::vector<std::string> argv) {
-    int out_pipe[2];
-    if (::pipe(out_pipe) != 0) throw std::runtime_error("pipe failed");
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_adddup2(&actions, out_pipe[1], STDOUT_FILENO);
-    posix_spawn_file_actions_addclose(&actions, out_pipe[0]);
-    std::vector<char*> args;
-    for (std::string& arg : argv) args.push_back(arg.data());
-    args.push_back(nullptr);
-    const int spawned = posix_spawn(&pid_, args[0], &actions, nullptr, args.data(), environ);
-    posix_spawn_file_actions_destroy(&actions);
-    ::close(out_pipe[1]);
-    if (spawned != 0) throw std::runtime_error("could not start " + argv[0]);
-    FILE* out = ::fdopen(out_pipe[0], "r");
+    FILE* out = SpawnReadingStdout(argv, environ, pid_);
     char line[128] = {};
     const bool ready = out != nullptr && std::fgets(line, sizeof line, out) != nullptr &&
                        std::sscanf(line, "PORT %d", &port_) == 1;

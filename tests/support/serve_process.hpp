@@ -3,20 +3,19 @@
 // `ulimit` first), its port read from the "listening on" line it prints, its CPU time read from /proc, and killed
 // and reaped in the destructor.
 #include <signal.h>
-#include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cstdio>
-#include <filesystem>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
-extern char** environ;
+#include "support/child_process.hpp"
 
 namespace recon::testing {
 
@@ -25,30 +24,17 @@ class ServeProcess {
   /// Runs `recon serve --config=<config_path>`, after the shell commands `prelude` (e.g. "ulimit -n 256").
   explicit ServeProcess(const std::string& config_path, const std::string& prelude = "true",
                         const std::vector<std::string>& environment = {}) {
-    int out_pipe[2];
-    if (::pipe(out_pipe) != 0) throw std::runtime_error("pipe failed");
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_adddup2(&actions, out_pipe[1], STDOUT_FILENO);
-    posix_spawn_file_actions_addclose(&actions, out_pipe[0]);
     // RECON_TEST_BINARY runs the tests against another build (e.g. an older one, to see them fail there).
     const char* binary = std::getenv("RECON_TEST_BINARY");
-    std::vector<std::string> argv = {"/bin/sh", "-c", prelude + " && exec \"$0\" serve --config=\"$1\"",
-                                     binary != nullptr ? binary : RECON_BINARY, config_path};
-    std::vector<char*> args;
-    for (std::string& arg : argv) args.push_back(arg.data());
-    args.push_back(nullptr);
     std::vector<std::string> env_strings;
     for (char** entry = environ; *entry != nullptr; ++entry) env_strings.emplace_back(*entry);
     for (const std::string& entry : environment) env_strings.push_back(entry);
     std::vector<char*> env;
     for (std::string& entry : env_strings) env.push_back(entry.data());
     env.push_back(nullptr);
-    const int spawned = posix_spawn(&pid_, "/bin/sh", &actions, nullptr, args.data(), env.data());
-    posix_spawn_file_actions_destroy(&actions);
-    ::close(out_pipe[1]);
-    if (spawned != 0) throw std::runtime_error("could not start recon serve");
-    out_ = ::fdopen(out_pipe[0], "r");
+    out_ = SpawnReadingStdout({"/bin/sh", "-c", prelude + " && exec \"$0\" serve --config=\"$1\"",
+                               binary != nullptr ? binary : RECON_BINARY, config_path},
+                              env.data(), pid_);
     char line[512] = {};
     unsigned port = 0;
     while (out_ != nullptr && std::fgets(line, sizeof line, out_) != nullptr) {
