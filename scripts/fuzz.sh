@@ -24,7 +24,13 @@ for target in "${targets[@]}"; do
   mkdir -p "$work/$target/corpus" "$work/$target/findings"
   find "tests/data/fuzz/$target" -maxdepth 1 -type f -exec cp {} "$work/$target/corpus/" \;
   log="$work/$target/fuzz.log"
-  if build/fuzz/tests/fuzz/"${target}"_fuzz -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
+  dict=()
+  case "$target" in
+    trade_json | ws_message | llm_answer) dict=(-dict=tests/fuzz/dict/json.dict) ;;
+    http_request) dict=(-dict=tests/fuzz/dict/http.dict) ;;
+    config) dict=(-dict=tests/fuzz/dict/yaml.dict) ;;
+  esac
+  if build/fuzz/tests/fuzz/"${target}"_fuzz -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 "${dict[@]}" \
       -print_final_stats=1 -artifact_prefix="$work/$target/findings/" "$work/$target/corpus" >"$log" 2>&1; then
     execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
     final=$(grep -E '^#[0-9]+.*(cov|ft):' "$log" | tail -1 | grep -oE '(cov|ft|corp): [^ ]+' | tr '\n' ' ')

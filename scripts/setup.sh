@@ -9,6 +9,7 @@ packages=(
   g++ cmake ninja-build ccache pkg-config git python3 sqlite3 openssl python3-aiosmtpd
   libyaml-cpp-dev libspdlog-dev libfmt-dev libcli11-dev nlohmann-json3-dev libsqlite3-dev libssl-dev libcurl4-openssl-dev libboost-dev
   libgtest-dev libgmock-dev libbenchmark-dev
+  clang libclang-rt-14-dev  # the fuzz preset: clang and libFuzzer's runtime (only recommended by clang, so named)
 )
 if [[ "${1:-}" == "--bench" ]]; then
   packages+=(python3-sklearn python3-pandas python3-yaml time wrk python3-fastapi python3-uvicorn python3-websockets)
