@@ -9,7 +9,7 @@
 
 #include "recon/core/error.hpp"
 #include "recon/core/sha256.hpp"
-#include "recon/io/csv_writer.hpp"
+#include "recon/io/atomic_file.hpp"
 
 namespace recon::models {
 namespace {
