@@ -167,6 +167,9 @@ TEST_F(HostileClientTest, AnOutOfRangeNumberOverRestIsA422NamingTheField) {
   const auto batch = client.Post("/batch_anomaly/", "{\"trades\":[" + text + "," + overflowing + "]}");
   ASSERT_EQ(batch.status, 422) << batch.body;
   EXPECT_EQ(batch.Json()["detail"][0]["field"], "trades[1].BOOK_QUANTITY");
+  const auto bare = client.Post("/batch_anomaly/", "[" + text + "," + overflowing + "]");  // named the same way
+  ASSERT_EQ(bare.status, 422) << bare.body;
+  EXPECT_EQ(bare.Json()["detail"][0]["field"], "trades[1].BOOK_QUANTITY");
   EXPECT_TRUE(serve->Alive());
 }
 
@@ -232,6 +235,42 @@ TEST_F(HostileClientTest, APageOfAnomaliesStopsAtTheResponseSizeLimitAndGoesOnFr
   }
   EXPECT_GT(pages, 1);
   EXPECT_EQ(seen.size(), 8u) << "every anomaly once, across the pages";
+  const json empty = client.Get("/anomalies?limit=0&offset=2").Json();
+  EXPECT_EQ(empty["total"], 8);
+  EXPECT_TRUE(empty["next_offset"].is_null()) << "an empty page must not send a client round in a loop";
+}
+
+TEST_F(HostileClientTest, AnAnomalysAuditTrailIsShownNewestFirstUpToALimit) {
+  auto serve = Start();
+  HttpConnection client(serve->Port());
+  const json verdict = client.Post("/realtime_anomaly/", AnomalousTrade("AUD").dump()).Json();
+  const std::string target = "/anomalies/" + verdict["anomaly_id"].dump();
+  json answer;
+  for (int idx = 0; idx < 105; ++idx) {
+    const json decision{{"status", idx % 2 == 0 ? "resolved" : "reopened"},
+                        {"reviewer", "j.doe"},
+                        {"note", "decision " + std::to_string(idx) + std::string(3000, '.')}};
+    answer = client.Post(target + "/feedback", decision.dump()).Json();
+  }
+  for (const json& anomaly : {answer, client.Get(target).Json()}) {
+    ASSERT_EQ(anomaly["audit"].size(), 100u);
+    EXPECT_TRUE(anomaly["audit_truncated"].get<bool>());
+    EXPECT_EQ(anomaly["audit"].back()["note"].get<std::string>().rfind("decision 104", 0), 0u) << "the newest last";
+  }
+}
+
+TEST_F(HostileClientTest, ABatchOfEmptyTradesGetsABoundedList) {
+  auto serve = Start();
+  HttpConnection client(serve->Port());
+  std::string batch = "[";
+  for (int idx = 0; idx < 10000; ++idx) batch += idx == 0 ? "{}" : ",{}";
+  batch += "]";
+  const auto reply = client.Post("/batch_anomaly/", batch);
+  ASSERT_EQ(reply.status, 422);
+  const json detail = reply.Json()["detail"];
+  ASSERT_EQ(detail.size(), 101u);
+  EXPECT_NE(detail.back()["problem"].get<std::string>().find("more problems not listed"), std::string::npos);
+  EXPECT_LT(reply.body.size(), 20000u);
 }
 
 TEST_F(HostileClientTest, OutOfFileDescriptorsTheListenerBacksOffAndRecovers) {
@@ -345,6 +384,14 @@ TEST_F(HostileClientTest, TheBearerSchemeIsCaseInsensitive) {
   RawConnection no_space(serve->Port());
   no_space.Send("GET /anomalies HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: bearers3cret\r\n\r\n");
   EXPECT_NE(no_space.ReadHeader().find("401"), std::string::npos);
+  // Without a key an upload is refused before it is sent, and no method list is given away.
+  RawConnection upload(serve->Port(), 3000);
+  upload.Send("POST /realtime_anomaly/ HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 1500000\r\n"
+              "Expect: 100-continue\r\n\r\n");
+  EXPECT_NE(upload.ReadHeader().find("401"), std::string::npos);
+  RawConnection wrong_method(serve->Port());
+  wrong_method.Send("GET /realtime_anomaly/ HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+  EXPECT_NE(wrong_method.ReadHeader().find("401"), std::string::npos);
 }
 
 TEST_F(HostileClientTest, AReviewerNameWithALineBreakIsRefused) {
@@ -356,6 +403,14 @@ TEST_F(HostileClientTest, AReviewerNameWithALineBreakIsRefused) {
       client.Post(target, json{{"status", "resolved"}, {"reviewer", "j.doe\r\nactor: admin"}}.dump());
   ASSERT_EQ(forged.status, 422) << forged.body;
   EXPECT_EQ(forged.Json()["detail"][0]["field"], "reviewer");
+  for (const std::string invisible : {"\xC2\x85", "\xE2\x80\xA8", "\xE2\x80\xAE", "\xE2\x81\xA6", "\t"}) {
+    const auto reply = client.Post(target, json{{"status", "resolved"}, {"reviewer", "j." + invisible + "doe"}}.dump());
+    EXPECT_EQ(reply.status, 422) << reply.body;
+  }
+  EXPECT_EQ(client.Post(target, json{{"status", "reopened"}, {"reviewer", "Jos\xC3\xA9 N\xC3\xBA\xC3\xB1" "ez"}}.dump())
+                .status,
+            200)
+      << "letters beyond ASCII are names, not controls";
   EXPECT_EQ(client.Post(target, json{{"status", "resolved"}, {"reviewer", "j.doe"}}.dump()).status, 200);
 }
 

@@ -115,6 +115,7 @@ int main(int argc, char** argv) {
   CommonOptions common;
   app.add_option("--config", common.config_path, "YAML config file (default: built-in defaults, or $RECON_CONFIG)");
   app.add_flag("-q,--quiet", common.quiet, "no summary or progress bar");
+  app.fallthrough();  // `recon detect FILE -q` as well as `recon -q detect FILE`
 
   recon::pipeline::DetectOptions detect;
   auto* detect_command = app.add_subcommand("detect", "score a CSV of breaks; write anomalies CSV and store");

@@ -81,11 +81,15 @@ class BoundedDomBuilder {
 
   bool NextValue() {
     if (!frames_.empty() && frames_.back().array) ++frames_.back().index;
+    if (++values_ > limits_.max_values) {
+      return Refuse(JsonProblemKind::kTooLarge,
+                    "more than " + std::to_string(limits_.max_values) + " values in one document");
+    }
     return true;
   }
 
   bool Open(bool array) {
-    NextValue();
+    if (!NextValue()) return false;
     if (frames_.size() >= limits_.max_depth) {
       return Refuse(JsonProblemKind::kTooDeep,
                     "nested deeper than " + std::to_string(limits_.max_depth) + " arrays and objects");
@@ -121,6 +125,7 @@ class BoundedDomBuilder {
   const JsonLimits& limits_;
   std::vector<Frame> frames_;
   std::size_t byte_ = 0;
+  std::size_t values_ = 0;
   std::optional<JsonProblem> problem_;
 };
 

@@ -17,6 +17,7 @@ namespace recon {
 struct JsonLimits {
   std::size_t max_depth = 32;                ///< arrays and objects nested deeper are refused
   std::size_t max_string_bytes = 1 << 20;    ///< longer strings (values or keys) are refused
+  std::size_t max_values = 1'000'000;        ///< more values (scalars, arrays and objects) are refused
 };
 
 /// Why a document was refused.
@@ -25,6 +26,7 @@ enum class JsonProblemKind {
   kTooDeep,     ///< nested deeper than max_depth
   kTooLong,     ///< a string longer than max_string_bytes
   kOutOfRange,  ///< a number that does not fit a double (1e400)
+  kTooLarge,    ///< more than max_values values: a document costs far more memory than its text
 };
 
 /// What was wrong and where: `path` names the member ("trades[3].BOOK_QUANTITY"; "" for the document itself).

@@ -244,6 +244,7 @@ void ReadConfig(const YAML::Node& root, Config& config) {
         .Value("read_timeout_ms", server.read_timeout_ms)
         .Value("write_timeout_ms", server.write_timeout_ms)
         .Value("max_json_depth", server.max_json_depth)
+        .Value("max_json_values", server.max_json_values)
         .Value("max_response_bytes", server.max_response_bytes)
         .Value("api_keys_env", server.api_keys_env)
         .Value("ws_max_queued_messages", server.ws_max_queued_messages)
@@ -267,6 +268,7 @@ void ServerParams::Validate() const {
   if (read_timeout_ms < 100) ThrowInvalidInput("server.read_timeout_ms must be at least 100");
   if (write_timeout_ms < 100) ThrowInvalidInput("server.write_timeout_ms must be at least 100");
   if (max_json_depth < 2 || max_json_depth > 1000) ThrowInvalidInput("server.max_json_depth must be between 2 and 1000");
+  if (max_json_values < 1000) ThrowInvalidInput("server.max_json_values must be at least 1000");
   if (max_response_bytes < 65536) ThrowInvalidInput("server.max_response_bytes must be at least 65536");
   if (ws_max_queued_messages < 1) ThrowInvalidInput("server.ws_max_queued_messages must be at least 1");
   if (max_batch_trades < 1 || max_batch_trades > 1000000) {
@@ -473,6 +475,7 @@ std::string DumpConfig(const Config& config) {
   key("read_timeout_ms", server.read_timeout_ms);
   key("write_timeout_ms", server.write_timeout_ms);
   key("max_json_depth", server.max_json_depth);
+  key("max_json_values", server.max_json_values);
   key("max_response_bytes", server.max_response_bytes);
   key("api_keys_env", server.api_keys_env);
   key("ws_max_queued_messages", server.ws_max_queued_messages);

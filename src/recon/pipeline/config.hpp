@@ -65,6 +65,7 @@ struct ServerParams {
   int read_timeout_ms = 30000;            ///< a request (or WebSocket message) must arrive within this
   int write_timeout_ms = 60000;           ///< a response (or WebSocket message) must be taken by the client within this
   std::size_t max_json_depth = 32;        ///< JSON bodies and messages nested deeper get 422
+  std::size_t max_json_values = 1'000'000;  ///< JSON bodies with more values get 422 (a value costs ~30x its text)
   std::size_t max_response_bytes = 16 << 20;  ///< a page of GET /anomalies stops at this size (next_offset goes on)
   std::string api_keys_env = "RECON_API_KEYS";  ///< env var with comma-separated API keys (Bearer)
   std::size_t ws_max_queued_messages = 1024;    ///< a subscriber further behind than this is disconnected

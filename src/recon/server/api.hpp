@@ -27,9 +27,12 @@ class Api {
   /// Whether `request` should run on the work pool rather than the I/O thread: batches, and single trades when an
   /// LLM may be called (seconds). A single trade scored locally takes microseconds: a thread hop would cost more.
   bool RunsOnWorkPool(const Request& request) const;
+  /// Whether `request` (its header is enough) asks for a route that needs a key it does not carry: answered 401
+  /// before a body is asked for (Expect: 100-continue) or read.
+  bool RefusesUnauthorised(const Request& request) const;
 
-  /// The bounds on a JSON body or message: server.max_json_depth, and ingest.max_field_bytes for every string
-  /// (a trade's fields are bounded over the API as in a CSV file).
+  /// The bounds on a JSON body or message: server.max_json_depth and max_json_values, and ingest.max_field_bytes
+  /// for every string (a trade's fields are bounded over the API as in a CSV file).
   JsonLimits InputLimits() const;
   const Logger& Log() const { return logger_; }
   Metrics& GetMetrics() { return metrics_; }
@@ -45,6 +48,8 @@ class Api {
     bool needs_auth;
   };
   Response Dispatch(const Request& request, std::string& route_name);
+  /// Whether `segments` is `route`'s path; its placeholders' values go to `params` when given.
+  static bool Matches(const Route& route, const std::vector<std::string>& segments, PathParams* params);
 
   Response Health(const Request& request, const PathParams& params);
   Response Realtime(const Request& request, const PathParams& params);
@@ -63,6 +68,9 @@ class Api {
   std::vector<Route> routes_;
   Metrics metrics_;
 };
+
+/// 401 with the Bearer challenge.
+Response UnauthorisedResponse(const Request& request);
 
 /// The OpenAPI 3.1 document of every endpoint and schema (the trade schema follows the configured columns).
 nlohmann::json OpenApiDocument(const ColumnMapping& columns);

@@ -19,6 +19,9 @@ using nlohmann::json;
 constexpr std::size_t kMaxPageSize = 500;
 constexpr std::size_t kFirstChunk = 16;  // store rows read at first for a page of /anomalies
 constexpr std::size_t kMaxChunk = 128;
+// The newest audit rows shown with an anomaly: each holds a note of up to 4,000 characters, and a trail grows with
+// every decision, so the whole of it would bound neither the answer nor the memory it takes.
+constexpr std::size_t kMaxAuditEntries = 100;
 
 std::string PercentDecode(std::string_view text) {
   std::string out;
@@ -38,7 +41,10 @@ std::string PercentDecode(std::string_view text) {
 
 // The body as JSON within `limits`; otherwise a 400 naming where the text stopped being JSON, or a 422 naming the
 // member that is too deep, too long or out of range.
-std::optional<json> ParseBody(const Request& request, const JsonLimits& limits, Response& failure) {
+// `root_array`: what an array body is called in a member's path ("trades" for a batch, as the field errors of
+// its trades say "trades[3].BOOK_QUANTITY" whichever form the batch took).
+std::optional<json> ParseBody(const Request& request, const JsonLimits& limits, Response& failure,
+                              std::string_view root_array = "") {
   JsonInput input = ParseJsonWithin(request.body(), limits);
   if (!input.problem) return std::move(input.value);
   const JsonProblem& problem = *input.problem;
@@ -46,7 +52,9 @@ std::optional<json> ParseBody(const Request& request, const JsonLimits& limits, 
     failure = JsonResponse(request, http::status::bad_request,
                            {{"detail", "malformed JSON at byte " + std::to_string(problem.byte) + ": " + problem.message}});
   } else {
-    failure = ValidationResponse(request, {{problem.path.empty() ? "body" : problem.path, problem.message}});
+    std::string field = problem.path.empty() ? "body" : problem.path;
+    if (field.front() == '[') field.insert(0, root_array);
+    failure = ValidationResponse(request, {{field, problem.message}});
   }
   return std::nullopt;
 }
@@ -94,12 +102,29 @@ json AuditJson(const std::vector<store::AuditEntry>& trail) {
   return out;
 }
 
+// C0 and C1 controls, line and paragraph separators, and the bidirectional overrides and isolates that make a
+// name display as something else (the text is valid UTF-8: the JSON parser checked it).
 bool HasControlCharacter(std::string_view text) {
-  for (const char character : text) {
-    const auto code = static_cast<unsigned char>(character);
-    if (code < 0x20 || code == 0x7F) return true;
+  for (std::size_t idx = 0; idx < text.size(); ++idx) {
+    const auto byte = static_cast<unsigned char>(text[idx]);
+    if (byte < 0x20 || byte == 0x7F) return true;
+    if (byte == 0xC2 && idx + 1 < text.size() && static_cast<unsigned char>(text[idx + 1]) <= 0x9F) return true;
+    if (byte == 0xE2 && idx + 2 < text.size()) {
+      const auto second = static_cast<unsigned char>(text[idx + 1]);
+      const auto third = static_cast<unsigned char>(text[idx + 2]);
+      if (second == 0x80 && third >= 0xA8 && third <= 0xAE) return true;  // U+2028..U+202E
+      if (second == 0x81 && third >= 0xA6 && third <= 0xA9) return true;  // U+2066..U+2069
+    }
   }
   return false;
+}
+
+// The trail (its newest kMaxAuditEntries rows, of the kMaxAuditEntries + 1 read) and whether older ones exist.
+void AddAudit(json& anomaly, std::vector<store::AuditEntry> trail) {
+  const bool truncated = trail.size() > kMaxAuditEntries;
+  if (truncated) trail.erase(trail.begin());
+  anomaly["audit"] = AuditJson(trail);
+  anomaly["audit_truncated"] = truncated;
 }
 
 std::int64_t IdOf(const std::string& text) {
@@ -165,7 +190,7 @@ Response Api::Realtime(const Request& request, const PathParams& /*params*/) {
 
 Response Api::Batch(const Request& request, const PathParams& /*params*/) {
   Response failure;
-  const auto body = ParseBody(request, InputLimits(), failure);
+  const auto body = ParseBody(request, InputLimits(), failure, "trades");
   if (!body) return failure;
   const json* list = &*body;
   if (body->is_object() && body->contains("trades")) list = &(*body)["trades"];
@@ -266,11 +291,12 @@ Response Api::ListAnomalies(const Request& request, const PathParams& /*params*/
     chunk = std::min(chunk, filter.limit - std::min(filter.limit, items.size()));
   }
   const std::uint64_t next = filter.offset + items.size();
+  const bool more = !items.empty() && next < total;  // an empty page (limit=0) must not point at itself
   return JsonResponse(request, http::status::ok,
                       {{"total", total},
                        {"limit", filter.limit},
                        {"offset", filter.offset},
-                       {"next_offset", next < total ? json(next) : json(nullptr)},
+                       {"next_offset", more ? json(next) : json(nullptr)},
                        {"truncated", truncated},
                        {"items", items}});
 }
@@ -280,7 +306,7 @@ Response Api::GetAnomaly(const Request& request, const PathParams& params) {
   const auto stored = service_.GetAnomaly(id);
   if (!stored) return JsonResponse(request, http::status::not_found, {{"detail", "no anomaly " + params[0]}});
   json body = AnomalyJson(*stored);
-  body["audit"] = AuditJson(service_.AuditTrail(id));
+  AddAudit(body, service_.AuditTrail(id, kMaxAuditEntries + 1));
   return JsonResponse(request, http::status::ok, body);
 }
 
@@ -305,7 +331,7 @@ Response Api::Feedback(const Request& request, const PathParams& params) {
     problems.push_back({"reviewer", "field required: a non-empty string of at most 200 characters"});
   } else if (HasControlCharacter(reviewer.get_ref<const std::string&>())) {
     // A name goes into audit rows, logs and e-mails: a CR/LF in it could forge a line there.
-    problems.push_back({"reviewer", "must not contain control characters (CR, LF, TAB, ...)"});
+    problems.push_back({"reviewer", "must not contain control or direction-changing characters (CR, LF, TAB, ...)"});
   }
   if (!note.is_string() || note.get<std::string>().size() > 4000) {
     problems.push_back({"note", "must be a string of at most 4000 characters"});
@@ -322,7 +348,7 @@ Response Api::Feedback(const Request& request, const PathParams& params) {
       service_.RecordFeedback(id, kStatuses.at(status.get<std::string>()), reviewer.get<std::string>(), audit_note);
   if (!updated) return JsonResponse(request, http::status::not_found, {{"detail", "no anomaly " + params[0]}});
   json response = AnomalyJson(*updated);
-  response["audit"] = AuditJson(service_.AuditTrail(id));
+  AddAudit(response, service_.AuditTrail(id, kMaxAuditEntries + 1));
   return JsonResponse(request, http::status::ok, response);
 }
 

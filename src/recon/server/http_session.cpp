@@ -38,9 +38,15 @@ void HttpSession::OnHeader(beast::error_code error, std::size_t bytes) {
   if (error) return OnRead(error, bytes);
   const auto& header = parser_->get();
   if (!beast::iequals(header[http::field::expect], "100-continue")) return ReadBody();
-  // The client waits for a word before it sends the body: refuse a body that cannot fit now, before it is sent.
+  // The client waits for a word before it sends the body: refuse what would be refused anyway (no key, a body
+  // that cannot fit) before it is sent.
   const auto length = parser_->content_length();
   if (length && *length > state_.params.body_limit_bytes) return Write(BodyTooLarge());
+  if (state_.api.RefusesUnauthorised(header)) {
+    Response refusal = UnauthorisedResponse(header);
+    refusal.keep_alive(false);  // the body the client may still send is not read
+    return Write(std::move(refusal));
+  }
   auto go_on = std::make_shared<http::response<http::empty_body>>(http::status::continue_, header.version());
   http::async_write(stream_, *go_on, [self = shared_from_this(), go_on](beast::error_code write_error, std::size_t) {
     if (write_error) return self->Close();

@@ -27,6 +27,26 @@ bool IsId(const std::string& text) {
 
 }  // namespace
 
+bool Api::Matches(const Route& route, const std::vector<std::string>& segments, PathParams* params) {
+  if (route.segments.size() != segments.size()) return false;
+  for (std::size_t idx = 0; idx < segments.size(); ++idx) {
+    if (route.segments[idx] == "{id}") {
+      if (!IsId(segments[idx])) return false;
+      if (params != nullptr) params->push_back(segments[idx]);
+    } else if (route.segments[idx] != segments[idx]) {
+      return false;
+    }
+  }
+  return true;
+}
+
+Response UnauthorisedResponse(const Request& request) {
+  Response response = JsonResponse(request, http::status::unauthorized,
+                                   {{"detail", "missing or invalid API key (Authorization: Bearer <key>)"}});
+  response.set(http::field::www_authenticate, "Bearer");
+  return response;
+}
+
 Api::Api(service::ScoringService& service, const pipeline::Config& config, ApiKeys keys, const Logger& logger)
     : service_(service),
       config_(config),
@@ -50,14 +70,25 @@ Api::Api(service::ScoringService& service, const pipeline::Config& config, ApiKe
       }()) {}
 
 JsonLimits Api::InputLimits() const {
-  return {config_.server.max_json_depth, config_.ingest.max_field_bytes};
+  return {config_.server.max_json_depth, config_.ingest.max_field_bytes, config_.server.max_json_values};
 }
 
 bool Api::RunsOnWorkPool(const Request& request) const {
-  if (request.method() != http::verb::post) return false;
   const std::string path = ParseTarget(View(request.target())).path;
+  // Store reads and decisions: a page of 500 takes most of a second on a large store.
+  if (path.rfind("/anomalies", 0) == 0) return true;
+  if (request.method() != http::verb::post) return false;
   if (path.rfind("/batch_anomaly", 0) == 0) return true;
   return service_.LlmStats() != nullptr && path.rfind("/realtime_anomaly", 0) == 0;
+}
+
+bool Api::RefusesUnauthorised(const Request& request) const {
+  if (keys_.Accepts(View(request[http::field::authorization]))) return false;
+  const auto segments = Segments(ParseTarget(View(request.target())).path);
+  for (const Route& route : routes_) {
+    if (route.needs_auth && Matches(route, segments, nullptr)) return true;
+  }
+  return false;
 }
 
 bool Api::AuthorisedUpgrade(const Request& request) const {
@@ -69,29 +100,15 @@ bool Api::AuthorisedUpgrade(const Request& request) const {
 Response Api::Dispatch(const Request& request, std::string& route_name) {
   const Target target = ParseTarget(View(request.target()));
   const auto segments = Segments(target.path);
+  // Auth before the method check, so a client without a key learns nothing of which methods a path has.
+  if (RefusesUnauthorised(request)) return UnauthorisedResponse(request);
   bool path_matched = false;
   for (const Route& route : routes_) {
-    if (route.segments.size() != segments.size()) continue;
     PathParams params;
-    bool matches = true;
-    for (std::size_t idx = 0; idx < segments.size() && matches; ++idx) {
-      if (route.segments[idx] == "{id}") {
-        matches = IsId(segments[idx]);
-        if (matches) params.push_back(segments[idx]);
-      } else {
-        matches = route.segments[idx] == segments[idx];
-      }
-    }
-    if (!matches) continue;
+    if (!Matches(route, segments, &params)) continue;
     path_matched = true;
     if (route.method != request.method()) continue;
     route_name = route.name;
-    if (route.needs_auth && !keys_.Accepts(View(request[http::field::authorization]))) {
-      Response response = JsonResponse(request, http::status::unauthorized,
-                                       {{"detail", "missing or invalid API key (Authorization: Bearer <key>)"}});
-      response.set(http::field::www_authenticate, "Bearer");
-      return response;
-    }
     return (this->*route.handler)(request, params);
   }
   if (path_matched) return JsonResponse(request, http::status::method_not_allowed, {{"detail", "method not allowed"}});

@@ -16,7 +16,10 @@ std::string ErrorMessage(const std::string& error, json detail = nullptr) {
 
 json ProblemsJson(const std::vector<service::FieldProblem>& problems) {
   json detail = json::array();
-  for (const auto& problem : problems) detail.push_back({{"field", problem.field}, {"problem", problem.problem}});
+  for (const auto& problem : problems) {
+    if (detail.size() == service::kMaxReportedProblems) break;  // one trade has fewer fields than that
+    detail.push_back({{"field", problem.field}, {"problem", problem.problem}});
+  }
   return detail;
 }
 

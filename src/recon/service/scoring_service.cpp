@@ -365,20 +365,25 @@ void ScoringService::ReturnReader(std::unique_ptr<store::Store> reader) {
   idle_readers_.push_back(std::move(reader));
 }
 
+template <class Read>
+auto ScoringService::WithReader(Read read) {
+  std::unique_ptr<store::Store> reader = TakeReader();  // a reader that throws is closed, not reused
+  auto result = read(*reader);
+  ReturnReader(std::move(reader));
+  return result;
+}
+
 std::pair<std::vector<store::StoredAnomaly>, std::uint64_t> ScoringService::ListAnomalies(
     const store::AnomalyFilter& filter) {
-  std::lock_guard lock(store_mutex_);
-  return store_->ListAnomalies(filter);
+  return WithReader([&](store::Store& reader) { return reader.ListAnomalies(filter); });
 }
 
 std::optional<store::StoredAnomaly> ScoringService::GetAnomaly(std::int64_t id) {
-  std::lock_guard lock(store_mutex_);
-  return store_->GetAnomaly(id);
+  return WithReader([&](store::Store& reader) { return reader.GetAnomaly(id); });
 }
 
-std::vector<store::AuditEntry> ScoringService::AuditTrail(std::int64_t id) {
-  std::lock_guard lock(store_mutex_);
-  return store_->AuditTrail(id);
+std::vector<store::AuditEntry> ScoringService::AuditTrail(std::int64_t id, std::size_t max_entries) {
+  return WithReader([&](store::Store& reader) { return reader.AuditTrail(id, max_entries); });
 }
 
 std::optional<store::StoredAnomaly> ScoringService::RecordFeedback(std::int64_t id, std::string_view status,

@@ -75,10 +75,12 @@ class ScoringService {
   /// Called for every stored anomaly, from the scoring thread (the WebSocket live feed).
   void SetAnomalyListener(std::function<void(const nlohmann::json&)> listener);
 
-  // Review API, serialised with store writes.
+  // Review API. Reads run on reader connections of their own (SQLite's WAL lets them go on beside the writer), so
+  // a long listing holds up neither scoring nor other reads; a decision is serialised with store writes.
   std::pair<std::vector<store::StoredAnomaly>, std::uint64_t> ListAnomalies(const store::AnomalyFilter& filter);
   std::optional<store::StoredAnomaly> GetAnomaly(std::int64_t id);
-  std::vector<store::AuditEntry> AuditTrail(std::int64_t id);
+  /// The newest `max_entries` rows of the audit trail, oldest first.
+  std::vector<store::AuditEntry> AuditTrail(std::int64_t id, std::size_t max_entries);
   std::optional<store::StoredAnomaly> RecordFeedback(std::int64_t id, std::string_view status,
                                                      std::string_view reviewer, std::string_view note);
   /// Store state for /health (probed at most once a second); throws Unavailable when the store cannot be read.
@@ -103,6 +105,9 @@ class ScoringService {
   std::vector<std::unique_ptr<store::Store>> idle_readers_;
   std::unique_ptr<store::Store> TakeReader();
   void ReturnReader(std::unique_ptr<store::Store> reader);
+  /// `read(store)` on a reader connection, returned to the pool afterwards.
+  template <class Read>
+  auto WithReader(Read read);
   std::mutex store_mutex_;
   // Verdicts of anomalies already stored, for trades posted again; emptied when another process changes the
   // store (checked at most once a second, so a reviewer's decision made elsewhere shows within that second).

@@ -14,6 +14,9 @@
 
 namespace recon::service {
 
+/// Problems listed in one answer; the rest are counted (a batch of 10,000 empty trades must not answer 8 MB).
+constexpr std::size_t kMaxReportedProblems = 100;
+
 /// One problem with one field: {"field": "trades[3].BOOK_QUANTITY", "problem": "must be a number"}.
 struct FieldProblem {
   std::string field;

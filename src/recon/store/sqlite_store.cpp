@@ -1,6 +1,7 @@
 // SQLite implementation of Store: WAL journal, one transaction per call, schema versioned by PRAGMA user_version.
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <chrono>
 #include <ctime>
 #include <filesystem>
@@ -521,14 +522,15 @@ class SqliteStore final : public Store {
     return GetAnomaly(id);
   }
 
-  std::vector<AuditEntry> AuditTrail(std::int64_t id) override {
+  std::vector<AuditEntry> AuditTrail(std::int64_t id, std::size_t max_entries) override {
     Statement query(db_,
                     "SELECT a.at, a.actor, COALESCE(a.old_status, ''), a.new_status, COALESCE(a.note, '') "
                     "FROM anomaly_audit a JOIN anomalies n ON n.natural_key = a.anomaly_key WHERE n.id = ? "
-                    "ORDER BY a.id");
-    query.Bind(1, id);
+                    "ORDER BY a.id DESC LIMIT ?");
+    query.Bind(1, id).Bind(2, static_cast<std::int64_t>(std::min<std::size_t>(max_entries, 1ULL << 62)));
     std::vector<AuditEntry> trail;
     while (query.Step()) trail.push_back({query.Text(0), query.Text(1), query.Text(2), query.Text(3), query.Text(4)});
+    std::reverse(trail.begin(), trail.end());
     return trail;
   }
 

@@ -163,8 +163,8 @@ class Store {
   /// transaction. Returns the updated anomaly, or nullopt when there is no such id.
   virtual std::optional<StoredAnomaly> RecordFeedback(std::int64_t id, std::string_view new_status,
                                                       std::string_view reviewer, std::string_view note) = 0;
-  /// The audit trail of an anomaly, oldest first.
-  virtual std::vector<AuditEntry> AuditTrail(std::int64_t id) = 0;
+  /// The newest `max_entries` rows of an anomaly's audit trail, oldest first.
+  virtual std::vector<AuditEntry> AuditTrail(std::int64_t id, std::size_t max_entries) = 0;
   /// Adds a mail to the outbox (due at once); a message_id already there is not added twice. Returns its id.
   virtual std::int64_t EnqueueMail(const OutboxMail& mail) = 0;
   /// Pending mails due at `now` (ISO 8601 UTC), oldest first.

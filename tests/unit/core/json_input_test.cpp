@@ -57,6 +57,16 @@ TEST(JsonInputTest, LongStringsAndKeysAreRefused) {
   EXPECT_EQ(key.problem->kind, JsonProblemKind::kTooLong);
 }
 
+TEST(JsonInputTest, ADocumentOfTooManyValuesIsRefused) {
+  JsonLimits limits;
+  limits.max_values = 6;
+  EXPECT_FALSE(ParseJsonWithin("[1,2,[3,4]]", limits).problem);  // six values: two arrays and four numbers
+  const JsonInput input = ParseJsonWithin("[1,2,[3,4],5]", limits);
+  ASSERT_TRUE(input.problem);
+  EXPECT_EQ(input.problem->kind, JsonProblemKind::kTooLarge);
+  EXPECT_TRUE(input.value.is_null());
+}
+
 TEST(JsonInputTest, MalformedTextSaysWhereAndStaysShort) {
   const JsonInput input = ParseJsonWithin(R"({"a": tru})", {});
   ASSERT_TRUE(input.problem);
