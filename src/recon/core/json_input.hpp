@@ -3,7 +3,8 @@
 // checked while parsing: nesting depth and string length are refused before any recursive walk (dump, compare,
 // destroy) can meet them, and a number that does not fit a double is reported with the member it belongs to.
 // nlohmann's own parser throws out_of_range for 1e400 and builds documents of any depth; a SAX handler in front of
-// its DOM builder turns each of those into a problem that names where it happened.
+// its DOM builder (nlohmann::detail::json_sax_dom_parser: internal to nlohmann, stable across 3.x; Debian 12
+// ships 3.11.2) turns each of those into a problem that names where it happened.
 #include <cstddef>
 #include <optional>
 #include <string>
@@ -33,7 +34,7 @@ enum class JsonProblemKind {
 struct JsonProblem {
   JsonProblemKind kind = JsonProblemKind::kMalformed;
   std::string path;
-  std::size_t byte = 0;  ///< where a malformed text stopped parsing (0 for the other kinds)
+  std::size_t byte = 0;  ///< where the parser stopped, for malformed text and out-of-range numbers (else 0)
   std::string message;   ///< one line for the client, without the path
 };
 

@@ -33,8 +33,20 @@ AtomicFile::AtomicFile(std::string path) : path_(std::move(path)), target_(path_
     const auto resolved = std::filesystem::weakly_canonical(path_, error);
     if (!error) target_ = resolved.string();
   }
-  temporary_ = in_place_ ? path_ : target_ + "." + std::to_string(::getpid()) + ".partial";
-  fd_ = ::open(temporary_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+  if (in_place_) {
+    temporary_ = path_;
+    fd_ = ::open(temporary_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+  } else {
+    // O_EXCL | O_NOFOLLOW: a link planted at the temporary name (in a shared folder) must not redirect the write.
+    // A file left there by a killed process that had this pid is removed once.
+    temporary_ = target_ + "." + std::to_string(::getpid()) + ".partial";
+    constexpr int kFlags = O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC;
+    fd_ = ::open(temporary_.c_str(), kFlags, 0666);
+    if (fd_ < 0 && errno == EEXIST && ::unlink(temporary_.c_str()) == 0) fd_ = ::open(temporary_.c_str(), kFlags, 0666);
+    // The replacement keeps the permissions of the file it replaces (a private output stays private).
+    struct stat existing {};
+    if (fd_ >= 0 && ::stat(target_.c_str(), &existing) == 0) ::fchmod(fd_, existing.st_mode & 07777);
+  }
   if (fd_ < 0) ThrowUnavailable("cannot write '" + path_ + "': " + std::strerror(errno));
 }
 

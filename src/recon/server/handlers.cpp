@@ -109,9 +109,11 @@ bool HasControlCharacter(std::string_view text) {
     const auto byte = static_cast<unsigned char>(text[idx]);
     if (byte < 0x20 || byte == 0x7F) return true;
     if (byte == 0xC2 && idx + 1 < text.size() && static_cast<unsigned char>(text[idx + 1]) <= 0x9F) return true;
+    if (byte == 0xD8 && idx + 1 < text.size() && static_cast<unsigned char>(text[idx + 1]) == 0x9C) return true;
     if (byte == 0xE2 && idx + 2 < text.size()) {
       const auto second = static_cast<unsigned char>(text[idx + 1]);
       const auto third = static_cast<unsigned char>(text[idx + 2]);
+      if (second == 0x80 && (third == 0x8E || third == 0x8F)) return true;  // U+200E, U+200F
       if (second == 0x80 && third >= 0xA8 && third <= 0xAE) return true;  // U+2028..U+202E
       if (second == 0x81 && third >= 0xA6 && third <= 0xA9) return true;  // U+2066..U+2069
     }
@@ -270,12 +272,18 @@ Response Api::ListAnomalies(const Request& request, const PathParams& /*params*/
   bool truncated = false;
   std::size_t chunk = std::min<std::size_t>(filter.limit, kFirstChunk);
   if (filter.limit == 0) total = service_.ListAnomalies(filter).second;
+  std::int64_t last_id = 0;
   while (items.size() < filter.limit && !truncated) {
+    // The first part by offset, the rest from its last id: rows stored meanwhile (newest first) must not shift
+    // the rest of the page and list an anomaly twice.
     store::AnomalyFilter page = filter;
-    page.offset = filter.offset + items.size();
+    if (last_id > 0) {
+      page.offset = 0;
+      page.before_id = last_id;
+    }
     page.limit = chunk;
     const auto [anomalies, count] = service_.ListAnomalies(page);
-    total = count;
+    if (last_id == 0) total = count;
     for (const auto& stored : anomalies) {
       const std::size_t weight = EstimatedJsonBytes(stored);
       if (!items.empty() && bytes + weight > budget) {
@@ -283,6 +291,7 @@ Response Api::ListAnomalies(const Request& request, const PathParams& /*params*/
         break;
       }
       bytes += weight;
+      last_id = stored.id;
       items.push_back(AnomalyJson(stored));
     }
     if (anomalies.size() < page.limit) break;  // the end of the list

@@ -37,7 +37,8 @@ void HttpSession::DoRead() {
 void HttpSession::OnHeader(beast::error_code error, std::size_t bytes) {
   if (error) return OnRead(error, bytes);
   const auto& header = parser_->get();
-  if (!beast::iequals(header[http::field::expect], "100-continue")) return ReadBody();
+  // RFC 7231 5.1.1: an HTTP/1.0 client's Expect: 100-continue is ignored.
+  if (header.version() < 11 || !beast::iequals(header[http::field::expect], "100-continue")) return ReadBody();
   // The client waits for a word before it sends the body: refuse what would be refused anyway (no key, a body
   // that cannot fit) before it is sent.
   const auto length = parser_->content_length();

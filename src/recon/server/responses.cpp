@@ -18,15 +18,7 @@ Response JsonResponse(const Request& request, http::status status, const nlohman
 }
 
 Response ValidationResponse(const Request& request, const std::vector<service::FieldProblem>& problems) {
-  nlohmann::json detail = nlohmann::json::array();
-  for (const auto& problem : problems) {
-    if (detail.size() == service::kMaxReportedProblems) {
-      detail.push_back({{"field", "body"},
-                        {"problem", std::to_string(problems.size() - detail.size()) + " more problems not listed"}});
-      break;
-    }
-    detail.push_back({{"field", problem.field}, {"problem", problem.problem}});
-  }
+  const nlohmann::json detail = service::ProblemsJson(problems);
   return JsonResponse(request, http::status::unprocessable_entity, {{"detail", detail}});
 }
 

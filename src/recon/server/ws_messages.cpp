@@ -14,15 +14,6 @@ std::string ErrorMessage(const std::string& error, json detail = nullptr) {
   return message.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
-json ProblemsJson(const std::vector<service::FieldProblem>& problems) {
-  json detail = json::array();
-  for (const auto& problem : problems) {
-    if (detail.size() == service::kMaxReportedProblems) break;  // one trade has fewer fields than that
-    detail.push_back({{"field", problem.field}, {"problem", problem.problem}});
-  }
-  return detail;
-}
-
 std::string Answer(std::string_view text, Api& api, const FeedMembership& membership) {
   JsonInput input = ParseJsonWithin(text, api.InputLimits());
   if (input.problem) {
@@ -31,7 +22,7 @@ std::string Answer(std::string_view text, Api& api, const FeedMembership& member
                                                 input.problem->message);
     }
     const std::string field = input.problem->path.empty() ? "body" : input.problem->path;
-    return ErrorMessage("invalid trade", ProblemsJson({{field, input.problem->message}}));
+    return ErrorMessage("invalid trade", service::ProblemsJson({{field, input.problem->message}}));
   }
   const json& message = input.value;
   if (message.is_object() && (message.contains("subscribe") || message.contains("unsubscribe"))) {
@@ -44,7 +35,7 @@ std::string Answer(std::string_view text, Api& api, const FeedMembership& member
   const std::vector<const json*> trades = {&message};
   std::vector<service::FieldProblem> problems;
   const auto verdicts = api.Service().Score(trades, "api:ws", false, problems);
-  if (!problems.empty()) return ErrorMessage("invalid trade", ProblemsJson(problems));
+  if (!problems.empty()) return ErrorMessage("invalid trade", service::ProblemsJson(problems));
   json result = service::ToJson(verdicts.front());
   result["type"] = "result";
   return result.dump(-1, ' ', false, json::error_handler_t::replace);

@@ -67,9 +67,10 @@ void WsSession::OnRead(beast::error_code error, std::size_t /*bytes*/) {
   if (!ws_.is_message_done()) {
     if (!message_started_) {
       message_started_ = true;
+      ++message_number_;
       message_deadline_.expires_after(std::chrono::milliseconds(state_.params.read_timeout_ms));
       message_deadline_.async_wait(
-          beast::bind_front_handler(&WsSession::OnMessageDeadline, shared_from_this()));
+          beast::bind_front_handler(&WsSession::OnMessageDeadline, shared_from_this(), message_number_));
     }
     return DoRead();
   }
@@ -83,8 +84,10 @@ void WsSession::OnRead(beast::error_code error, std::size_t /*bytes*/) {
   DoRead();
 }
 
-void WsSession::OnMessageDeadline(beast::error_code error) {
-  if (error || !message_started_) return;  // cancelled: the message completed in time
+void WsSession::OnMessageDeadline(std::uint64_t message_number, beast::error_code error) {
+  // Cancelled, or it expired just as its message completed (a cancel cannot recall a queued completion): only the
+  // deadline of the message still arriving may close the connection.
+  if (error || !message_started_ || message_number != message_number_) return;
   state_.api.GetMetrics().WebSocketMessageTimedOut();
   state_.logger.Warn("ws.message_timeout", {{"read_timeout_ms", state_.params.read_timeout_ms}});
   CloseWith(websocket::close_code::policy_error,

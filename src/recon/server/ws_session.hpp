@@ -31,7 +31,7 @@ class WsSession : public Closable, public FeedSubscriber, public std::enable_sha
   void OnAccept(boost::beast::error_code error);
   void DoRead();
   void OnRead(boost::beast::error_code error, std::size_t bytes);
-  void OnMessageDeadline(boost::beast::error_code error);
+  void OnMessageDeadline(std::uint64_t message_number, boost::beast::error_code error);
   void Enqueue(std::shared_ptr<const std::string> message);
   void DoWrite();
   void OnWrite(boost::beast::error_code error, std::size_t bytes);
@@ -42,6 +42,7 @@ class WsSession : public Closable, public FeedSubscriber, public std::enable_sha
   boost::beast::flat_buffer buffer_;
   boost::asio::steady_timer message_deadline_;
   bool message_started_ = false;  // part of a message has arrived; the deadline runs
+  std::uint64_t message_number_ = 0;  // of the message whose deadline runs
   ServerState& state_;
   std::deque<std::shared_ptr<const std::string>> queue_;
   bool writing_ = false;

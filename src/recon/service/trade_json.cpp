@@ -7,6 +7,19 @@ namespace recon::service {
 
 using nlohmann::json;
 
+json ProblemsJson(const std::vector<FieldProblem>& problems) {
+  json detail = json::array();
+  for (const auto& problem : problems) {
+    if (detail.size() == kMaxReportedProblems) {
+      detail.push_back({{"field", "body"},
+                        {"problem", std::to_string(problems.size() - kMaxReportedProblems) + " more problems not listed"}});
+      break;
+    }
+    detail.push_back({{"field", problem.field}, {"problem", problem.problem}});
+  }
+  return detail;
+}
+
 bool ParseTrade(const json& trade, const ColumnMapping& columns, const std::string& where, io::RecordBatch& out,
                 std::size_t row_idx, std::vector<FieldProblem>& problems) {
   const std::size_t problems_before = problems.size();

@@ -23,6 +23,9 @@ struct FieldProblem {
   std::string problem;
 };
 
+/// [{"field", "problem"}, ...]: the first kMaxReportedProblems, then one entry saying how many more there were.
+nlohmann::json ProblemsJson(const std::vector<FieldProblem>& problems);
+
 /// Parses `trade` into row `row_idx` of `out` (already sized). Appends problems, each field prefixed by `where`
 /// ("" for a single trade, "trades[3]." in a batch); returns true when there were none.
 bool ParseTrade(const nlohmann::json& trade, const ColumnMapping& columns, const std::string& where,

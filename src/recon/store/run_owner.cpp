@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <ctime>
 #include <fstream>
 #include <optional>
 #include <sstream>
@@ -37,6 +38,26 @@ std::optional<ProcessStat> ReadProcessStat(const std::string& path) {
   return stat;
 }
 
+// The boot time as ISO 8601 UTC ("" when unknown): a run begun before it cannot still be running.
+std::string BootTimeIso8601() {
+  std::ifstream file("/proc/stat");
+  std::string key;
+  long long boot_seconds = -1;
+  while (file >> key) {
+    if (key == "btime") {
+      file >> boot_seconds;
+      break;
+    }
+  }
+  if (boot_seconds < 0) return "";
+  const std::time_t seconds = static_cast<std::time_t>(boot_seconds);
+  std::tm utc{};
+  gmtime_r(&seconds, &utc);
+  char text[32];
+  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%S", &utc);
+  return text;
+}
+
 std::string HostName() {
   char name[256] = {};
   if (::gethostname(name, sizeof name - 1) != 0) return "localhost";
@@ -54,7 +75,13 @@ RunOwner CurrentRunOwner() {
 }
 
 OwnerLiveness CheckRunOwner(const RunOwner& owner) {
-  if (owner.host.empty()) return OwnerLiveness::kEnded;  // recorded before owners were: nobody will finish it
+  if (owner.host.empty()) {
+    // Recorded before owners were (or by an older recon still running beside this one, mid-upgrade): ended only
+    // if it began before this machine's boot.
+    const std::string boot = BootTimeIso8601();
+    const bool before_boot = !boot.empty() && !owner.started_at.empty() && owner.started_at.compare(0, 19, boot) < 0;
+    return before_boot ? OwnerLiveness::kEnded : OwnerLiveness::kUnknown;
+  }
   if (owner.host != HostName()) return OwnerLiveness::kUnknown;
   if (owner.pid <= 0) return OwnerLiveness::kEnded;
   if (const auto stat = ReadProcessStat("/proc/" + std::to_string(owner.pid) + "/stat")) {

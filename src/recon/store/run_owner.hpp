@@ -18,13 +18,14 @@ struct RunOwner {
   std::string host;               ///< host name; empty for runs recorded before owners were
   std::int64_t pid = 0;           ///< process id on that host
   std::uint64_t start_ticks = 0;  ///< the process's start time, clock ticks since boot (/proc/<pid>/stat field 22)
+  std::string started_at;         ///< when the run began (ISO 8601 UTC): all that is known of an owner-less run
 };
 
 /// What a starting process can tell about a run's owner.
 enum class OwnerLiveness {
   kAlive,    ///< the owner is running: its run is in progress
   kEnded,    ///< the owner is gone (or the pid now names another process): the run was interrupted
-  kUnknown,  ///< the owner is on another host: left for that host to judge
+  kUnknown,  ///< the owner is on another host, or unrecorded on a run begun since boot: left alone
 };
 
 /// This process as a run owner.

@@ -243,11 +243,11 @@ class SqliteStore final : public Store {
     std::vector<std::pair<std::int64_t, RunOwner>> unfinished;
     {
       Statement query(db_,
-                      "SELECT id, COALESCE(owner_host, ''), COALESCE(owner_pid, 0), COALESCE(owner_start_ticks, 0) "
-                      "FROM runs WHERE status IS NULL ORDER BY id");
+                      "SELECT id, COALESCE(owner_host, ''), COALESCE(owner_pid, 0), COALESCE(owner_start_ticks, 0), "
+                      "started_at FROM runs WHERE status IS NULL ORDER BY id");
       while (query.Step()) {
-        unfinished.emplace_back(query.Int(0),
-                                RunOwner{query.Text(1), query.Int(2), static_cast<std::uint64_t>(query.Int(3))});
+        unfinished.emplace_back(query.Int(0), RunOwner{query.Text(1), query.Int(2),
+                                                       static_cast<std::uint64_t>(query.Int(3)), query.Text(4)});
       }
     }
     if (unfinished.empty()) return marked;  // the rollback of a transaction that wrote nothing
@@ -446,13 +446,14 @@ class SqliteStore final : public Store {
     // Each condition is neutral when its parameter is empty, so one prepared statement serves every filter.
     constexpr const char* kWhere =
         " WHERE (?1 = '' OR status = ?1) AND (?2 = '' OR category = ?2) AND (?3 = '' OR desk = ?3)"
-        " AND (?4 = '' OR trade_date >= ?4) AND (?5 = '' OR trade_date <= ?5)";
+        " AND (?4 = '' OR trade_date >= ?4) AND (?5 = '' OR trade_date <= ?5) AND (?8 = 0 OR id < ?8)";
     auto bind_filter = [&filter](Statement& statement) {
       statement.Bind(1, filter.status)
           .Bind(2, filter.category)
           .Bind(3, filter.desk)
           .Bind(4, filter.trade_date_from)
-          .Bind(5, filter.trade_date_to);
+          .Bind(5, filter.trade_date_to)
+          .Bind(8, filter.before_id);
     };
     Statement count(db_, (std::string("SELECT COUNT(*) FROM anomalies") + kWhere).c_str());
     bind_filter(count);

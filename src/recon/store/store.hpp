@@ -85,6 +85,7 @@ struct AnomalyFilter {
   std::string trade_date_to;
   std::size_t limit = 50;
   std::size_t offset = 0;
+  std::int64_t before_id = 0;  ///< > 0: only ids below it (a page read in parts goes on from its last id, not by offset)
 };
 
 /// An anomaly as stored, with its row id and timestamps.

@@ -167,7 +167,10 @@ TEST(SqliteStoreTest, TheLivenessRuleTellsLiveOwnersFromEndedOnes) {
   EXPECT_EQ(CheckRunOwner({self.host, DeadPid(), self.start_ticks}), OwnerLiveness::kEnded);
   EXPECT_EQ(CheckRunOwner({self.host, self.pid, self.start_ticks + 1}), OwnerLiveness::kEnded);
   EXPECT_EQ(CheckRunOwner({"another-host.invalid", self.pid, self.start_ticks}), OwnerLiveness::kUnknown);
-  EXPECT_EQ(CheckRunOwner({"", 0, 0}), OwnerLiveness::kEnded) << "a run recorded before owners were";
+  EXPECT_EQ(CheckRunOwner({"", 0, 0, "2000-01-01T00:00:00Z"}), OwnerLiveness::kEnded)
+      << "a run recorded before owners were, before this boot";
+  EXPECT_EQ(CheckRunOwner({"", 0, 0, "2999-01-01T00:00:00Z"}), OwnerLiveness::kUnknown)
+      << "an owner-less run since this boot may be an older recon's, still running";
 }
 
 TEST(SqliteStoreTest, StartRunLogsEachInterruptedRunThenBeginsItsOwn) {
