@@ -3,9 +3,8 @@
 // content of a well-formed body, which must be judged exactly as the answer alone. An accepted answer must keep
 // the promises of response.hpp: a bucket, a severity, a non-empty one-line summary of at most 300 characters
 // without control characters, a confidence in [0, 1].
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "fuzz/fuzz_targets.hpp"
 #include "recon/llm/response.hpp"

@@ -1,7 +1,8 @@
 #pragma once
 // The scoring service and API the HTTP and WebSocket targets talk to, built once per process in a fresh temporary
 // folder: a model trained on the shipped 10k-row sample (2,000 sampled rows), a SQLite store, no LLM, no SMTP
-// (reports stay in the outbox), warnings and errors logged to the folder. The store grows while fuzzing; the folder is removed at exit.
+// (reports stay in the outbox), warnings and errors logged to the folder. The store grows while fuzzing; the folder is
+// removed at exit.
 #include <filesystem>
 #include <memory>
 #include <string>

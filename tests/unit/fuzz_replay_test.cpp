@@ -53,7 +53,9 @@ TEST_P(FuzzReplayTest, EveryKeptInputPasses) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Targets, FuzzReplayTest, ::testing::ValuesIn(kTargets),
-                         [](const ::testing::TestParamInfo<ReplayedTarget>& param) { return std::string(param.param.name); });
+                         [](const ::testing::TestParamInfo<ReplayedTarget>& param) {
+                           return std::string(param.param.name);
+                         });
 
 }  // namespace
 }  // namespace recon::fuzz
