@@ -18,24 +18,9 @@
 namespace recon::models {
 namespace {
 
-// Measured first against nanoflann's tree. On the ODDS sets: from about a dozen dimensions (pendigits, 16: 1.5x faster)
-// up to rows^2 (dims + 4) = 2.5e9; in 6 dimensions (annthyroid, mammography, thyroid: dense, discrete-valued
-// clusters) the tree stays faster, and in 9 on 683 rows (breastw). On spread-out data in 9 dimensions
-// (bench/e2e/lof_generated_vs_sklearn.py: normal rows) from 2,000 rows to 100,000: 2.2x-3.3x faster, as the
-// tree's leaves are slabs split once or twice per coordinate that a query's neighbour ball crosses by the
-// dozen; on 100,000 reconciliation trades (9 model features) a little faster too (0.115 s against 0.136 s).
-// Re-checked against recon's own tree (lof/kd_tree.hpp), which replaced nanoflann's, on spread-out rows, 2 threads:
-// 9 dimensions, 2,000 rows 6.3 ms blocked / 5.3 ms tree, 4,000 12.5 / 14.7, 20,000 139 / 165; 12 dimensions, 5,000
-// rows 24 / 37; 16 dimensions, 3,000 rows 13 / 19; pendigits 28-30 / 35: the same thresholds still hold, within
-// a few rows' worth around 9 dimensions. Since the search takes four queries per pass (sixth session), on normal
-// rows, 2 threads, tree built and searched against blocked: 9 dimensions, 500 rows 0.76 / 0.53 ms, 2,000 5.7 / 3.3,
-// 4,000 17.0 / 9.3; 6 dimensions, 3,000 rows 6.8 / 4.7, 8,000 25 / 16. But on the ODDS sets of 6 dimensions
-// (clustered, discrete values) and breastw the LOF fit is still faster on the tree, which the index builds anyway
-// to score new rows: annthyroid 13 / 17 ms, thyroid 6.4 / 7.8, mammography 15.6 / 16.5, breastw 0.61 / 0.66.
-// The thresholds stayed: from 9 dimensions and 1,024 rows, and from 12 on fewer. Since the small-set search
-// (lof/small_set_search.hpp) takes every set of up to 2,048 points (seventh session: breastw, one thread, 0.72 ms
-// on the tree -> 0.35; normal rows in 9-11 dimensions, 700-1,000 rows, 1.2-2.2 -> 0.5-0.9 ms), the blocked searches
-// are faster from 9 dimensions whatever the size, and the tree below.
+// The blocked searches beat the KD-tree from 9 dimensions whatever the size (the small-set search takes sets of up
+// to 2,048 points); below, the tree wins on the clustered, discrete-valued sets. The measurements behind this
+// threshold are in bench/RESULTS.md, "LOF: blocked search against the tree".
 constexpr std::size_t kMinBlockedDims = 9;
 // Below this much work a second thread costs more than it saves (measured: ionosphere, 4.5e6, 1.26 -> 0.78 ms).
 constexpr double kSerialBelowWork = 2.0e6;
