@@ -99,6 +99,7 @@ TEST_F(LlmCategoriserTest, SevereConfidentAnomaliesCanGetTheLlmsSummaryButKeepTh
   severe.street_amount = 40'000'000;
   severe.amount_diff = 10'000'000;
   severe.comment = "price mismatch: broker filled at a different price";
+  categorise::Valuer(categorise::ValuationParams{}).Value(severe);  // valued again after the change
   const categorise::LocalCategoriser local{categorise::LocalCategoriserParams{}};
   const auto local_verdict = local.CategoriseOne(severe);
   ASSERT_GE(local_verdict.severity, categorise::Severity::kHigh);
@@ -213,12 +214,14 @@ TEST_F(LlmCategoriserTest, APromptInjectionStaysDataAndCannotCloseABreak) {
   const auto document = nlohmann::json::parse(user.substr(user.find('{')));
   EXPECT_EQ(document["comment"], hostile.comment);  // a JSON string member: data, not instructions
 
-  // Even when the model obeys, the break is not auto-resolved: the numbers say price, not timing.
-  EXPECT_EQ(results[0].category, Category::kTimingIssue);
-  ASSERT_NE(results[0].local_category, Category::kTimingIssue);
+  // Even when the model obeys, its category is refused (the prices differ: no timing break looks like that), and
+  // the break is not auto-resolved.
+  EXPECT_NE(results[0].category, Category::kTimingIssue);
+  EXPECT_EQ(results[0].category, results[0].local_category);
+  EXPECT_EQ(categoriser->Stats().category_refused, 1u);
   resolve::Resolver resolver(resolve::ResolveParams{}, *stores_.back());
   const std::vector<resolve::ResolutionInput> inputs = {
-      {"key", 0.0, results[0].category, results[0].confidence, results[0].local_category}};
+      {"key", &hostile, Category::kTimingIssue, 1.0, results[0].local_category}};
   EXPECT_EQ(resolver.Resolve(inputs)[0].status, resolve::kStatusPendingReview);
 }
 
@@ -249,8 +252,9 @@ TEST_F(LlmCategoriserTest, AnUnreachableEndpointFallsBackToLocal) {
 }
 
 TEST_F(LlmCategoriserTest, QuestionsRunInParallelWithinTheBoundAndResultsKeepInputOrder) {
-  const std::vector<std::string> buckets = {"Rounding Error", "Timing Issue", "Quantity Mismatch", "Price Mismatch",
-                                            "FX Rate Difference", "Duplicate Entry", "Missing Trade", "Unknown"};
+  // The buckets a price break's numbers allow, so each answer is taken.
+  const std::vector<std::string> buckets = {"Price Mismatch", "FX Rate Difference", "Fee/Commission Difference",
+                                            "Unknown"};
   std::string labels = "TRADE_ID,CATEGORY\n";
   std::vector<AnomalyEvidence> evidence;
   for (int idx = 0; idx < 16; ++idx) {
@@ -288,6 +292,67 @@ TEST_F(LlmCategoriserTest, CancellingAbandonsRequestsInFlightAndKeepsLocalVerdic
   EXPECT_LT(seconds, 2.0);  // not the 3 s of the requests in flight, nor 12 s for all eight
   for (const auto& result : results) EXPECT_EQ(result.source, CategorySource::kLocal);
   EXPECT_EQ(categoriser->Stats().calls, 2u);
+}
+
+}  // namespace
+}  // namespace recon::llm
+
+namespace recon::llm {
+namespace {
+
+class LlmEscalationTest : public LlmCategoriserTest {};
+
+// The issue's reproduction: a model answering "low" turned a critical 129.9M SGD break into a medium one, which then
+// missed the real-time e-mail digest.
+TEST_F(LlmEscalationTest, TheLlmMayRaiseASeverityButNeverLowerIt) {
+  AnomalyEvidence critical = Break(1);
+  critical.currency = "SGD";
+  critical.book_quantity = critical.street_quantity = 1'000'000;
+  critical.book_amount = 260'000'000;
+  critical.street_amount = 130'100'000;
+  critical.amount_diff = 129'900'000;
+  categorise::Valuer(categorise::ValuationParams{}).Value(critical);
+  AnomalyEvidence small = Break(2);  // 50 USD: low by its amount
+  server_.Control({{"answer",
+                    {{"category", "Price Mismatch"}, {"severity", "low"}, {"summary", "Minor."}, {"confidence", 0.9}}}});
+  auto lowering = Make(Params());
+  const auto kept = lowering->Categorise(std::vector<AnomalyEvidence>{critical});
+  EXPECT_EQ(kept[0].severity, categorise::Severity::kCritical);
+  EXPECT_EQ(lowering->Stats().severity_kept, 1u);
+  EXPECT_EQ(lowering->Stats().severity_escalations, 0u);
+
+  server_.Control({{"answer",
+                    {{"category", "Price Mismatch"}, {"severity", "critical"}, {"summary", "Big."}, {"confidence", 0.9}}}});
+  auto raising = Make(Params());
+  const auto raised = raising->Categorise(std::vector<AnomalyEvidence>{small});
+  EXPECT_EQ(raised[0].severity, categorise::Severity::kCritical);
+  EXPECT_EQ(raising->Stats().severity_escalations, 1u);
+}
+
+TEST_F(LlmEscalationTest, TheLlmsCategoryIsTakenOnlyWhereTheNumbersAllowIt) {
+  AnomalyEvidence one_sided = Break(3);  // 47.6M GBP booked, nothing on the street
+  one_sided.currency = "GBP";
+  one_sided.book_quantity = 639'000;
+  one_sided.street_quantity = 0;
+  one_sided.quantity_diff = 639'000;
+  one_sided.book_price = 74.4753;
+  one_sided.street_price = 0;
+  one_sided.price_diff = 74.4753;
+  one_sided.book_amount = 47'589'716.70;
+  one_sided.street_amount = 0;
+  one_sided.amount_diff = 47'589'716.70;
+  categorise::Valuer(categorise::ValuationParams{}).Value(one_sided);
+  server_.Control({{"answer",
+                    {{"category", "Rounding Error"}, {"severity", "low"}, {"summary", "Write off."}, {"confidence", 0.99}}}});
+  auto categoriser = Make(Params());
+  const auto results = categoriser->Categorise(std::vector<AnomalyEvidence>{one_sided});
+  EXPECT_NE(results[0].category, Category::kRoundingError);
+  EXPECT_EQ(results[0].category, results[0].local_category);
+  EXPECT_EQ(results[0].source, CategorySource::kLocal);
+  EXPECT_EQ(results[0].severity, categorise::Severity::kCritical);
+  EXPECT_EQ(results[0].summary.find("Write off"), std::string::npos) << results[0].summary;
+  EXPECT_EQ(categoriser->Stats().category_refused, 1u);
+  EXPECT_EQ(categoriser->Stats().severity_kept, 1u);
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 #include <string>
 
 #include "recon/categorise/evidence.hpp"
+#include "recon/categorise/valuation.hpp"
 
 namespace recon::testing {
 
@@ -18,6 +19,7 @@ inline categorise::AnomalyEvidence PriceBreakEvidence(std::string trade_id, std:
   evidence.street_amount = 1050;
   evidence.amount_diff = -50;
   evidence.comment = std::move(comment);
+  categorise::Valuer(categorise::ValuationParams{}).Value(evidence);
   return evidence;
 }
 

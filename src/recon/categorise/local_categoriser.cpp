@@ -24,6 +24,7 @@ void LocalCategoriserParams::Validate() const {
   if (!(text_weight >= 0.0 && text_weight <= 10.0))
     ThrowInvalidInput("categoriser.text_weight must be between 0 and 10");
   severity.Validate();
+  rounding.Validate();
 }
 
 namespace {
@@ -58,9 +59,11 @@ Categorisation LocalCategoriser::Combine(const AnomalyEvidence& evidence,
   const double uninformative = 0.5 * text[static_cast<std::size_t>(Category::kUnknown)];
   text[static_cast<std::size_t>(Category::kUnknown)] -= uninformative;
   for (double& probability : text) probability += uninformative / static_cast<double>(kCategoryCount);
+  const std::array<bool, kCategoryCount> allowed = AllowedCategories(evidence, params_.rounding);
   std::array<double, kCategoryCount> combined{};
   double total = 0.0;
   for (std::size_t cat = 0; cat < kCategoryCount; ++cat) {
+    if (!allowed[cat]) continue;
     combined[cat] = rules.probabilities[cat] * std::pow(text[cat], params_.text_weight);
     total += combined[cat];
   }

@@ -4,11 +4,13 @@
 // A clear comment can overrule a weak numeric rule, and a blank or generic comment ("pls check") leaves the
 // decision to the numbers: the tempered text posterior is then nearly flat, and the text model's "Unknown"
 // (learned from generic comments) is spread evenly rather than counted as evidence for the Unknown bucket,
-// which the rules assign when the numbers fit no pattern.
+// which the rules assign when the numbers fit no pattern. Categories the numbers rule out (plausibility.hpp) get
+// no probability whatever the comment says.
 #include <memory>
 #include <string>
 
 #include "recon/categorise/categoriser.hpp"
+#include "recon/categorise/plausibility.hpp"
 #include "recon/categorise/severity.hpp"
 #include "recon/categorise/text_model.hpp"
 
@@ -21,6 +23,7 @@ struct LocalCategoriserParams {
   /// Exponent of the text model's posterior in the combination.
   double text_weight = 1.0;
   SeverityParams severity;
+  RoundingLimits rounding;
   int threads = 0;  ///< 0 = all cores
   /// Throws InvalidInput naming the field when out of range.
   void Validate() const;
@@ -43,6 +46,11 @@ class LocalCategoriser final : public Categoriser {
   std::vector<Categorisation> CategoriseAll(std::span<const AnomalyEvidence> evidence) const;
   /// Categorises one anomaly.
   Categorisation CategoriseOne(const AnomalyEvidence& evidence) const;
+  /// Whether the numbers of `evidence` allow `category` (for overruling verdicts from elsewhere).
+  bool NumbersAllow(const AnomalyEvidence& evidence, Category category, std::string* why = nullptr) const {
+    return categorise::NumbersAllow(evidence, category, params_.rounding, why);
+  }
+  const LocalCategoriserParams& Params() const { return params_; }
 
  private:
   Categorisation Combine(const AnomalyEvidence& evidence, std::array<double, kCategoryCount> text) const;

@@ -25,9 +25,18 @@ std::string SummariseResolution(const AnomalyEvidence& e, Category category) {
   switch (category) {
     case Category::kRoundingError:
       return "Amount differs by " + amount + " from price/amount rounding; write off within tolerance.";
-    case Category::kTimingIssue:
-      return "Settlement timing break (" + std::to_string(e.lag_excess_bdays) +
-             " business days beyond the desk's usual lag); expected to clear on settlement, re-check then.";
+    case Category::kTimingIssue: {
+      std::string what;
+      if (e.lag_excess_bdays > 0) {
+        what = std::to_string(e.lag_excess_bdays) + " business day" + (e.lag_excess_bdays == 1 ? "" : "s") +
+               " beyond the desk's usual lag";
+      } else if (e.has_dates && e.overdue_bdays < 0) {
+        what = "not yet due for settlement";
+      } else {
+        what = "on the desk's usual lag, so the numbers alone do not show a delay";
+      }
+      return "Settlement timing break (" + what + "); expected to clear on settlement, re-check then.";
+    }
     case Category::kQuantityMismatch:
       return "Quantity book " + Number(e.book_quantity) + " vs street " + Number(e.street_quantity) +
              "; confirm the executed quantity with the counterparty and amend the wrong side.";

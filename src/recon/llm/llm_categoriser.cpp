@@ -5,6 +5,7 @@
 #include <thread>
 #include <unordered_map>
 
+#include "recon/categorise/severity.hpp"
 #include "recon/core/logger.hpp"
 #include "recon/llm/prompt.hpp"
 
@@ -13,6 +14,7 @@ namespace recon::llm {
 using categorise::AnomalyEvidence;
 using categorise::Categorisation;
 using categorise::CategorySource;
+using categorise::Severity;
 
 /// One distinct question: the first anomaly that asked it, its key, and the answer once known.
 struct LlmCategoriser::Question {
@@ -139,13 +141,53 @@ std::vector<Categorisation> LlmCategoriser::Categorise(std::span<const AnomalyEv
       continue;
     }
     const LlmAnswer& answer = *question.answer;
-    result.summary = answer.summary;
+    const AnomalyEvidence& item = evidence[anomaly];
     // A confident local verdict asked only for its summary keeps its category, severity and confidence.
-    if (result.confidence >= params_.min_local_confidence) continue;
-    result.category = answer.category;
-    result.severity = answer.severity;
-    result.confidence = answer.confidence;
-    result.source = question.from_cache ? CategorySource::kCache : CategorySource::kLlm;
+    if (result.confidence >= params_.min_local_confidence) {
+      result.summary = answer.summary;
+      continue;
+    }
+    const CategorySource source = question.from_cache ? CategorySource::kCache : CategorySource::kLlm;
+    std::string why;
+    if (answer.category != result.category) {
+      if (local_->NumbersAllow(item, answer.category, &why)) {
+        ++shared_.stats.category_changes;
+        logger_.Info("llm.category_changed", {{"trade_id", item.trade_id},
+                                              {"local", std::string(categorise::CategoryName(result.category))},
+                                              {"llm", std::string(categorise::CategoryName(answer.category))}});
+        result.category = answer.category;
+        result.confidence = answer.confidence;
+        result.summary = answer.summary;
+        result.source = source;
+      } else {
+        ++shared_.stats.category_refused;
+        logger_.Warn("llm.category_refused", {{"trade_id", item.trade_id},
+                                              {"llm", std::string(categorise::CategoryName(answer.category))},
+                                              {"kept", std::string(categorise::CategoryName(result.category))},
+                                              {"reason", why}});
+      }
+    } else {
+      result.confidence = std::max(result.confidence, answer.confidence);
+      result.summary = answer.summary;
+      result.source = source;
+    }
+    // The severity the numbers (and the category kept) give is a floor: the LLM may only raise it.
+    const Severity floor = categorise::AssessSeverity(item, result.category, local_->Params().severity);
+    if (answer.severity > floor) {
+      ++shared_.stats.severity_escalations;
+      logger_.Info("llm.severity_raised", {{"trade_id", item.trade_id},
+                                           {"local", std::string(categorise::SeverityName(floor))},
+                                           {"llm", std::string(categorise::SeverityName(answer.severity))}});
+      result.severity = answer.severity;
+    } else {
+      if (answer.severity < floor) {
+        ++shared_.stats.severity_kept;
+        logger_.Warn("llm.severity_lowering_refused", {{"trade_id", item.trade_id},
+                                                       {"local", std::string(categorise::SeverityName(floor))},
+                                                       {"llm", std::string(categorise::SeverityName(answer.severity))}});
+      }
+      result.severity = floor;
+    }
   }
   return results;
 }

@@ -34,6 +34,10 @@ struct LlmStats {
   std::atomic<std::uint64_t> fallbacks{0};       ///< anomalies answered locally because the LLM failed or was off
   std::atomic<std::uint64_t> prompt_tokens{0};
   std::atomic<std::uint64_t> completion_tokens{0};
+  std::atomic<std::uint64_t> severity_escalations{0};    ///< LLM severity taken because it was higher
+  std::atomic<std::uint64_t> severity_kept{0};           ///< LLM severity lower than the local one, not taken
+  std::atomic<std::uint64_t> category_changes{0};        ///< LLM category taken over the local one
+  std::atomic<std::uint64_t> category_refused{0};        ///< LLM category the numbers rule out, not taken
 };
 
 /// What the workers share: limits, breaker, counters, the shutdown signal.

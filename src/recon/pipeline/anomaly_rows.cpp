@@ -31,6 +31,8 @@ categorise::AnomalyEvidence BuildEvidence(const io::RecordBatch& records, std::s
   evidence.lag_excess_bdays = static_cast<int>(feature(Feature::kLagExcessBdays));
   evidence.trade_id_repeat = feature(Feature::kTradeIdRepeat) > 0.5f;
   evidence.economics_repeat = feature(Feature::kEconomicsRepeat) > 0.5f;
+  evidence.settlement_date = records.Date(Field::kSettlementDate, row_idx);
+  evidence.has_dates = true;
   return evidence;
 }
 

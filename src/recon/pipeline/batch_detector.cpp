@@ -21,10 +21,10 @@ std::string FormatScore(double score) {
 }  // namespace
 
 const std::vector<std::string>& BatchDetector::ResultColumns() {
-  // category_source (local, llm, cache) comes last so the documented column order stays intact.
+  // category_source (local, llm, cache) and resolution_reason come last so the documented column order stays intact.
   static const std::vector<std::string> kColumns = {"anomaly_score", "flagged", "cluster",     "category",
                                                     "severity",      "summary", "status",      "ticket_id",
-                                                    "explanation",   "category_source"};
+                                                    "explanation",   "category_source", "resolution_reason"};
   return kColumns;
 }
 
@@ -40,7 +40,8 @@ BatchDetector::BatchDetector(const Config& config, const DetectOptions& options,
       output_(output),
       report_(report),
       categoriser_(categoriser),
-      resolver_(config.resolution, store),
+      valuer_(config.valuation),
+      resolver_(config.resolution, store, config.valuation.reporting_currency),
       threads_(ResolveThreadCount(config.threads)),
       top_(config.email.top_anomalies) {
   const auto& builder = *bundle.features;
@@ -84,6 +85,7 @@ void BatchDetector::Process(FeaturedBatch& batch) {
       for (std::size_t idx = begin; idx < end; ++idx) {
         const std::size_t row_idx = flagged_rows[idx];
         evidence[idx] = BuildEvidence(records, row_idx, all_features.Row(row_idx));
+        valuer_.Value(evidence[idx]);
         evidence[idx].explanation =
             FormatExplanation(contributions[idx - begin], model_names_, rows[idx - begin], kExplainTopFeatures);
         evidence[idx].cluster = clusters[row_idx];
@@ -99,7 +101,7 @@ void BatchDetector::Process(FeaturedBatch& batch) {
     std::vector<resolve::ResolutionInput> inputs(flagged_rows.size());
     for (std::size_t idx = 0; idx < flagged_rows.size(); ++idx) {
       keys[idx] = natural_keys_.KeyOf(raw, records.RawRowIndex(flagged_rows[idx]));
-      inputs[idx] = {keys[idx], evidence[idx].quantity_diff, verdicts[idx].category, verdicts[idx].confidence,
+      inputs[idx] = {keys[idx], &evidence[idx], verdicts[idx].category, verdicts[idx].confidence,
                      verdicts[idx].local_category};
     }
     resolutions = resolver_.Resolve(inputs);
@@ -126,6 +128,7 @@ void BatchDetector::Process(FeaturedBatch& batch) {
     record.summary = verdict.summary;
     record.status = resolutions[idx].status;
     record.ticket_id = resolutions[idx].ticket_id;
+    record.resolution_reason = resolutions[idx].reason;
     record.explanation = evidence[idx].explanation;
     record.row_json = RowJson(raw, records.RawRowIndex(row_idx), header_);
     if (top_.Wants(record.score)) {
@@ -168,11 +171,12 @@ void BatchDetector::WriteRows(const io::RawBatch& raw, const io::RecordBatch& re
     if (is_flagged) {
       const store::AnomalyRecord& record = stored[next_flagged++];
       for (const std::string* value : {&record.category, &record.severity, &record.summary, &record.status,
-                                       &record.ticket_id, &record.explanation, &record.category_source}) {
+                                       &record.ticket_id, &record.explanation, &record.category_source,
+                                       &record.resolution_reason}) {
         output_.Field(*value);
       }
     } else {
-      for (int empty = 0; empty < 7; ++empty) output_.Field("");
+      for (int empty = 0; empty < 8; ++empty) output_.Field("");
     }
     output_.EndRow();
   }

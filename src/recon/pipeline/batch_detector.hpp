@@ -14,6 +14,7 @@
 #include "recon/pipeline/config.hpp"
 #include "recon/pipeline/detect_job.hpp"
 #include "recon/pipeline/featured_batch.hpp"
+#include "recon/categorise/valuation.hpp"
 #include "recon/resolve/resolver.hpp"
 #include "recon/store/store.hpp"
 
@@ -46,6 +47,7 @@ class BatchDetector {
   io::CsvWriter& output_;
   DetectReport& report_;
   categorise::Categoriser& categoriser_;
+  categorise::Valuer valuer_;
   resolve::Resolver resolver_;
   unsigned threads_;
   std::vector<std::string> model_names_;

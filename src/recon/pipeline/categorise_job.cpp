@@ -4,8 +4,11 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
+#include "recon/categorise/valuation.hpp"
+#include "recon/core/date.hpp"
 #include "recon/core/error.hpp"
 #include "recon/pipeline/categoriser_factory.hpp"
+#include "recon/resolve/auto_resolution.hpp"
 
 namespace recon::pipeline {
 
@@ -43,6 +46,12 @@ categorise::AnomalyEvidence ParseEvidenceJson(const std::string& evidence_json) 
       {"trade_id_repeat", {json::value_t::boolean, flag(evidence.trade_id_repeat)}},
       {"economics_repeat", {json::value_t::boolean, flag(evidence.economics_repeat)}},
       {"cluster", {json::value_t::number_integer, integer(evidence.cluster)}},
+      {"settlement_date", {json::value_t::string, [&evidence](const json& value) {
+         const auto day = ParseIsoDate(value.get<std::string>());
+         if (!day) ThrowInvalidInput("--evidence field 'settlement_date' must be yyyy-mm-dd, got " + value.dump());
+         evidence.settlement_date = *day;
+         evidence.has_dates = true;
+       }}},
   };
   for (const auto& [name, value] : document.items()) {
     const auto field = fields.find(name);
@@ -67,6 +76,7 @@ categorise::AnomalyEvidence ParseEvidenceJson(const std::string& evidence_json) 
 std::string RunCategorise(const Config& config, const CategoriseOptions& options, const Logger& logger) {
   categorise::AnomalyEvidence evidence = ParseEvidenceJson(options.evidence_json);
   if (!options.comment.empty()) evidence.comment = options.comment;
+  categorise::Valuer(config.valuation).Value(evidence);
   auto store = store::OpenSqliteStore(config.paths.store);
   RunCategoriser run = MakeRunCategoriser(config, options.use_llm, *store, logger);
   const auto verdicts = run.categoriser->Categorise(std::span(&evidence, 1));
@@ -77,6 +87,13 @@ std::string RunCategorise(const Config& config, const CategoriseOptions& options
            {"confidence", verdict.confidence},
            {"source", categorise::SourceName(verdict.source)},
            {"local_category", categorise::CategoryName(verdict.local_category)}};
+  // What the resolver would decide (no ticket is issued here): the evidence it would close the break on, or why not.
+  const resolve::ResolutionInput input{"", &evidence, verdict.category, verdict.confidence, verdict.local_category};
+  const auto decision = resolve::DecideAutoResolution(input, config.resolution, config.valuation.reporting_currency);
+  out["resolution"] = {{"status", decision.resolve ? resolve::kStatusAutoResolved : resolve::kStatusPendingReview},
+                       {"reason", decision.reason}};
+  out["amount_at_risk"] = {{"amount", evidence.currency_known ? json(evidence.at_risk_reporting) : json(nullptr)},
+                           {"currency", config.valuation.reporting_currency}};
   if (run.llm_stats != nullptr) {
     out["llm"] = {{"calls", run.llm_stats->calls.load()},
                   {"cache_hits", run.llm_stats->cache_hits.load()},

@@ -177,7 +177,37 @@ void ReadConfig(const YAML::Node& root, Config& config) {
                      .Value("medium_from", categoriser.severity.medium_from)
                      .Value("high_from", categoriser.severity.high_from)
                      .Value("critical_from", categoriser.severity.critical_from)
+                     .Value("raise_from_relative", categoriser.severity.raise_from_relative)
+                     .Value("raise_after_overdue_bdays", categoriser.severity.raise_after_overdue_bdays)
                      .Apply();
+               })
+        .Child("rounding",
+               [&](const YAML::Node& child, const std::string& child_path) {
+                 Section(child, child_path)
+                     .Value("max_amount", categoriser.rounding.max_amount)
+                     .Value("max_relative", categoriser.rounding.max_relative)
+                     .Apply();
+               })
+        .Apply();
+  });
+  top.Child("valuation", [&](const YAML::Node& node, const std::string& path) {
+    auto& valuation = config.valuation;
+    Section(node, path)
+        .Value("reporting_currency", valuation.reporting_currency)
+        .Value("as_of", valuation.as_of)
+        .Child("fx_rates",
+               [&](const YAML::Node& child, const std::string& child_path) {
+                 if (!child || child.IsNull()) return;
+                 if (!child.IsMap()) ThrowInvalidInput("config: '" + child_path + "' must be a mapping");
+                 for (const auto& entry : child) {
+                   const auto currency = entry.first.as<std::string>();
+                   try {
+                     valuation.fx_rates[currency] = entry.second.as<double>();
+                   } catch (const YAML::Exception&) {
+                     ThrowInvalidInput("config: '" + child_path + "." + currency + "' must be a number (line " +
+                                       std::to_string(entry.second.Mark().line + 1) + ")");
+                   }
+                 }
                })
         .Apply();
   });
@@ -187,6 +217,7 @@ void ReadConfig(const YAML::Node& root, Config& config) {
         .Value("max_abs_quantity_diff", resolution.max_abs_quantity_diff)
         .Value("auto_resolve_timing", resolution.auto_resolve_timing)
         .Value("min_auto_resolve_confidence", resolution.min_auto_resolve_confidence)
+        .Value("max_auto_resolve_amount", resolution.max_auto_resolve_amount)
         .Value("ticket_prefix", resolution.ticket_prefix)
         .Apply();
   });
@@ -322,6 +353,7 @@ void Config::Validate() const {
   detector.Validate();
   clustering.Validate();
   categoriser.Validate();
+  valuation.Validate();
   resolution.Validate();
   llm.Validate();
   server.Validate();
@@ -418,12 +450,23 @@ std::string DumpConfig(const Config& config) {
       << categoriser.text_weight << YAML::Key << "severity" << YAML::Value << YAML::BeginMap << YAML::Key
       << "medium_from" << YAML::Value << categoriser.severity.medium_from << YAML::Key << "high_from" << YAML::Value
       << categoriser.severity.high_from << YAML::Key << "critical_from" << YAML::Value
-      << categoriser.severity.critical_from << YAML::EndMap << YAML::EndMap;
+      << categoriser.severity.critical_from << YAML::Key << "raise_from_relative" << YAML::Value
+      << categoriser.severity.raise_from_relative << YAML::Key << "raise_after_overdue_bdays" << YAML::Value
+      << categoriser.severity.raise_after_overdue_bdays << YAML::EndMap << YAML::Key << "rounding" << YAML::Value
+      << YAML::BeginMap << YAML::Key << "max_amount" << YAML::Value << categoriser.rounding.max_amount << YAML::Key
+      << "max_relative" << YAML::Value << categoriser.rounding.max_relative << YAML::EndMap << YAML::EndMap;
+  const auto& valuation = config.valuation;
+  out << YAML::Key << "valuation" << YAML::Value << YAML::BeginMap << YAML::Key << "reporting_currency" << YAML::Value
+      << valuation.reporting_currency << YAML::Key << "as_of" << YAML::Value << valuation.as_of << YAML::Key
+      << "fx_rates" << YAML::Value << YAML::BeginMap;
+  for (const auto& [currency, rate] : valuation.fx_rates) out << YAML::Key << currency << YAML::Value << rate;
+  out << YAML::EndMap << YAML::EndMap;
   const auto& resolution = config.resolution;
   out << YAML::Key << "resolution" << YAML::Value << YAML::BeginMap << YAML::Key << "max_abs_quantity_diff"
       << YAML::Value << resolution.max_abs_quantity_diff << YAML::Key << "auto_resolve_timing" << YAML::Value
       << resolution.auto_resolve_timing << YAML::Key << "min_auto_resolve_confidence" << YAML::Value
-      << resolution.min_auto_resolve_confidence << YAML::Key << "ticket_prefix" << YAML::Value
+      << resolution.min_auto_resolve_confidence << YAML::Key << "max_auto_resolve_amount" << YAML::Value
+      << resolution.max_auto_resolve_amount << YAML::Key << "ticket_prefix" << YAML::Value
       << resolution.ticket_prefix << YAML::EndMap;
   const auto& llm = config.llm;
   out << YAML::Key << "llm" << YAML::Value << YAML::BeginMap;

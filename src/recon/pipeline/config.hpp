@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "recon/categorise/local_categoriser.hpp"
+#include "recon/categorise/valuation.hpp"
 #include "recon/core/logger.hpp"
 #include "recon/core/schema.hpp"
 #include "recon/features/feature_params.hpp"
@@ -84,6 +85,7 @@ struct Config {
   DetectorParams detector;
   ClusteringParams clustering;
   categorise::LocalCategoriserParams categoriser;
+  categorise::ValuationParams valuation;
   resolve::ResolveParams resolution;
   llm::LlmParams llm;
   ServerParams server;

@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "recon/core/error.hpp"
+#include "recon/resolve/auto_resolution.hpp"
 
 namespace recon::resolve {
 
@@ -11,10 +12,12 @@ void ResolveParams::Validate() const {
   if (!(min_auto_resolve_confidence >= 0.0 && min_auto_resolve_confidence <= 1.0)) {
     ThrowInvalidInput("resolution.min_auto_resolve_confidence must be between 0 and 1");
   }
+  if (!(max_auto_resolve_amount >= 0.0)) ThrowInvalidInput("resolution.max_auto_resolve_amount must be >= 0");
   if (ticket_prefix.size() > 32) ThrowInvalidInput("resolution.ticket_prefix must be at most 32 characters");
 }
 
-Resolver::Resolver(ResolveParams params, store::Store& store) : params_(std::move(params)), store_(store) {
+Resolver::Resolver(ResolveParams params, store::Store& store, std::string reporting_currency)
+    : params_(std::move(params)), store_(store), reporting_currency_(std::move(reporting_currency)) {
   params_.Validate();
 }
 
@@ -24,11 +27,15 @@ std::vector<Resolution> Resolver::Resolve(std::span<const ResolutionInput> anoma
   std::vector<std::size_t> ticket_rows;
   for (std::size_t idx = 0; idx < anomalies.size(); ++idx) {
     const ResolutionInput& anomaly = anomalies[idx];
-    if (std::fabs(anomaly.quantity_diff) > params_.max_abs_quantity_diff) {
+    const double quantity_diff = anomaly.evidence != nullptr ? anomaly.evidence->quantity_diff : 0.0;
+    if (std::fabs(quantity_diff) > params_.max_abs_quantity_diff) {
       resolutions[idx].status = kStatusRejectedQuantity;
-    } else if (params_.auto_resolve_timing && anomaly.category == categorise::Category::kTimingIssue &&
-               anomaly.local_category == categorise::Category::kTimingIssue &&
-               anomaly.confidence >= params_.min_auto_resolve_confidence) {
+      resolutions[idx].reason = "quantity difference above resolution.max_abs_quantity_diff";
+      continue;
+    }
+    AutoResolutionDecision decision = DecideAutoResolution(anomaly, params_, reporting_currency_);
+    resolutions[idx].reason = std::move(decision.reason);
+    if (decision.resolve) {
       resolutions[idx].status = kStatusAutoResolved;
       ticket_keys.push_back(anomaly.anomaly_key);
       ticket_rows.push_back(idx);

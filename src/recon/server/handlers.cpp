@@ -77,6 +77,7 @@ json AnomalyJson(const store::StoredAnomaly& stored) {
           {"summary", record.summary},
           {"status", record.status},
           {"ticket_id", record.ticket_id.empty() ? json(nullptr) : json(record.ticket_id)},
+          {"resolution_reason", record.resolution_reason},
           {"explanation", record.explanation},
           {"row", row.is_discarded() ? json(nullptr) : row},
           {"created_at", stored.created_at},
@@ -86,7 +87,8 @@ json AnomalyJson(const store::StoredAnomaly& stored) {
 // About what AnomalyJson(stored) takes once written: its text fields plus the fixed members.
 std::size_t EstimatedJsonBytes(const store::StoredAnomaly& stored) {
   const auto& record = stored.record;
-  return 512 + record.row_json.size() + record.summary.size() + record.explanation.size() + record.trade_id.size() +
+  return 512 + record.row_json.size() + record.summary.size() + record.explanation.size() +
+         record.resolution_reason.size() + record.trade_id.size() +
          record.desk.size() + record.source.size() + record.category.size() + record.status.size();
 }
 

@@ -86,6 +86,13 @@ std::string Metrics::Render(const service::ScoringService& service) const {
     counter("recon_llm_retries_total", "LLM retries.", llm->retries);
     counter("recon_llm_rate_limited_total", "429 answers from the LLM.", llm->rate_limited);
     counter("recon_llm_fallbacks_total", "Anomalies left with the local verdict after LLM failures.", llm->fallbacks);
+    counter("recon_llm_severity_escalations_total", "LLM severities taken because they were higher than the local.",
+            llm->severity_escalations);
+    counter("recon_llm_severity_lowering_refused_total",
+            "LLM severities lower than the local one (the local one was kept).", llm->severity_kept);
+    counter("recon_llm_category_changes_total", "LLM categories taken over the local one.", llm->category_changes);
+    counter("recon_llm_category_refused_total", "LLM categories the numbers rule out (the local one was kept).",
+            llm->category_refused);
     counter("recon_llm_prompt_tokens_total", "Prompt tokens reported by the LLM.", llm->prompt_tokens);
     counter("recon_llm_completion_tokens_total", "Completion tokens reported by the LLM.", llm->completion_tokens);
   }

@@ -139,6 +139,7 @@ json OpenApiDocument(const ColumnMapping& columns) {
         {"category_source", {{"type", {"string", "null"}}, {"enum", {"local", "llm", "cache", nullptr}}}},
         {"status", {{"type", "string"}}},
         {"ticket_id", {{"type", {"string", "null"}}}},
+        {"resolution_reason", {{"type", {"string", "null"}}}},
         {"anomaly_id", {{"type", {"integer", "null"}}}}}};
   const json anomaly = {{"type", "object"},
                         {"properties",
@@ -153,6 +154,7 @@ json OpenApiDocument(const ColumnMapping& columns) {
                           {"summary", {{"type", "string"}}},
                           {"status", {{"type", "string"}}},
                           {"ticket_id", {{"type", {"string", "null"}}}},
+                          {"resolution_reason", {{"type", "string"}}},
                           {"explanation", {{"type", "string"}}},
                           {"row", {{"type", "object"}}},
                           {"audit", {{"type", "array"}, {"items", {{"type", "object"}}}}}}}};

@@ -43,7 +43,8 @@ json ToJson(const TradeVerdict& verdict) {
            {"cluster", verdict.cluster},
            {"status", verdict.status}};
   if (!verdict.flagged) {
-    for (const char* key : {"category", "severity", "summary", "ticket_id", "category_source", "anomaly_id"}) {
+    for (const char* key :
+         {"category", "severity", "summary", "ticket_id", "resolution_reason", "category_source", "anomaly_id"}) {
       out[key] = nullptr;
     }
     out["explanation"] = json::array();
@@ -56,12 +57,13 @@ json ToJson(const TradeVerdict& verdict) {
   out["confidence"] = verdict.confidence;
   out["category_source"] = verdict.category_source;
   out["ticket_id"] = verdict.ticket_id.empty() ? json(nullptr) : json(verdict.ticket_id);
+  out["resolution_reason"] = verdict.resolution_reason;
   out["anomaly_id"] = verdict.anomaly_id ? json(*verdict.anomaly_id) : json(nullptr);
   return out;
 }
 
 ScoringService::ScoringService(const pipeline::Config& config, const Logger& logger, bool use_llm)
-    : config_(config), logger_(logger), known_verdicts_(kKnownVerdictCapacity) {
+    : config_(config), logger_(logger), known_verdicts_(kKnownVerdictCapacity), valuer_(config.valuation) {
   store_ = store::OpenSqliteStore(config.paths.store);
   changes_by_others_ = store_->ChangesByOthers();
   std::error_code error;
@@ -89,7 +91,7 @@ ScoringService::ScoringService(const pipeline::Config& config, const Logger& log
   // the resolver's on this one.
   cache_store_ = store::OpenSqliteStore(config.paths.store);
   categoriser_ = pipeline::MakeRunCategoriser(config, use_llm, *cache_store_, logger);
-  resolver_ = std::make_unique<resolve::Resolver>(config.resolution, *store_);
+  resolver_ = std::make_unique<resolve::Resolver>(config.resolution, *store_, config.valuation.reporting_currency);
   run_id_ = store::StartRun(*store_, {"api", "", model_fingerprint_, "serve"}, logger);  // marks killed runs
   mailer_ = std::make_unique<ReportMailer>(config, logger);
   mailer_->Start();
@@ -163,6 +165,7 @@ std::vector<TradeVerdict> ScoringService::Score(const std::vector<const json*>& 
     flagged.push_back(idx);
     row_json[idx] = trades[idx]->dump(-1, ' ', false, json::error_handler_t::replace);
     categorise::AnomalyEvidence item = pipeline::BuildEvidence(records, idx, all_features.Row(idx));
+    valuer_.Value(item);
     const float* model_row = model_input.Row(idx);
     auto contributions = bundle_->detector->Explain(model_row);
     for (std::size_t rank = 0; rank < contributions.size() && rank < kExplainTopFeatures; ++rank) {
@@ -218,6 +221,7 @@ std::vector<TradeVerdict> ScoringService::Score(const std::vector<const json*>& 
       verdict.category_source = record.category_source;
       verdict.status = record.status;
       verdict.ticket_id = record.ticket_id;
+      verdict.resolution_reason = record.resolution_reason;
       verdict.anomaly_id = known[slot]->id;
     } else {
       // The explanation's text goes to the categoriser (an LLM sees it) and the store: new anomalies only.
@@ -236,7 +240,7 @@ std::vector<TradeVerdict> ScoringService::Score(const std::vector<const json*>& 
   const auto categorised = categoriser_.categoriser->Categorise(fresh_evidence);
   std::vector<resolve::ResolutionInput> inputs(fresh.size());
   for (std::size_t idx = 0; idx < fresh.size(); ++idx) {
-    inputs[idx] = {keys[fresh[idx]], fresh_evidence[idx].quantity_diff, categorised[idx].category,
+    inputs[idx] = {keys[fresh[idx]], &fresh_evidence[idx], categorised[idx].category,
                    categorised[idx].confidence, categorised[idx].local_category};
   }
   std::vector<json> stored_events;
@@ -256,6 +260,7 @@ std::vector<TradeVerdict> ScoringService::Score(const std::vector<const json*>& 
       verdict.category_source = categorise::SourceName(verdict_in.source);
       verdict.status = resolutions[idx].status;
       verdict.ticket_id = resolutions[idx].ticket_id;
+      verdict.resolution_reason = resolutions[idx].reason;
       store::AnomalyRecord& record = records_out[idx];
       record.natural_key = keys[slot];
       record.run_id = run_id_;
@@ -272,6 +277,7 @@ std::vector<TradeVerdict> ScoringService::Score(const std::vector<const json*>& 
       record.summary = verdict.summary;
       record.status = verdict.status;
       record.ticket_id = verdict.ticket_id;
+      record.resolution_reason = verdict.resolution_reason;
       record.explanation = evidence[slot].explanation;
       record.row_json = row_json[row];
     }

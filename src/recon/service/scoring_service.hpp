@@ -19,6 +19,7 @@
 #include "recon/models/model_bundle.hpp"
 #include "recon/pipeline/categoriser_factory.hpp"
 #include "recon/pipeline/config.hpp"
+#include "recon/categorise/valuation.hpp"
 #include "recon/resolve/resolver.hpp"
 #include "recon/service/report_mailer.hpp"
 #include "recon/service/trade_json.hpp"
@@ -39,6 +40,7 @@ struct TradeVerdict {
   std::string summary;
   std::string status = "Normal";
   std::string ticket_id;
+  std::string resolution_reason;  ///< the evidence it was auto-resolved on, or why it was held back
   std::string category_source;
   double confidence = 0.0;
   std::optional<std::int64_t> anomaly_id;  ///< the stored anomaly, for /anomalies/{id} and feedback
@@ -124,6 +126,7 @@ class ScoringService {
   std::vector<std::string> model_names_;
   pipeline::RunCategoriser categoriser_;
   std::unique_ptr<resolve::Resolver> resolver_;
+  categorise::Valuer valuer_;
   std::int64_t run_id_ = 0;
   ServiceCounters counters_;
   std::unique_ptr<ReportMailer> mailer_;

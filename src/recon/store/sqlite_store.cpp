@@ -17,8 +17,9 @@ namespace recon::store {
 namespace {
 
 // 2: llm_cache; 3: outbox (tables created on open: older stores upgrade in place); 4: run owners (columns added to
-// runs by UpgradeToVersion4) and the anomalies_run index, for marking interrupted runs with what they committed.
-constexpr int kSchemaVersion = 4;
+// runs by UpgradeToVersion4) and the anomalies_run index, for marking interrupted runs with what they committed;
+// 5: anomalies.resolution_reason (the evidence an anomaly was auto-resolved on, or why it was held back).
+constexpr int kSchemaVersion = 5;
 constexpr std::size_t kRowsPerTransaction = 2048;
 
 constexpr const char* kSchema = R"SQL(
@@ -57,6 +58,7 @@ CREATE TABLE IF NOT EXISTS anomalies (
   summary TEXT NOT NULL,
   status TEXT NOT NULL,
   ticket_id TEXT,
+  resolution_reason TEXT NOT NULL DEFAULT '',
   explanation TEXT NOT NULL,
   row_json TEXT NOT NULL,
   created_at TEXT NOT NULL,
@@ -196,6 +198,7 @@ class SqliteStore final : public Store {
       RefuseNewer(version);
       Execute(kSchema);
       if (version < 4) UpgradeToVersion4();
+      if (version < 5) UpgradeToVersion5();
       Execute("PRAGMA user_version = " + std::to_string(kSchemaVersion));
       Execute("COMMIT");
     } catch (const Error&) {
@@ -296,11 +299,11 @@ class SqliteStore final : public Store {
     Statement& insert = Prepared(
         "INSERT INTO anomalies(natural_key, first_run_id, source, line, trade_id, trade_date, desk, score, "
         "cluster, category, category_source, confidence, severity, summary, status, ticket_id, explanation, "
-        "row_json, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) "
+        "row_json, created_at, updated_at, resolution_reason) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) "
         "ON CONFLICT(natural_key) DO NOTHING");
     Statement& audit = Prepared(
         "INSERT INTO anomaly_audit(anomaly_key, at, actor, old_status, new_status, note) "
-        "VALUES (?, ?, 'recon', NULL, ?, 'detected')");
+        "VALUES (?, ?, 'recon', NULL, ?, ?)");
     ResetOnExit reset_insert{insert};
     ResetOnExit reset_audit{audit};
     std::size_t inserted = 0;
@@ -332,13 +335,17 @@ class SqliteStore final : public Store {
       insert.BindUncopied(17, record.explanation)
           .BindUncopied(18, record.row_json)
           .BindUncopied(19, now)
-          .BindUncopied(20, now);
+          .BindUncopied(20, now)
+          .BindUncopied(21, record.resolution_reason);
       insert.Step();
       const bool is_new = sqlite3_changes(db_) > 0;
       insert.Reset();
       if (!is_new) continue;
       ++inserted;
-      audit.Bind(1, record.natural_key).Bind(2, now).Bind(3, record.status);
+      // The decision and its evidence (or why it was held back) are part of the trail from the first row.
+      const std::string note =
+          record.resolution_reason.empty() ? std::string("detected") : "detected; " + record.resolution_reason;
+      audit.Bind(1, record.natural_key).Bind(2, now).Bind(3, record.status).Bind(4, note);
       audit.Step();
       audit.Reset();
     }
@@ -476,8 +483,8 @@ class SqliteStore final : public Store {
 
   std::optional<StoredAnomaly> FindAnomalyVerdict(std::string_view natural_key) override {
     Statement& query = Prepared(
-        "SELECT id, category, category_source, confidence, severity, summary, status, COALESCE(ticket_id, '') "
-        "FROM anomalies WHERE natural_key = ?");
+        "SELECT id, category, category_source, confidence, severity, summary, status, COALESCE(ticket_id, ''), "
+        "resolution_reason FROM anomalies WHERE natural_key = ?");
     ResetOnExit reset{query};
     query.Bind(1, natural_key);
     if (!query.Step()) return std::nullopt;
@@ -491,6 +498,7 @@ class SqliteStore final : public Store {
     stored.record.summary = query.Text(5);
     stored.record.status = query.Text(6);
     stored.record.ticket_id = query.Text(7);
+    stored.record.resolution_reason = query.Text(8);
     return stored;
   }
 
@@ -653,7 +661,7 @@ class SqliteStore final : public Store {
   static constexpr const char* kSelectAnomaly =
       "SELECT id, natural_key, first_run_id, source, line, trade_id, trade_date, desk, score, cluster, category, "
       "category_source, confidence, severity, summary, status, COALESCE(ticket_id, ''), explanation, row_json, "
-      "created_at, updated_at FROM anomalies";
+      "created_at, updated_at, resolution_reason FROM anomalies";
 
   static StoredAnomaly ReadAnomaly(const Statement& row) {
     StoredAnomaly stored;
@@ -679,6 +687,7 @@ class SqliteStore final : public Store {
     record.row_json = row.Text(18);
     stored.created_at = row.Text(19);
     stored.updated_at = row.Text(20);
+    record.resolution_reason = row.Text(21);
     return stored;
   }
 
@@ -727,6 +736,11 @@ class SqliteStore final : public Store {
     if (!HasColumn("runs", "owner_host")) Execute("ALTER TABLE runs ADD COLUMN owner_host TEXT");
     if (!HasColumn("runs", "owner_pid")) Execute("ALTER TABLE runs ADD COLUMN owner_pid INTEGER");
     if (!HasColumn("runs", "owner_start_ticks")) Execute("ALTER TABLE runs ADD COLUMN owner_start_ticks INTEGER");
+  }
+
+  void UpgradeToVersion5() {
+    if (!HasColumn("anomalies", "resolution_reason"))
+      Execute("ALTER TABLE anomalies ADD COLUMN resolution_reason TEXT NOT NULL DEFAULT ''");
   }
 
   void Execute(const std::string& sql) {

@@ -62,6 +62,7 @@ struct AnomalyRecord {
   std::string summary;
   std::string status;
   std::string ticket_id;
+  std::string resolution_reason;  ///< the evidence it was auto-resolved on, or why it was held back
   std::string explanation;
   std::string row_json;  ///< the input row as a JSON object of header -> text
 };

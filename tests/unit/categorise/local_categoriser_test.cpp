@@ -4,6 +4,8 @@
 
 #include "recon/categorise/numeric_rules.hpp"
 #include "recon/categorise/severity.hpp"
+#include "recon/categorise/valuation.hpp"
+#include "recon/core/date.hpp"
 
 namespace recon::categorise {
 namespace {
@@ -15,6 +17,12 @@ AnomalyEvidence Matched(double quantity, double price) {
   e.book_quantity = e.street_quantity = quantity;
   e.book_price = e.street_price = price;
   e.book_amount = e.street_amount = quantity * price;
+  return e;
+}
+
+// The evidence as the pipeline hands it over: valued in USD, aged at a date (no settlement date: not overdue).
+AnomalyEvidence Valued(AnomalyEvidence e) {
+  Valuer(ValuationParams{}).Value(e);
   return e;
 }
 
@@ -87,6 +95,7 @@ TEST(LocalCategoriserTest, ResultsCarrySeveritySummaryConfidenceAndSource) {
   auto e = Matched(100, 50);
   e.amount_diff = 0.02;
   e.comment = "rounding diff";
+  e = Valued(e);
   const auto results = categoriser.CategoriseAll(std::vector<AnomalyEvidence>{e, e});
   ASSERT_EQ(results.size(), 2u);
   EXPECT_EQ(results[0].category, Category::kRoundingError);
@@ -99,15 +108,119 @@ TEST(LocalCategoriserTest, ResultsCarrySeveritySummaryConfidenceAndSource) {
 
 TEST(SeverityTest, AmountAtRiskAndCategoryAdjustments) {
   const SeverityParams params;
-  auto e = Matched(100, 50);
+  auto e = Matched(100'000, 50);  // 5M notional
   e.amount_diff = 200;
+  e = Valued(e);
   EXPECT_EQ(AssessSeverity(e, Category::kFeeCommissionDifference, params), Severity::kLow);
   EXPECT_EQ(AssessSeverity(e, Category::kDuplicateEntry, params), Severity::kMedium);
   e.amount_diff = 250'000;
+  e = Valued(e);
   EXPECT_EQ(AssessSeverity(e, Category::kPriceMismatch, params), Severity::kHigh);
-  EXPECT_EQ(AssessSeverity(e, Category::kRoundingError, params), Severity::kLow);
+  // A category never lowers the floor the amount sets (a "rounding error" of 250,000 USD is high).
+  EXPECT_EQ(AssessSeverity(e, Category::kRoundingError, params), Severity::kHigh);
   e.quantity_diff = 200'000;  // x 50 = 10M at risk
+  e = Valued(e);
   EXPECT_EQ(AssessSeverity(e, Category::kQuantityMismatch, params), Severity::kCritical);
+}
+
+TEST(SeverityTest, TheAmountIsValuedInTheReportingCurrency) {
+  const SeverityParams params;
+  auto e = Matched(1'000'000, 50);
+  e.amount_diff = 200'000;  // 4% of the trade
+  e.currency = "JPY";       // 200,000 JPY = 1,336 USD
+  EXPECT_EQ(AssessSeverity(Valued(e), Category::kPriceMismatch, params), Severity::kMedium);
+  e.currency = "GBP";  // 254,000 USD
+  EXPECT_EQ(AssessSeverity(Valued(e), Category::kPriceMismatch, params), Severity::kHigh);
+  e.currency = "XAU";  // no rate: treated as large, never as small
+  EXPECT_EQ(AssessSeverity(Valued(e), Category::kPriceMismatch, params), Severity::kHigh);
+  AnomalyEvidence unvalued = e;  // never valued: the same
+  unvalued.currency = "USD";
+  EXPECT_GE(AssessSeverity(unvalued, Category::kRoundingError, params), Severity::kHigh);
+}
+
+TEST(SeverityTest, RelativeSizeAndAgeRaiseALevelAboveTheFloor) {
+  const SeverityParams params;
+  auto e = Matched(100, 50);  // 5,000 notional
+  e.street_quantity = 0;      // street side absent: the whole trade is at risk
+  e.street_amount = 0;
+  e.street_price = 0;
+  e.quantity_diff = 100;
+  e.amount_diff = 5'000;
+  e.price_diff = 50;
+  const AnomalyEvidence one_sided = Valued(e);
+  EXPECT_EQ(AmountFloor(one_sided, params), Severity::kMedium);
+  EXPECT_EQ(AssessSeverity(one_sided, Category::kMissingTrade, params), Severity::kHigh);
+
+  ValuationParams valuation;
+  valuation.as_of = "2025-03-31";
+  AnomalyEvidence aged = one_sided;
+  aged.settlement_date = DaysFromCivil(2025, 3, 3);  // 20 business days overdue
+  aged.has_dates = true;
+  Valuer(valuation).Value(aged);
+  EXPECT_EQ(aged.overdue_bdays, 20);
+  EXPECT_EQ(AssessSeverity(aged, Category::kMissingTrade, params), Severity::kCritical);
+
+  auto tiny = Matched(100, 50);  // a 0.02 difference stays low however old
+  tiny.amount_diff = 0.02;
+  tiny.settlement_date = aged.settlement_date;
+  tiny.has_dates = true;
+  Valuer(valuation).Value(tiny);
+  EXPECT_EQ(AssessSeverity(tiny, Category::kRoundingError, params), Severity::kLow);
+}
+
+// T000008918 in the 10k sample: an 87.8M EUR break whose comment is only "diff" was a Rounding Error, "write off
+// within tolerance". The numbers rule Rounding Error out; the severity follows the money.
+TEST(LocalCategoriserTest, AVagueCommentCannotMakeALargeBreakARoundingError) {
+  const LocalCategoriser categoriser{LocalCategoriserParams{}};
+  auto e = Matched(1'000'000, 87.8);
+  e.currency = "EUR";
+  e.street_amount = e.book_amount - 87'800'000 * 0.999;
+  e.amount_diff = e.book_amount - e.street_amount;
+  e.comment = "diff";
+  const auto verdict = categoriser.CategoriseOne(Valued(e));
+  EXPECT_NE(verdict.category, Category::kRoundingError);
+  EXPECT_EQ(verdict.severity, Severity::kCritical);
+  EXPECT_EQ(verdict.summary.find("write off"), std::string::npos) << verdict.summary;
+
+  auto cents = Matched(1'000, 87.8);
+  cents.currency = "EUR";
+  cents.amount_diff = 0.03;
+  cents.comment = "diff";
+  EXPECT_EQ(categoriser.CategoriseOne(Valued(cents)).category, Category::kRoundingError);
+}
+
+TEST(PlausibilityTest, TheNumbersRuleCategoriesOut) {
+  const RoundingLimits rounding;
+  auto one_sided = Matched(639'000, 74.4753);
+  one_sided.currency = "GBP";
+  one_sided.street_quantity = 0;
+  one_sided.street_price = 0;
+  one_sided.street_amount = 0;
+  one_sided.quantity_diff = 639'000;
+  one_sided.amount_diff = one_sided.book_amount;
+  one_sided = Valued(one_sided);
+  std::string why;
+  EXPECT_FALSE(NumbersAllow(one_sided, Category::kRoundingError, rounding, &why));
+  EXPECT_EQ(why, "one side is absent");
+  EXPECT_FALSE(NumbersAllow(one_sided, Category::kPriceMismatch, rounding));
+  EXPECT_FALSE(NumbersAllow(one_sided, Category::kFeeCommissionDifference, rounding));
+  EXPECT_TRUE(NumbersAllow(one_sided, Category::kMissingTrade, rounding));
+  EXPECT_TRUE(NumbersAllow(one_sided, Category::kTimingIssue, rounding));
+  EXPECT_TRUE(NumbersAllow(one_sided, Category::kUnknown, rounding));
+
+  auto price = Matched(100, 10);
+  price.street_price = 10.5;
+  price.street_amount = 1050;
+  price.price_diff = -0.5;
+  price.amount_diff = -50;
+  price = Valued(price);
+  EXPECT_TRUE(NumbersAllow(price, Category::kPriceMismatch, rounding));
+  EXPECT_FALSE(NumbersAllow(price, Category::kTimingIssue, rounding, &why));
+  EXPECT_EQ(why, "the prices differ");
+  EXPECT_FALSE(NumbersAllow(price, Category::kMissingTrade, rounding));
+  EXPECT_FALSE(NumbersAllow(price, Category::kQuantityMismatch, rounding));
+  EXPECT_FALSE(NumbersAllow(price, Category::kRoundingError, rounding, &why));
+  EXPECT_NE(why.find("above the rounding limit"), std::string::npos) << why;
 }
 
 }  // namespace

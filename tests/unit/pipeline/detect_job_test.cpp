@@ -47,16 +47,18 @@ TEST(DetectJobTest, SampleRunProducesResolvedAnomaliesAndRerunAddsNothing) {
 
   const auto table = testing::ReadCsvTable(config.paths.output);
   ASSERT_EQ(table.rows.size(), first.flagged);
-  const std::vector<std::string> tail = {"anomaly_score", "flagged",   "cluster",     "category",       "severity",
-                                         "summary",       "status",    "ticket_id",   "explanation",    "category_source"};
+  const std::vector<std::string> tail = {"anomaly_score", "flagged",     "cluster",         "category",
+                                         "severity",      "summary",     "status",          "ticket_id",
+                                         "explanation",   "category_source", "resolution_reason"};
   ASSERT_EQ(table.header.size(), 21u + tail.size());
-  EXPECT_EQ(std::vector<std::string>(table.header.end() - 10, table.header.end()), tail);
+  EXPECT_EQ(std::vector<std::string>(table.header.end() - 11, table.header.end()), tail);
   std::set<std::string> tickets;
   std::size_t true_anomalies = 0;
   for (const auto& row : table.rows) {
     EXPECT_EQ(row[table.Column("flagged")], "1");
     EXPECT_FALSE(row[table.Column("explanation")].empty());
     EXPECT_EQ(row[table.Column("category_source")], "local");  // no LLM configured
+    EXPECT_FALSE(row[table.Column("resolution_reason")].empty());  // every decision says why
     if (row[table.Column("IS_ANOMALY")] == "1") ++true_anomalies;
     if (row[table.Column("status")] == resolve::kStatusAutoResolved) {
       EXPECT_EQ(row[table.Column("category")], "Timing Issue");
