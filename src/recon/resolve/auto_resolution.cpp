@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <vector>
 
 #include "recon/categorise/plausibility.hpp"
 #include "recon/categorise/valuation.hpp"
@@ -68,23 +69,29 @@ AutoResolutionDecision DecideAutoResolution(const ResolutionInput& input, const 
     return Hold("the local categoriser calls it a " + std::string(categorise::CategoryName(input.local_category)) +
                 "; an LLM's verdict alone does not close a break");
   }
+  // Every condition that fails is named, so a reviewer sees all that kept the break open.
+  std::vector<std::string> held;
   if (input.confidence < params.min_auto_resolve_confidence) {
-    return Hold("confidence " + Confidence(input.confidence) + " below resolution.min_auto_resolve_confidence " +
-                Confidence(params.min_auto_resolve_confidence));
+    held.push_back("confidence " + Confidence(input.confidence) + " below resolution.min_auto_resolve_confidence " +
+                   Confidence(params.min_auto_resolve_confidence));
   }
-  if (e.trade_id_repeat || e.economics_repeat) return Hold("it repeats a recent trade (possible duplicate)");
-  if (!e.currency_known) {
-    return Hold("currency '" + e.currency + "' has no rate to " + std::string(reporting_currency) +
-                " (valuation.fx_rates)");
-  }
+  if (e.trade_id_repeat || e.economics_repeat) held.push_back("it repeats a recent trade (possible duplicate)");
   const std::string at_risk = FormatMoney(e.at_risk_reporting) + " " + std::string(reporting_currency);
-  if (!(e.at_risk_reporting <= params.max_auto_resolve_amount)) {
-    return Hold("amount above the auto-resolve limit (" + at_risk + " > " + limit + ")");
+  if (!e.currency_known) {
+    held.push_back("currency '" + e.currency + "' has no rate to " + std::string(reporting_currency) +
+                   " (valuation.fx_rates)");
+  } else if (!(e.at_risk_reporting <= params.max_auto_resolve_amount)) {
+    held.push_back("amount above the auto-resolve limit (" + at_risk + " > " + limit + ")");
   }
   const std::string timing = TimingEvidence(e);
-  if (timing.empty()) return Hold("no timing evidence (settles on the desk's usual lag)");
+  if (timing.empty()) held.push_back("no timing evidence (settles on the desk's usual lag)");
   const std::string shape = DelayShape(e);
-  if (shape.empty()) return Hold("the numbers are not a timing pattern (a side differs other than by being short)");
+  if (shape.empty()) held.push_back("the numbers are not a timing pattern (a side differs other than by being short)");
+  if (!held.empty()) {
+    std::string reason;
+    for (const std::string& part : held) reason += (reason.empty() ? "" : "; ") + part;
+    return Hold(std::move(reason));
+  }
   return {true, timing + "; " + shape + "; at risk " + at_risk + ", within the " + limit + " limit; Timing Issue at " +
                     Confidence(input.confidence)};
 }
