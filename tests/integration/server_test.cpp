@@ -114,6 +114,7 @@ TEST_F(ServerTest, RealtimeScoresStoresAndTheReviewerClosesTheLoop) {
   EXPECT_EQ(verdict["category"], "Quantity Mismatch");
   EXPECT_EQ(verdict["status"], "Pending User Review");
   EXPECT_EQ(verdict["category_source"], "local");
+  EXPECT_EQ(verdict["resolution_reason"], "only timing issues are auto-resolved; this is a Quantity Mismatch");
   ASSERT_EQ(verdict["explanation"].size(), 3u);
   EXPECT_GT(verdict["explanation"][0]["share"].get<double>(), 0.0);
   const std::int64_t id = verdict["anomaly_id"].get<std::int64_t>();
@@ -129,6 +130,8 @@ TEST_F(ServerTest, RealtimeScoresStoresAndTheReviewerClosesTheLoop) {
             std::string::npos)
       << stored["explanation"];
   ASSERT_EQ(stored["audit"].size(), 1u);
+  EXPECT_EQ(stored["resolution_reason"], verdict["resolution_reason"]);
+  EXPECT_EQ(stored["audit"][0]["note"], "detected; " + verdict["resolution_reason"].get<std::string>());
 
   const json feedback{{"status", "resolved"}, {"reviewer", "j.doe"}, {"note", "amended the book"},
                       {"category", "Quantity Mismatch"}};
