@@ -1,6 +1,8 @@
 #include "recon/pipeline/batch_detector.hpp"
 
+#include <algorithm>
 #include <charconv>
+#include <map>
 
 #include "recon/core/date.hpp"
 #include "recon/core/parallel.hpp"
@@ -16,6 +18,17 @@ std::string FormatScore(double score) {
   char buffer[400];  // room for any double in fixed notation (LOF scores are not bounded)
   const auto result = std::to_chars(buffer, buffer + sizeof buffer, score, std::chars_format::fixed, 6);
   return std::string(buffer, result.ptr);
+}
+
+// Counts each "; "-separated condition of a held-back reason by its label (the text before any parenthesis).
+void CountHeldReasons(std::string_view reason, std::map<std::string, std::uint64_t>& counts) {
+  while (!reason.empty()) {
+    const std::size_t end = std::min(reason.find("; "), reason.size());
+    std::string_view clause = reason.substr(0, end);
+    clause = clause.substr(0, std::min(clause.find(" ("), clause.size()));
+    ++counts[std::string(clause)];
+    reason.remove_prefix(std::min(end + 2, reason.size()));
+  }
 }
 
 }  // namespace
@@ -138,6 +151,9 @@ void BatchDetector::Process(FeaturedBatch& batch) {
     ++report_.by_category[record.category];
     ++report_.by_status[record.status];
     ++report_.by_severity[record.severity];
+    if (verdict.category == categorise::Category::kTimingIssue && record.status == resolve::kStatusPendingReview) {
+      CountHeldReasons(record.resolution_reason, report_.timing_held_by_reason);
+    }
   }
   // Queued for the store before the CSV is written: the tickets are already issued, so if writing fails the
   // anomalies must still reach the store (RunDetect flushes them on failure).

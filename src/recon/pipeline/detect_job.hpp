@@ -39,6 +39,8 @@ struct DetectReport {
   std::map<std::string, std::uint64_t> by_category;
   std::map<std::string, std::uint64_t> by_status;
   std::map<std::string, std::uint64_t> by_severity;
+  /// Timing Issues left for review, by each condition that held them back ("amount above the auto-resolve limit").
+  std::map<std::string, std::uint64_t> timing_held_by_reason;
   std::map<std::string, std::uint64_t> rejects_by_kind;
   LlmReport llm;
   std::vector<report::TopAnomaly> top_anomalies;  ///< highest scores, for the e-mail report

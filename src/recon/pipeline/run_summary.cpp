@@ -51,6 +51,9 @@ std::string RenderSummary(const DetectReport& report) {
   counts("anomalies by category", report.by_category);
   counts("anomalies by status", report.by_status);
   counts("anomalies by severity", report.by_severity);
+  if (!report.timing_held_by_reason.empty()) {
+    counts("timing issues held for review, by reason", report.timing_held_by_reason);
+  }
   if (report.rows_rejected > 0) {
     counts("rejected rows by reason", report.rejects_by_kind);
     out << "  rejects written to " << report.rejects_path << "\n";

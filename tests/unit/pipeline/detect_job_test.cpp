@@ -54,12 +54,17 @@ TEST(DetectJobTest, SampleRunProducesResolvedAnomaliesAndRerunAddsNothing) {
   EXPECT_EQ(std::vector<std::string>(table.header.end() - 11, table.header.end()), tail);
   std::set<std::string> tickets;
   std::size_t true_anomalies = 0;
+  std::size_t timing_held = 0;
   for (const auto& row : table.rows) {
     EXPECT_EQ(row[table.Column("flagged")], "1");
     EXPECT_FALSE(row[table.Column("explanation")].empty());
     EXPECT_EQ(row[table.Column("category_source")], "local");  // no LLM configured
     EXPECT_FALSE(row[table.Column("resolution_reason")].empty());  // every decision says why
     if (row[table.Column("IS_ANOMALY")] == "1") ++true_anomalies;
+    if (row[table.Column("category")] == "Timing Issue" &&
+        row[table.Column("status")] == resolve::kStatusPendingReview) {
+      ++timing_held;
+    }
     if (row[table.Column("status")] == resolve::kStatusAutoResolved) {
       EXPECT_EQ(row[table.Column("category")], "Timing Issue");
       EXPECT_TRUE(tickets.insert(row[table.Column("ticket_id")]).second) << "duplicate ticket";
@@ -69,6 +74,12 @@ TEST(DetectJobTest, SampleRunProducesResolvedAnomaliesAndRerunAddsNothing) {
   }
   EXPECT_GT(static_cast<double>(true_anomalies) / static_cast<double>(table.rows.size()), 0.9);
   EXPECT_FALSE(tickets.empty());
+  // The summary counts why timing issues were held back: each held one has at least one reason.
+  std::uint64_t reasons = 0;
+  for (const auto& [reason, count] : first.timing_held_by_reason) reasons += count;
+  EXPECT_GT(timing_held, 0u);
+  EXPECT_GE(reasons, timing_held);
+  EXPECT_TRUE(first.timing_held_by_reason.contains("amount above the auto-resolve limit"));
 
   const DetectReport second = RunDetect(config, options, logger, nullptr);
   EXPECT_FALSE(second.trained_model);
