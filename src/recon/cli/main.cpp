@@ -15,6 +15,8 @@
 #include "recon/pipeline/eval_job.hpp"
 #include "recon/pipeline/outbox_job.hpp"
 #include "recon/pipeline/trainer.hpp"
+#include "recon/pipeline/triage_eval.hpp"
+#include "recon/pipeline/triage_report.hpp"
 #include "recon/server/server.hpp"
 #include "recon/service/scoring_service.hpp"
 
@@ -88,6 +90,15 @@ int RunTrain(const CommonOptions& common, const std::string& input, std::string 
   return 0;
 }
 
+int RunTriageEval(const CommonOptions& common, const recon::pipeline::Config& config,
+                  const recon::pipeline::TriageEvalOptions& options, bool as_json) {
+  const auto logger = recon::Logger::Open(config.logging);
+  const auto progress = recon::cli::MakeProgress(!common.quiet);  // on stderr: the JSON on stdout stays whole
+  const auto report = recon::pipeline::RunTriageEval(config, options, logger, progress.get());
+  std::cout << (as_json ? recon::pipeline::TriageEvalJson(report) : recon::pipeline::RenderTriageEval(report));
+  return 0;
+}
+
 int RunServe(const CommonOptions& common, bool use_llm, int port) {
   auto config = ResolveConfig(common.config_path);
   if (port >= 0) config.server.port = port;
@@ -152,9 +163,12 @@ int main(int argc, char** argv) {
   std::string eval_metric;
   int eval_neighbors = 0;
   auto* eval_command =
-      app.add_subcommand("eval", "fit and score every row of a labelled numeric CSV; print ROC-AUC and AP");
+      app.add_subcommand("eval",
+                         "fit and score every row of a labelled numeric CSV; print ROC-AUC and AP (with "
+                         "--category-column: the triage quality of recon detect on a labelled reconciliation file)");
   eval_command->add_option("file", eval.input, "CSV of numeric features and a 0/1 label column")->required();
-  eval_command->add_option("--label-column", eval.label_column, "label column (default: label)");
+  eval_command->add_option("--label-column", eval.label_column,
+                           "0/1 label column (default: label; IS_ANOMALY with --category-column)");
   eval_command->add_option("--algo", eval.algorithm, "detector: iforest | eif | lof (default: detector.algorithm)");
   eval_command->add_option("--seeds", eval.seeds, "Isolation Forest (iforest, eif) runs, seeds 0..N-1 (default 5)");
   eval_command->add_option("--repeat", eval.repeat, "fits per run, timed by their median (default 1)");
@@ -162,6 +176,12 @@ int main(int argc, char** argv) {
   eval_command->add_option("--metric", eval_metric, "LOF distance: euclidean | manhattan");
   eval_command->add_option("--n-neighbors", eval_neighbors, "LOF k");
   eval_command->add_option("--config", common.config_path, "YAML config file");
+  recon::pipeline::TriageEvalOptions triage;
+  bool triage_json = false;
+  eval_command->add_option("--category-column", triage.truth.category,
+                           "triage quality on a labelled reconciliation file: the true category's column (the label "
+                           "column then defaults to IS_ANOMALY)");
+  eval_command->add_flag("--json", triage_json, "with --category-column: print one JSON object");
 
   bool serve_llm = false;
   int serve_port = -1;
@@ -195,6 +215,16 @@ int main(int argc, char** argv) {
       if (!eval_scaling.empty()) config.detector.lof.scaling = recon::models::ParseScaling(eval_scaling, "--scaling");
       if (!eval_metric.empty()) config.detector.lof.metric = recon::models::ParseMetric(eval_metric, "--metric");
       if (eval_neighbors != 0) config.detector.lof.n_neighbors = eval_neighbors;
+      if (eval_command->count("--category-column") > 0) {
+        if (eval_command->count("--seeds") + eval_command->count("--repeat") > 0) {
+          recon::ThrowInvalidInput("--seeds and --repeat belong to the numeric benchmark, not --category-column");
+        }
+        if (eval_command->count("--label-column") > 0) triage.truth.label = eval.label_column;
+        triage.input = eval.input;
+        triage.algorithm = eval.algorithm;
+        return RunTriageEval(common, config, triage, triage_json);
+      }
+      if (triage_json) recon::ThrowInvalidInput("--json needs --category-column (the triage evaluation)");
       std::cout << recon::pipeline::RenderEval(recon::pipeline::RunEval(config, eval));
       return 0;
     }
