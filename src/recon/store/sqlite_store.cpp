@@ -1,4 +1,5 @@
-// SQLite implementation of Store: WAL journal, one transaction per call, schema versioned by PRAGMA user_version.
+// SQLite implementation of Store: WAL journal, one transaction per call; the schema and its upgrades are in
+// sqlite_schema.cpp.
 #include <sqlite3.h>
 
 #include <algorithm>
@@ -11,161 +12,14 @@
 #include "recon/core/date.hpp"
 #include "recon/core/error.hpp"
 #include "recon/store/run_owner.hpp"
+#include "recon/store/sqlite_schema.hpp"
+#include "recon/store/sqlite_statement.hpp"
 #include "recon/store/store.hpp"
 
 namespace recon::store {
 namespace {
 
-// 2: llm_cache; 3: outbox (tables created on open: older stores upgrade in place); 4: run owners (columns added to
-// runs by UpgradeToVersion4) and the anomalies_run index, for marking interrupted runs with what they committed;
-// 5: anomalies.resolution_reason (the evidence an anomaly was auto-resolved on, or why it was held back).
-constexpr int kSchemaVersion = 5;
 constexpr std::size_t kRowsPerTransaction = 2048;
-
-constexpr const char* kSchema = R"SQL(
-CREATE TABLE IF NOT EXISTS runs (
-  id INTEGER PRIMARY KEY AUTOINCREMENT,
-  command TEXT NOT NULL,
-  input_path TEXT NOT NULL,
-  input_fingerprint TEXT NOT NULL,
-  model_fingerprint TEXT NOT NULL,
-  started_at TEXT NOT NULL,
-  finished_at TEXT,
-  rows_read INTEGER,
-  rows_rejected INTEGER,
-  anomalies_flagged INTEGER,
-  anomalies_new INTEGER,
-  status TEXT,
-  owner_host TEXT,
-  owner_pid INTEGER,
-  owner_start_ticks INTEGER
-);
-CREATE TABLE IF NOT EXISTS anomalies (
-  id INTEGER PRIMARY KEY AUTOINCREMENT,
-  natural_key TEXT NOT NULL UNIQUE,
-  first_run_id INTEGER NOT NULL REFERENCES runs(id),
-  source TEXT NOT NULL,
-  line INTEGER NOT NULL,
-  trade_id TEXT NOT NULL,
-  trade_date TEXT NOT NULL,
-  desk TEXT NOT NULL,
-  score REAL NOT NULL,
-  cluster INTEGER NOT NULL,
-  category TEXT NOT NULL,
-  category_source TEXT NOT NULL,
-  confidence REAL NOT NULL,
-  severity TEXT NOT NULL,
-  summary TEXT NOT NULL,
-  status TEXT NOT NULL,
-  ticket_id TEXT,
-  resolution_reason TEXT NOT NULL DEFAULT '',
-  explanation TEXT NOT NULL,
-  row_json TEXT NOT NULL,
-  created_at TEXT NOT NULL,
-  updated_at TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS anomalies_status ON anomalies(status);
-CREATE INDEX IF NOT EXISTS anomalies_category ON anomalies(category);
-CREATE INDEX IF NOT EXISTS anomalies_run ON anomalies(first_run_id);
-CREATE TABLE IF NOT EXISTS tickets (
-  id INTEGER PRIMARY KEY AUTOINCREMENT,
-  anomaly_key TEXT NOT NULL UNIQUE,
-  ticket_id TEXT UNIQUE,
-  created_at TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS anomaly_audit (
-  id INTEGER PRIMARY KEY AUTOINCREMENT,
-  anomaly_key TEXT NOT NULL,
-  at TEXT NOT NULL,
-  actor TEXT NOT NULL,
-  old_status TEXT,
-  new_status TEXT NOT NULL,
-  note TEXT
-);
-CREATE INDEX IF NOT EXISTS audit_key ON anomaly_audit(anomaly_key);
-CREATE TABLE IF NOT EXISTS outbox (
-  id INTEGER PRIMARY KEY AUTOINCREMENT,
-  message_id TEXT NOT NULL UNIQUE,
-  kind TEXT NOT NULL,
-  subject TEXT NOT NULL,
-  body_text TEXT NOT NULL,
-  body_html TEXT NOT NULL,
-  attachment_path TEXT NOT NULL,
-  created_at TEXT NOT NULL,
-  state TEXT NOT NULL,
-  attempts INTEGER NOT NULL DEFAULT 0,
-  next_attempt_at TEXT NOT NULL,
-  last_error TEXT NOT NULL DEFAULT '',
-  sent_at TEXT NOT NULL DEFAULT ''
-);
-CREATE INDEX IF NOT EXISTS outbox_due ON outbox(state, next_attempt_at);
-CREATE TABLE IF NOT EXISTS outbox_attempts (
-  id INTEGER PRIMARY KEY AUTOINCREMENT,
-  outbox_id INTEGER NOT NULL REFERENCES outbox(id) ON DELETE CASCADE,
-  at TEXT NOT NULL,
-  error TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS llm_cache (
-  key TEXT PRIMARY KEY,
-  category TEXT NOT NULL,
-  severity TEXT NOT NULL,
-  summary TEXT NOT NULL,
-  confidence REAL NOT NULL,
-  model TEXT NOT NULL,
-  created_at TEXT NOT NULL
-);
-)SQL";
-
-class Statement {
- public:
-  Statement(sqlite3* db, const char* sql) : db_(db) {
-    if (sqlite3_prepare_v2(db, sql, -1, &statement_, nullptr) != SQLITE_OK) {
-      ThrowInternal(std::string("SQLite could not prepare a statement: ") + sqlite3_errmsg(db));
-    }
-  }
-  ~Statement() { sqlite3_finalize(statement_); }
-  Statement(const Statement&) = delete;
-  Statement& operator=(const Statement&) = delete;
-
-  Statement& Bind(int index, std::string_view text) {
-    sqlite3_bind_text(statement_, index, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
-    return *this;
-  }
-  /// Binds without SQLite's copy; `text` must stay valid until Reset (which clears the bindings).
-  Statement& BindUncopied(int index, std::string_view text) {
-    sqlite3_bind_text(statement_, index, text.data(), static_cast<int>(text.size()), SQLITE_STATIC);
-    return *this;
-  }
-  Statement& Bind(int index, std::int64_t value) {
-    sqlite3_bind_int64(statement_, index, value);
-    return *this;
-  }
-  Statement& Bind(int index, double value) {
-    sqlite3_bind_double(statement_, index, value);
-    return *this;
-  }
-  /// Steps once; true when a row is available.
-  bool Step() {
-    const int code = sqlite3_step(statement_);
-    if (code == SQLITE_ROW) return true;
-    if (code == SQLITE_DONE) return false;
-    ThrowUnavailable(std::string("SQLite error: ") + sqlite3_errmsg(db_));
-  }
-  void Reset() {
-    sqlite3_reset(statement_);
-    sqlite3_clear_bindings(statement_);
-  }
-  std::int64_t Int(int column) const { return sqlite3_column_int64(statement_, column); }
-  double Double(int column) const { return sqlite3_column_double(statement_, column); }
-  std::string Text(int column) const {
-    const auto* text = sqlite3_column_text(statement_, column);
-    return text ? reinterpret_cast<const char*>(text) : "";
-  }
-
- private:
-  sqlite3* db_;
-  sqlite3_stmt* statement_ = nullptr;
-};
 
 class SqliteStore final : public Store {
  public:
@@ -196,10 +50,7 @@ class SqliteStore final : public Store {
       // Read again under the write lock: another process may have upgraded the store since.
       version = UserVersion();
       RefuseNewer(version);
-      Execute(kSchema);
-      if (version < 4) UpgradeToVersion4();
-      if (version < 5) UpgradeToVersion5();
-      Execute("PRAGMA user_version = " + std::to_string(kSchemaVersion));
+      CreateOrUpgradeSchema(db_, version, path_);
       Execute("COMMIT");
     } catch (const Error&) {
       sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
@@ -531,6 +382,62 @@ class SqliteStore final : public Store {
     return GetAnomaly(id);
   }
 
+  CorrectionResult RecordCategoryCorrection(const CategoryCorrection& correction) override {
+    Transaction transaction(*this);
+    Statement find(db_, "SELECT natural_key, trade_id, category, status FROM anomalies WHERE id = ?");
+    find.Bind(1, correction.anomaly_id);
+    if (!find.Step()) return CorrectionResult::kNotFound;
+    const std::string key = find.Text(0);
+    const std::string trade_id = find.Text(1);
+    const std::string previous = find.Text(2);
+    const std::string status = find.Text(3);
+    if (previous == correction.category) return CorrectionResult::kUnchanged;  // rolled back: nothing written
+    const std::string now = UtcNowIso8601();
+    Statement keep(db_,
+                   "INSERT INTO category_corrections(anomaly_key, trade_id, comment, category, previous_category, "
+                   "reviewer, note, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+    keep.Bind(1, key)
+        .Bind(2, trade_id)
+        .Bind(3, correction.comment)
+        .Bind(4, correction.category)
+        .Bind(5, previous)
+        .Bind(6, correction.reviewer)
+        .Bind(7, correction.note)
+        .Bind(8, now);
+    keep.Step();
+    Statement update(db_,
+                     "UPDATE anomalies SET category = ?, category_source = 'reviewer', updated_at = ? WHERE id = ?");
+    update.Bind(1, correction.category).Bind(2, now).Bind(3, correction.anomaly_id);
+    update.Step();
+    std::string note = "category " + previous + " -> " + correction.category;
+    if (!correction.note.empty()) note += "; " + correction.note;
+    Statement audit(db_,
+                    "INSERT INTO anomaly_audit(anomaly_key, at, actor, old_status, new_status, note) "
+                    "VALUES (?, ?, ?, ?, ?, ?)");
+    audit.Bind(1, key).Bind(2, now).Bind(3, correction.reviewer).Bind(4, status).Bind(5, status).Bind(6, note);
+    audit.Step();
+    transaction.Commit();
+    return CorrectionResult::kApplied;
+  }
+
+  std::vector<LearnedCategory> CategoryCorrections() override {
+    // An anomaly corrected twice teaches only its latest category.
+    Statement query(db_,
+                    "SELECT comment, category FROM category_corrections WHERE id IN "
+                    "(SELECT MAX(id) FROM category_corrections GROUP BY anomaly_key) ORDER BY id");
+    std::vector<LearnedCategory> learned;
+    while (query.Step()) learned.push_back({query.Text(0), query.Text(1)});
+    return learned;
+  }
+
+  std::vector<std::int64_t> FindAnomalyIdsByTrade(std::string_view trade_id, std::size_t limit) override {
+    Statement query(db_, "SELECT id FROM anomalies WHERE trade_id = ? ORDER BY id LIMIT ?");
+    query.Bind(1, trade_id).Bind(2, static_cast<std::int64_t>(std::min<std::size_t>(limit, 1ULL << 62)));
+    std::vector<std::int64_t> ids;
+    while (query.Step()) ids.push_back(query.Int(0));
+    return ids;
+  }
+
   std::vector<AuditEntry> AuditTrail(std::int64_t id, std::size_t max_entries) override {
     Statement query(db_,
                     "SELECT a.at, a.actor, COALESCE(a.old_status, ''), a.new_status, COALESCE(a.note, '') "
@@ -722,35 +629,7 @@ class SqliteStore final : public Store {
                   ", newer than this recon (" + std::to_string(kSchemaVersion) + "); upgrade recon");
   }
 
-  bool HasColumn(const char* table, std::string_view column) {
-    Statement info(db_, (std::string("PRAGMA table_info(") + table + ")").c_str());
-    while (info.Step()) {
-      if (info.Text(1) == column) return true;
-    }
-    return false;
-  }
-
-  // Version 4: each run records its owner process (run_owner.hpp). Runs recorded before have none, and a later
-  // start marks those still without an outcome as interrupted. New stores get the columns from kSchema.
-  void UpgradeToVersion4() {
-    if (!HasColumn("runs", "owner_host")) Execute("ALTER TABLE runs ADD COLUMN owner_host TEXT");
-    if (!HasColumn("runs", "owner_pid")) Execute("ALTER TABLE runs ADD COLUMN owner_pid INTEGER");
-    if (!HasColumn("runs", "owner_start_ticks")) Execute("ALTER TABLE runs ADD COLUMN owner_start_ticks INTEGER");
-  }
-
-  void UpgradeToVersion5() {
-    if (!HasColumn("anomalies", "resolution_reason"))
-      Execute("ALTER TABLE anomalies ADD COLUMN resolution_reason TEXT NOT NULL DEFAULT ''");
-  }
-
-  void Execute(const std::string& sql) {
-    char* message = nullptr;
-    if (sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &message) != SQLITE_OK) {
-      const std::string reason = message ? message : "unknown error";
-      sqlite3_free(message);
-      ThrowUnavailable("store '" + path_ + "': " + reason);
-    }
-  }
+  void Execute(const std::string& sql) { ExecuteSql(db_, sql, path_); }
 
   std::uint64_t Count(const char* sql) {
     Statement count(db_, sql);

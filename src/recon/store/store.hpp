@@ -67,6 +67,29 @@ struct AnomalyRecord {
   std::string row_json;  ///< the input row as a JSON object of header -> text
 };
 
+/// A reviewer's correction of an anomaly's category.
+struct CategoryCorrection {
+  std::int64_t anomaly_id = 0;
+  std::string comment;   ///< the anomaly's COMMENT as the categoriser read it: what the correction teaches
+  std::string category;  ///< the right category (a categorise::CategoryName)
+  std::string reviewer;
+  std::string note;
+};
+
+/// What RecordCategoryCorrection did.
+enum class CorrectionResult {
+  kApplied,    ///< kept, and the anomaly's category changed
+  kUnchanged,  ///< the anomaly already had that category: nothing was written
+  kNotFound,   ///< there is no anomaly with that id
+};
+
+/// A kept correction, as the local categoriser learns it.
+struct LearnedCategory {
+  std::string comment;
+  std::string category;
+  bool operator==(const LearnedCategory&) const = default;
+};
+
 /// An LLM answer kept for reuse, under the SHA-256 key of its question (llm/prompt.hpp).
 struct CachedVerdict {
   std::string key;
@@ -165,6 +188,16 @@ class Store {
   /// transaction. Returns the updated anomaly, or nullopt when there is no such id.
   virtual std::optional<StoredAnomaly> RecordFeedback(std::int64_t id, std::string_view new_status,
                                                       std::string_view reviewer, std::string_view note) = 0;
+  /// A reviewer's category correction, in one transaction: keeps it in category_corrections (with the anomaly's key
+  /// and trade id and the category it replaces), sets the anomaly's category and its category_source to
+  /// "reviewer", and appends an audit row "category X -> Y" (the status stays). A correction to the category the
+  /// anomaly already has writes nothing.
+  virtual CorrectionResult RecordCategoryCorrection(const CategoryCorrection& correction) = 0;
+  /// The comment and category of each corrected anomaly's latest correction, oldest first: what the local
+  /// categoriser learns from.
+  virtual std::vector<LearnedCategory> CategoryCorrections() = 0;
+  /// Ids of the stored anomalies of `trade_id`, ascending, at most `limit` (2 is enough to tell one from several).
+  virtual std::vector<std::int64_t> FindAnomalyIdsByTrade(std::string_view trade_id, std::size_t limit) = 0;
   /// The newest `max_entries` rows of an anomaly's audit trail, oldest first.
   virtual std::vector<AuditEntry> AuditTrail(std::int64_t id, std::size_t max_entries) = 0;
   /// Adds a mail to the outbox (due at once); a message_id already there is not added twice. Returns its id.

@@ -255,5 +255,123 @@ TEST(SqliteStoreTest, AStoreFromANewerReconIsRefused) {
   }
 }
 
+CategoryCorrection Correction(std::int64_t id, const std::string& category, const std::string& note = "") {
+  return {id, "zorp kickback on vexo leg", category, "j.doe", note};
+}
+
+std::int64_t CountRows(const std::string& path, const char* table) {
+  sqlite3* db = nullptr;
+  EXPECT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  sqlite3_stmt* count = nullptr;
+  sqlite3_prepare_v2(db, (std::string("SELECT COUNT(*) FROM ") + table).c_str(), -1, &count, nullptr);
+  sqlite3_step(count);
+  const std::int64_t rows = sqlite3_column_int64(count, 0);
+  sqlite3_finalize(count);
+  sqlite3_close(db);
+  return rows;
+}
+
+TEST(SqliteStoreTest, ACategoryCorrectionIsKeptWithTheAnomalyAndItsAuditRowInOneGo) {
+  testing::TempDir dir;
+  const std::string path = dir.File("recon.db");
+  auto store = OpenSqliteStore(path);
+  const auto run = store->BeginRun({"f.csv", "fp", "model", "detect"});
+  store->InsertAnomalies(std::vector<AnomalyRecord>{Anomaly("k1", run), Anomaly("k2", run)});
+  const std::int64_t id = *store->FindAnomalyId("k1");
+
+  EXPECT_EQ(store->RecordCategoryCorrection(Correction(id, "Fee/Commission Difference", "broker fee")),
+            CorrectionResult::kApplied);
+  const StoredAnomaly corrected = *store->GetAnomaly(id);
+  EXPECT_EQ(corrected.record.category, "Fee/Commission Difference");
+  EXPECT_EQ(corrected.record.category_source, "reviewer");
+  EXPECT_EQ(corrected.record.status, "Pending User Review") << "a correction leaves the status alone";
+  const auto trail = store->AuditTrail(id, 10);
+  ASSERT_EQ(trail.size(), 2u);
+  EXPECT_EQ(trail[1].actor, "j.doe");
+  EXPECT_EQ(trail[1].old_status, "Pending User Review");
+  EXPECT_EQ(trail[1].new_status, "Pending User Review");
+  EXPECT_EQ(trail[1].note, "category Timing Issue -> Fee/Commission Difference; broker fee");
+  EXPECT_EQ(store->CategoryCorrections(),
+            (std::vector<LearnedCategory>{{"zorp kickback on vexo leg", "Fee/Commission Difference"}}));
+  EXPECT_EQ(store->FindAnomalyVerdict("k1")->record.category, "Fee/Commission Difference");
+
+  // To the category it has: a no-op that writes nothing (no correction, no audit row, no new updated_at).
+  EXPECT_EQ(store->RecordCategoryCorrection(Correction(id, "Fee/Commission Difference")), CorrectionResult::kUnchanged);
+  EXPECT_EQ(store->AuditTrail(id, 10).size(), 2u);
+  EXPECT_EQ(CountRows(path, "category_corrections"), 1);
+  EXPECT_EQ(store->GetAnomaly(id)->updated_at, corrected.updated_at);
+  EXPECT_EQ(store->RecordCategoryCorrection(Correction(999, "Unknown")), CorrectionResult::kNotFound);
+
+  // Corrected again: both are kept, the categoriser learns the latest.
+  EXPECT_EQ(store->RecordCategoryCorrection(Correction(id, "FX Rate Difference")), CorrectionResult::kApplied);
+  EXPECT_EQ(CountRows(path, "category_corrections"), 2);
+  EXPECT_EQ(store->AuditTrail(id, 10).back().note, "category Fee/Commission Difference -> FX Rate Difference");
+  const std::int64_t other = *store->FindAnomalyId("k2");
+  EXPECT_EQ(store->RecordCategoryCorrection(Correction(other, "Missing Trade")), CorrectionResult::kApplied);
+  EXPECT_EQ(store->CategoryCorrections(),
+            (std::vector<LearnedCategory>{{"zorp kickback on vexo leg", "FX Rate Difference"},
+                                          {"zorp kickback on vexo leg", "Missing Trade"}}));
+}
+
+TEST(SqliteStoreTest, AnomaliesAreFoundByTradeId) {
+  testing::TempDir dir;
+  auto store = OpenSqliteStore(dir.File("recon.db"));
+  const auto run = store->BeginRun({"f.csv", "fp", "model", "detect"});
+  std::vector<AnomalyRecord> records = Anomalies("k", run, 3);
+  records[1].trade_id = "T2";
+  records[2].trade_id = "T2";
+  store->InsertAnomalies(records);
+  EXPECT_EQ(store->FindAnomalyIdsByTrade("T1", 2), (std::vector<std::int64_t>{*store->FindAnomalyId("k0")}));
+  EXPECT_EQ(store->FindAnomalyIdsByTrade("T2", 2).size(), 2u);
+  EXPECT_EQ(store->FindAnomalyIdsByTrade("T2", 1).size(), 1u);
+  EXPECT_TRUE(store->FindAnomalyIdsByTrade("T9", 2).empty());
+}
+
+// A store as recon left it at schema version 5 (before category corrections), with one anomaly.
+void WriteVersion5Store(const std::string& path) {
+  {
+    auto store = OpenSqliteStore(path);
+    const auto run = store->BeginRun({"a.csv", "fp", "m", "detect"});
+    store->FinishRun(run, {1, 0, 1, 1, "ok"});
+    store->InsertAnomalies(std::vector<AnomalyRecord>{Anomaly("k1", run)});
+  }
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db, "DROP TABLE category_corrections; DROP INDEX anomalies_trade; PRAGMA user_version = 5;",
+                         nullptr, nullptr, nullptr),
+            SQLITE_OK)
+      << sqlite3_errmsg(db);
+  sqlite3_close(db);
+}
+
+int UserVersionOf(const std::string& path) {
+  sqlite3* db = nullptr;
+  EXPECT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  sqlite3_stmt* pragma = nullptr;
+  sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &pragma, nullptr);
+  sqlite3_step(pragma);
+  const int version = sqlite3_column_int(pragma, 0);
+  sqlite3_finalize(pragma);
+  sqlite3_close(db);
+  return version;
+}
+
+TEST(SqliteStoreTest, AVersion5StoreUpgradesInPlaceAndTakesCorrections) {
+  testing::TempDir dir;
+  const std::string path = dir.File("recon.db");
+  WriteVersion5Store(path);
+  ASSERT_EQ(UserVersionOf(path), 5);
+  auto store = OpenSqliteStore(path);
+  EXPECT_EQ(UserVersionOf(path), 6);
+  EXPECT_EQ(store->CountAnomalies(), 1u) << "the upgrade keeps what was stored";
+  EXPECT_TRUE(store->CategoryCorrections().empty());
+  const std::int64_t id = *store->FindAnomalyId("k1");
+  EXPECT_EQ(store->FindAnomalyIdsByTrade("T1", 2), (std::vector<std::int64_t>{id}));
+  EXPECT_EQ(store->RecordCategoryCorrection(Correction(id, "Missing Trade")), CorrectionResult::kApplied);
+  store.reset();
+  auto reopened = OpenSqliteStore(path);
+  EXPECT_EQ(reopened->CategoryCorrections().size(), 1u) << "an upgraded store opens again, its corrections kept";
+}
+
 }  // namespace
 }  // namespace recon::store
