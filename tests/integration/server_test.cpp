@@ -170,6 +170,78 @@ TEST_F(ServerTest, ADecisionRecordedByAnotherProcessReachesTradesPostedAgain) {
   EXPECT_EQ(again["anomaly_id"], first["anomaly_id"]);
 }
 
+// Issue 17, point 5: a reviewer's category correction is kept, and the service has learnt it by the time it
+// answers: the next trade in that phrasing gets the corrected category.
+TEST_F(ServerTest, ACategoryCorrectionIsKeptAndTheNextTradeInThatPhrasingGetsIt) {
+  Start();
+  HttpConnection client(Port());
+  // Quantities and prices agree and the booked amount is 5% higher: an FX Rate or a Fee/Commission Difference,
+  // which the comment tells apart (an unfamiliar one leaves FX Rate Difference). Each trade of its own size: a
+  // repeat of another's economics would make it a Duplicate Entry.
+  auto trade_saying = [](const std::string& id, const std::string& comment, double quantity) {
+    json trade = NormalTrade(id);
+    trade["BOOK_QUANTITY"] = trade["STREET_QUANTITY"] = quantity;
+    trade["STREET_AMOUNT"] = quantity * 98.8;
+    trade["BOOK_AMOUNT"] = quantity * 98.8 * 1.05;
+    trade["AMOUNT_DIFF"] = quantity * 98.8 * 0.05;
+    trade["COMMENT"] = comment;
+    return trade;
+  };
+  const std::string unseen = "zorp xlat again";  // another desk's jargon, in no correction verbatim
+  const json before = client.Post("/realtime_anomaly/", trade_saying("C0", unseen, 1000).dump()).Json();
+  ASSERT_EQ(before["flagged"], true);
+  ASSERT_NE(before["category"], "Fee/Commission Difference");
+
+  // Three anomalies in that jargon, each categorised without it, then corrected by a reviewer.
+  std::vector<json> taught;
+  for (const char* comment :
+       {"zorp xlat on vexo leg", "vexo leg zorp xlat, mk chasing", "zorp xlat booked twice on vexo"}) {
+    const std::string id = "C" + std::to_string(taught.size() + 1);
+    const double quantity = 1100 + 100 * static_cast<double>(taught.size());
+    taught.push_back(client.Post("/realtime_anomaly/", trade_saying(id, comment, quantity).dump()).Json());
+    ASSERT_NE(taught.back()["category"], "Fee/Commission Difference");
+  }
+  for (const json& verdict : taught) {
+    const json correction{{"category", "Fee/Commission Difference"}, {"reviewer", "j.doe"}, {"note", "broker fee"}};
+    const auto reply = client.Post("/anomalies/" + verdict["anomaly_id"].dump() + "/feedback", correction.dump());
+    ASSERT_EQ(reply.status, 200) << reply.body;
+    const json corrected = reply.Json();
+    EXPECT_EQ(corrected["category"], "Fee/Commission Difference");
+    EXPECT_EQ(corrected["category_source"], "reviewer");
+    EXPECT_EQ(corrected["category_correction"], "applied");
+    EXPECT_EQ(corrected["status"], "Pending User Review") << "a correction alone leaves the status";
+    EXPECT_EQ(corrected["audit"].back()["note"],
+              "category " + verdict["category"].get<std::string>() + " -> Fee/Commission Difference; broker fee");
+  }
+  const std::int64_t first_id = taught.front()["anomaly_id"].get<std::int64_t>();
+  // Learnt at once: a new trade in that phrasing (no comment seen verbatim) is categorised by the corrections.
+  const json after = client.Post("/realtime_anomaly/", trade_saying("C9", unseen, 1500).dump()).Json();
+  EXPECT_EQ(after["category"], "Fee/Commission Difference") << after.dump();
+  EXPECT_EQ(after["category_source"], "local");
+  // The trade posted again answers with its corrected, stored verdict.
+  EXPECT_EQ(client.Post("/realtime_anomaly/", trade_saying("C1", "zorp xlat on vexo leg", 1100).dump())
+                .Json()["category_source"],
+            "reviewer");
+
+  const std::string target = "/anomalies/" + std::to_string(first_id) + "/feedback";
+  const auto same = client.Post(
+      target, json{{"category", "Fee/Commission Difference"}, {"reviewer", "j.doe"}, {"status", "resolved"}}.dump());
+  ASSERT_EQ(same.status, 200) << same.body;
+  EXPECT_EQ(same.Json()["category_correction"], "unchanged");
+  EXPECT_EQ(same.Json()["status"], "Resolved");
+  auto refused = client.Post(target, json{{"category", "fee"}, {"reviewer", "j.doe"}}.dump());
+  ASSERT_EQ(refused.status, 422);
+  EXPECT_EQ(refused.Json()["detail"][0]["field"], "category");
+  EXPECT_NE(refused.Json()["detail"][0].dump().find("Fee/Commission Difference"), std::string::npos) << refused.body;
+  refused = client.Post(target, json{{"reviewer", "j.doe"}, {"note", "neither"}}.dump());
+  ASSERT_EQ(refused.status, 422);
+  EXPECT_EQ(refused.Json()["detail"][0]["field"], "status");
+  EXPECT_EQ(client.Post(target, json{{"category", "Unknown"}, {"reviewer", "j\ndoe"}}.dump()).status, 422);
+  EXPECT_EQ(
+      client.Post("/anomalies/999999/feedback", json{{"category", "Unknown"}, {"reviewer", "j.doe"}}.dump()).status,
+      404);
+}
+
 TEST_F(ServerTest, BadInputGetsTheStatusAFastApiUserExpects) {
   config_.server.body_limit_bytes = 4096;
   Start();

@@ -41,13 +41,20 @@ std::vector<LabelledComment> DefaultCorpus(const LocalCategoriserParams& params)
 LocalCategoriser::LocalCategoriser(LocalCategoriserParams params) : LocalCategoriser(params, DefaultCorpus(params)) {}
 
 LocalCategoriser::LocalCategoriser(LocalCategoriserParams params, const std::vector<LabelledComment>& examples)
-    : params_(std::move(params)) {
+    : params_(std::move(params)), corpus_(examples) {
   params_.Validate();
-  text_model_ = std::make_unique<TextModel>(examples);
+  text_model_.store(std::make_shared<const TextModel>(corpus_));
+}
+
+void LocalCategoriser::Learn(std::span<const LabelledComment> corrections) {
+  std::vector<LabelledComment> examples = corpus_;
+  examples.insert(examples.end(), corrections.begin(), corrections.end());
+  // Built aside, then published in one store: scoring threads never see a half-built model.
+  text_model_.store(std::make_shared<const TextModel>(examples));
 }
 
 Categorisation LocalCategoriser::CategoriseOne(const AnomalyEvidence& evidence) const {
-  return Combine(evidence, text_model_->Predict(evidence.comment));
+  return Combine(evidence, text_model_.load()->Predict(evidence.comment));
 }
 
 Categorisation LocalCategoriser::Combine(const AnomalyEvidence& evidence,
@@ -89,9 +96,10 @@ std::vector<Categorisation> LocalCategoriser::CategoriseAll(std::span<const Anom
     slot_of[idx] = found->second;
   }
   const unsigned threads = ResolveThreadCount(params_.threads);
+  const std::shared_ptr<const TextModel> text_model = text_model_.load();  // one model for the whole call
   std::vector<std::array<double, kCategoryCount>> posteriors(distinct_comments.size());
   ParallelFor(distinct_comments.size(), 64, threads, [&](std::size_t begin, std::size_t end) {
-    for (std::size_t idx = begin; idx < end; ++idx) posteriors[idx] = text_model_->Predict(distinct_comments[idx]);
+    for (std::size_t idx = begin; idx < end; ++idx) posteriors[idx] = text_model->Predict(distinct_comments[idx]);
   });
   std::vector<Categorisation> results(evidence.size());
   ParallelFor(evidence.size(), 256, threads, [&](std::size_t begin, std::size_t end) {

@@ -6,7 +6,9 @@
 // (learned from generic comments) is spread evenly rather than counted as evidence for the Unknown bucket,
 // which the rules assign when the numbers fit no pattern. Categories the numbers rule out (plausibility.hpp) get
 // no probability whatever the comment says.
+#include <atomic>
 #include <memory>
+#include <span>
 #include <string>
 
 #include "recon/categorise/categoriser.hpp"
@@ -51,11 +53,18 @@ class LocalCategoriser final : public Categoriser {
     return categorise::NumbersAllow(evidence, category, params_.rounding, why);
   }
   const LocalCategoriserParams& Params() const { return params_; }
+  /// Retrains the text model on the corpus it was built from plus reviewers' `corrections` (each one example, like
+  /// a corpus comment: counting them 2, 3 or 5 times did no better, bench/RESULTS.md) and swaps the new model in
+  /// whole: a categorisation under way finishes on the model it started with, the next one uses the new model.
+  /// Thread-safe; the numbers still rule categories out (a correction teaches the comment model only). Concurrent
+  /// calls: the last to finish wins.
+  void Learn(std::span<const LabelledComment> corrections);
 
  private:
   Categorisation Combine(const AnomalyEvidence& evidence, std::array<double, kCategoryCount> text) const;
   LocalCategoriserParams params_;
-  std::unique_ptr<TextModel> text_model_;
+  std::vector<LabelledComment> corpus_;  // what Learn retrains on beside the corrections
+  std::atomic<std::shared_ptr<const TextModel>> text_model_;  // replaced whole by Learn, read once per call
 };
 
 }  // namespace recon::categorise

@@ -14,6 +14,7 @@
 #include "recon/pipeline/detect_job.hpp"
 #include "recon/pipeline/eval_job.hpp"
 #include "recon/pipeline/outbox_job.hpp"
+#include "recon/pipeline/review_import_job.hpp"
 #include "recon/pipeline/trainer.hpp"
 #include "recon/pipeline/triage_eval.hpp"
 #include "recon/pipeline/triage_report.hpp"
@@ -199,6 +200,16 @@ int main(int argc, char** argv) {
   outbox_command->add_flag("--failed", outbox.include_failed, "purge: delete failed mails too, not only sent ones");
   outbox_command->add_option("--config", common.config_path, "YAML config file");
 
+  recon::pipeline::ReviewImportOptions review_import;
+  auto* review_command = app.add_subcommand("review", "reviewers' decisions in bulk: import");
+  review_command->require_subcommand(1);
+  auto* review_import_command = review_command->add_subcommand(
+      "import", "apply category corrections from a CSV (anomaly_id or trade_id, category, reviewer, note); the "
+                "categoriser learns them from the next run; exit 1 when rows were refused");
+  review_import_command->add_option("file", review_import.input, "corrections CSV")->required();
+  review_import_command->add_option("--reviewer", review_import.reviewer, "signs the rows without a reviewer");
+  review_import_command->add_option("--config", common.config_path, "YAML config file");
+
   auto* config_command = app.add_subcommand("config", "print the effective configuration as YAML");
   config_command->add_option("--config", common.config_path, "YAML config file");
 
@@ -240,6 +251,13 @@ int main(int argc, char** argv) {
       const auto logger = recon::Logger::Open(config.logging);
       std::cout << recon::pipeline::RunCategorise(config, categorise, logger) << "\n";
       return 0;
+    }
+    if (review_import_command->parsed()) {
+      const auto config = ResolveConfig(common.config_path);
+      const auto logger = recon::Logger::Open(config.logging);
+      const auto report = recon::pipeline::RunReviewImport(config, review_import, logger);
+      if (!common.quiet || report.refused > 0) std::cout << recon::pipeline::RenderReviewImport(report);
+      return report.refused > 0 ? 1 : 0;
     }
     if (config_command->parsed()) {
       std::cout << recon::pipeline::DumpConfig(ResolveConfig(common.config_path));

@@ -3,12 +3,19 @@
 #include <cstdlib>
 
 #include "recon/llm/llm_categoriser.hpp"
+#include "recon/pipeline/category_review.hpp"
 
 namespace recon::pipeline {
 
 RunCategoriser MakeRunCategoriser(const Config& config, bool use_llm, store::Store& store, const Logger& logger) {
   auto local = std::make_unique<categorise::LocalCategoriser>(config.categoriser);
-  if (!use_llm && !config.llm.enabled) return {std::move(local), nullptr};
+  categorise::LocalCategoriser* local_view = local.get();
+  const std::vector<categorise::LabelledComment> corrections = LearnedCorrections(store);
+  if (!corrections.empty()) {
+    local->Learn(corrections);
+    logger.Info("categoriser.learned", {{"corrections", corrections.size()}});
+  }
+  if (!use_llm && !config.llm.enabled) return {std::move(local), nullptr, local_view};
   const char* key = std::getenv(config.llm.api_key_env.c_str());
   if (key == nullptr || *key == '\0') {
     // Local OpenAI-compatible servers (llama.cpp, vLLM, Ollama) usually need none; OpenAI answers 401, which is
@@ -18,7 +25,7 @@ RunCategoriser MakeRunCategoriser(const Config& config, bool use_llm, store::Sto
   auto categoriser = std::make_unique<llm::LlmCategoriser>(config.llm, std::move(local), store,
                                                            key != nullptr ? key : "", logger);
   const llm::LlmStats* stats = &categoriser->Stats();
-  return {std::move(categoriser), stats};
+  return {std::move(categoriser), stats, local_view};
 }
 
 LlmReport SnapshotLlm(const llm::LlmStats& stats, const std::string& model) {

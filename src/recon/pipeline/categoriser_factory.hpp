@@ -1,10 +1,12 @@
 #pragma once
 // Chooses the categoriser a run uses: the local one, or the LLM one (local first, LLM for the residue) when the
 // configuration or the command line asks for it. The API key is read from the environment variable named in
-// config (never from the file itself).
+// config (never from the file itself). The local categoriser learns the reviewers' category corrections kept in
+// the store (category_review.hpp) as it is built, so a run uses every correction made before it started.
 #include <memory>
 
 #include "recon/categorise/categoriser.hpp"
+#include "recon/categorise/local_categoriser.hpp"
 #include "recon/core/logger.hpp"
 #include "recon/llm/llm_client.hpp"
 #include "recon/pipeline/config.hpp"
@@ -16,6 +18,8 @@ namespace recon::pipeline {
 struct RunCategoriser {
   std::unique_ptr<categorise::Categoriser> categoriser;
   const llm::LlmStats* llm_stats = nullptr;
+  /// The local categoriser (inside `categoriser` when an LLM wraps it), for learning corrections made later.
+  categorise::LocalCategoriser* local = nullptr;
 };
 
 /// `use_llm` forces the LLM on (e.g. `--llm`); otherwise config.llm.enabled decides.

@@ -8,6 +8,7 @@
 #include "recon/core/date.hpp"
 #include "recon/core/error.hpp"
 #include "recon/core/json_input.hpp"
+#include "recon/pipeline/category_review.hpp"
 #include "recon/server/api.hpp"
 #include "recon/server/responses.hpp"
 
@@ -102,25 +103,6 @@ json AuditJson(const std::vector<store::AuditEntry>& trail) {
                    {"note", entry.note}});
   }
   return out;
-}
-
-// C0 and C1 controls, line and paragraph separators, and the bidirectional overrides and isolates that make a
-// name display as something else (the text is valid UTF-8: the JSON parser checked it).
-bool HasControlCharacter(std::string_view text) {
-  for (std::size_t idx = 0; idx < text.size(); ++idx) {
-    const auto byte = static_cast<unsigned char>(text[idx]);
-    if (byte < 0x20 || byte == 0x7F) return true;
-    if (byte == 0xC2 && idx + 1 < text.size() && static_cast<unsigned char>(text[idx + 1]) <= 0x9F) return true;
-    if (byte == 0xD8 && idx + 1 < text.size() && static_cast<unsigned char>(text[idx + 1]) == 0x9C) return true;
-    if (byte == 0xE2 && idx + 2 < text.size()) {
-      const auto second = static_cast<unsigned char>(text[idx + 1]);
-      const auto third = static_cast<unsigned char>(text[idx + 2]);
-      if (second == 0x80 && (third == 0x8E || third == 0x8F)) return true;  // U+200E, U+200F
-      if (second == 0x80 && third >= 0xA8 && third <= 0xAE) return true;  // U+2028..U+202E
-      if (second == 0x81 && third >= 0xA6 && third <= 0xA9) return true;  // U+2066..U+2069
-    }
-  }
-  return false;
 }
 
 // The trail (its newest kMaxAuditEntries rows, of the kMaxAuditEntries + 1 read) and whether older ones exist.
@@ -329,36 +311,53 @@ Response Api::Feedback(const Request& request, const PathParams& params) {
       {"resolved", "Resolved"}, {"rejected", "Rejected"}, {"reopened", std::string(resolve::kStatusPendingReview)}};
   std::vector<service::FieldProblem> problems;
   if (!body->is_object()) {
-    return ValidationResponse(request, {{"body", "must be a JSON object {status, reviewer, note}"}});
+    return ValidationResponse(request, {{"body", "must be a JSON object {status and/or category, reviewer, note}"}});
   }
   const json& status = body->value("status", json());
   const json& reviewer = body->value("reviewer", json());
   const json& note = body->value("note", json(""));
   const json& category = body->value("category", json());
-  if (!status.is_string() || !kStatuses.contains(status.get<std::string>())) {
+  if (status.is_null() && category.is_null()) {
+    problems.push_back({"status", "give a status (resolved, rejected, reopened), a category, or both"});
+  } else if (!status.is_null() && (!status.is_string() || !kStatuses.contains(status.get<std::string>()))) {
     problems.push_back({"status", "must be one of resolved, rejected, reopened"});
   }
-  if (!reviewer.is_string() || reviewer.get<std::string>().empty() || reviewer.get<std::string>().size() > 200) {
-    problems.push_back({"reviewer", "field required: a non-empty string of at most 200 characters"});
-  } else if (HasControlCharacter(reviewer.get_ref<const std::string&>())) {
+  if (!reviewer.is_string()) {
+    problems.push_back({"reviewer", "field required: a non-empty string of at most " +
+                                        std::to_string(pipeline::kMaxReviewerBytes) + " characters"});
+  } else if (std::string problem = pipeline::ReviewerNameProblem(reviewer.get_ref<const std::string&>());
+             !problem.empty()) {
     // A name goes into audit rows, logs and e-mails: a CR/LF in it could forge a line there.
-    problems.push_back({"reviewer", "must not contain control or direction-changing characters (CR, LF, TAB, ...)"});
+    problems.push_back({"reviewer", std::move(problem)});
   }
-  if (!note.is_string() || note.get<std::string>().size() > 4000) {
-    problems.push_back({"note", "must be a string of at most 4000 characters"});
+  if (!note.is_string() || note.get<std::string>().size() > pipeline::kMaxReviewNoteBytes) {
+    problems.push_back(
+        {"note", "must be a string of at most " + std::to_string(pipeline::kMaxReviewNoteBytes) + " characters"});
   }
-  if (!category.is_null() && (!category.is_string() || !categorise::ParseCategory(category.get<std::string>()))) {
-    problems.push_back({"category", "must be one of the buckets when given (the reviewer's correction)"});
+  std::optional<categorise::Category> corrected;
+  if (!category.is_null()) {
+    if (category.is_string()) corrected = categorise::ParseCategory(category.get_ref<const std::string&>());
+    if (!corrected) problems.push_back({"category", "must be one of: " + pipeline::CategoryChoices()});
   }
   if (!problems.empty()) return ValidationResponse(request, problems);
-  std::string audit_note = note.get<std::string>();
-  // A category correction is kept in the audit trail, where the local categoriser's corpus can be grown from.
-  if (category.is_string()) audit_note = "category: " + category.get<std::string>() + (audit_note.empty() ? "" : "; ") + audit_note;
   const std::int64_t id = IdOf(params[0]);
-  const auto updated =
-      service_.RecordFeedback(id, kStatuses.at(status.get<std::string>()), reviewer.get<std::string>(), audit_note);
-  if (!updated) return JsonResponse(request, http::status::not_found, {{"detail", "no anomaly " + params[0]}});
+  const auto not_found = [&] {
+    return JsonResponse(request, http::status::not_found, {{"detail", "no anomaly " + params[0]}});
+  };
+  // The correction first: the categoriser has learnt it when the answer goes back.
+  std::optional<store::CorrectionResult> correction;
+  if (corrected) {
+    correction = service_.CorrectCategory(id, *corrected, reviewer.get<std::string>(), note.get<std::string>());
+    if (!correction) return not_found();
+  }
+  const auto updated = status.is_null() ? service_.GetAnomaly(id)
+                                        : service_.RecordFeedback(id, kStatuses.at(status.get<std::string>()),
+                                                                  reviewer.get<std::string>(), note.get<std::string>());
+  if (!updated) return not_found();
   json response = AnomalyJson(*updated);
+  if (correction) {
+    response["category_correction"] = *correction == store::CorrectionResult::kApplied ? "applied" : "unchanged";
+  }
   AddAudit(response, service_.AuditTrail(id, kMaxAuditEntries + 1));
   return JsonResponse(request, http::status::ok, response);
 }

@@ -1,6 +1,7 @@
 // The OpenAPI 3.1 document (/openapi.json) and its HTML rendering (/docs). The trade schema is derived from the
 // field schema and the configured column names, so it cannot drift from what the parser accepts.
 #include "recon/categorise/category.hpp"
+#include "recon/pipeline/category_review.hpp"
 #include "recon/server/api.hpp"
 
 namespace recon::server {
@@ -98,7 +99,12 @@ json OpenApiDocument(const ColumnMapping& columns) {
           {"responses", WithErrors({{"200", Reply("The anomaly", Ref("Anomaly"))}}, {401, 404})}}}}},
       {"/anomalies/{id}/feedback",
        {{"post",
-         {{"summary", "A reviewer's decision; recorded in the audit trail"},
+         {{"summary", "A reviewer's decision (a status, a category correction, or both); recorded in the audit trail"},
+          {"description",
+           "A category correction sets the anomaly's category (category_source \"reviewer\"), is kept in the store "
+           "with the anomaly's comment, and is learnt by the local categoriser before the answer: the next trade "
+           "scored sees it. The numbers still rule categories out. A correction to the category the anomaly has "
+           "changes nothing (category_correction \"unchanged\")."},
           {"parameters", {id_parameter}},
           {"requestBody", JsonBody(Ref("Feedback"))},
           {"responses", WithErrors({{"200", Reply("The updated anomaly", Ref("Anomaly"))}}, {400, 401, 404, 422})}}}}},
@@ -136,7 +142,7 @@ json OpenApiDocument(const ColumnMapping& columns) {
         {"severity", {{"type", {"string", "null"}}}},
         {"summary", {{"type", {"string", "null"}}}},
         {"confidence", {{"type", "number"}}},
-        {"category_source", {{"type", {"string", "null"}}, {"enum", {"local", "llm", "cache", nullptr}}}},
+        {"category_source", {{"type", {"string", "null"}}, {"enum", {"local", "llm", "cache", "reviewer", nullptr}}}},
         {"status", {{"type", "string"}}},
         {"ticket_id", {{"type", {"string", "null"}}}},
         {"resolution_reason", {{"type", {"string", "null"}}}},
@@ -157,7 +163,11 @@ json OpenApiDocument(const ColumnMapping& columns) {
                           {"resolution_reason", {{"type", "string"}}},
                           {"explanation", {{"type", "string"}}},
                           {"row", {{"type", "object"}}},
-                          {"audit", {{"type", "array"}, {"items", {{"type", "object"}}}}}}}};
+                          {"audit", {{"type", "array"}, {"items", {{"type", "object"}}}}},
+                          {"category_correction",
+                           {{"type", "string"},
+                            {"enum", {"applied", "unchanged"}},
+                            {"description", "in the answer to feedback that gave a category"}}}}}};
   return {
       {"openapi", "3.1.0"},
       {"info",
@@ -195,12 +205,20 @@ json OpenApiDocument(const ColumnMapping& columns) {
               {"items", {{"type", "array"}, {"items", Ref("Anomaly")}}}}}}},
           {"Feedback",
            {{"type", "object"},
-            {"required", {"status", "reviewer"}},
+            {"required", {"reviewer"}},
+            {"anyOf", {{{"required", {"status"}}}, {{"required", {"category"}}}}},
             {"properties",
              {{"status", {{"type", "string"}, {"enum", {"resolved", "rejected", "reopened"}}}},
-              {"reviewer", {{"type", "string"}, {"minLength", 1}, {"maxLength", 200}}},
-              {"note", {{"type", "string"}, {"maxLength", 4000}}},
-              {"category", {{"type", "string"}, {"enum", CategoryEnum()}}}}}}},
+              {"reviewer",
+               {{"type", "string"},
+                {"minLength", 1},
+                {"maxLength", pipeline::kMaxReviewerBytes},
+                {"description", "no control or direction-changing characters"}}},
+              {"note", {{"type", "string"}, {"maxLength", pipeline::kMaxReviewNoteBytes}}},
+              {"category",
+               {{"type", "string"},
+                {"enum", CategoryEnum()},
+                {"description", "the right category (exact name): a correction the categoriser learns"}}}}}}},
           {"Health",
            {{"type", "object"},
             {"properties",

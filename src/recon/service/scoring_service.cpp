@@ -8,6 +8,7 @@
 #include "recon/core/parallel.hpp"
 #include "recon/core/sha256.hpp"
 #include "recon/pipeline/anomaly_rows.hpp"
+#include "recon/pipeline/category_review.hpp"
 #include "recon/pipeline/trainer.hpp"
 
 namespace recon::service {
@@ -398,6 +399,40 @@ std::optional<store::StoredAnomaly> ScoringService::RecordFeedback(std::int64_t 
   auto updated = store_->RecordFeedback(id, status, reviewer, note);
   if (updated) known_verdicts_.Erase(updated->record.natural_key);
   return updated;
+}
+
+std::optional<store::CorrectionResult> ScoringService::CorrectCategory(std::int64_t id, categorise::Category category,
+                                                                       std::string_view reviewer,
+                                                                       std::string_view note) {
+  pipeline::AppliedCorrection applied;
+  {
+    std::lock_guard lock(store_mutex_);
+    applied = pipeline::CorrectCategory(*store_, config_.columns, id, category, reviewer, note);
+    if (applied.result == store::CorrectionResult::kNotFound) return std::nullopt;
+    // The verdict cache answers a trade posted again with its stored verdict: that verdict has changed.
+    if (applied.result == store::CorrectionResult::kApplied) known_verdicts_.Erase(applied.natural_key);
+  }
+  if (applied.result == store::CorrectionResult::kApplied) {
+    LearnCorrections(corrections_committed_.fetch_add(1) + 1);
+    logger_.Info("categoriser.corrected", {{"anomaly_id", id},
+                                           {"trade_id", applied.trade_id},
+                                           {"from", applied.previous_category},
+                                           {"to", std::string(categorise::CategoryName(category))},
+                                           {"reviewer", std::string(reviewer)}});
+  }
+  return applied.result;
+}
+
+void ScoringService::LearnCorrections(std::uint64_t committed) {
+  if (categoriser_.local == nullptr) return;
+  std::lock_guard lock(learn_mutex_);
+  // A retraining since this one was committed has it.
+  if (corrections_learned_ >= committed) return;
+  const std::uint64_t reading = corrections_committed_.load();  // every one counted here is committed: read below
+  // On a reader connection, so scoring's store writes go on meanwhile.
+  const auto corrections = WithReader([](store::Store& reader) { return pipeline::LearnedCorrections(reader); });
+  categoriser_.local->Learn(corrections);
+  corrections_learned_ = reading;
 }
 
 json ScoringService::StoreState() {

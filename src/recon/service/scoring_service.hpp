@@ -4,6 +4,7 @@
 // (per-desk windows, lag profiles, recent keys) advances under one lock, so a trade scored here gets what it would
 // get in a batch after the same history. Categorisation (possibly an LLM call) runs outside that lock; store
 // writes are serialised on their own lock, since SQLite transactions cannot interleave on one connection.
+#include <atomic>
 #include <chrono>
 #include <functional>
 #include <memory>
@@ -85,6 +86,11 @@ class ScoringService {
   std::vector<store::AuditEntry> AuditTrail(std::int64_t id, std::size_t max_entries);
   std::optional<store::StoredAnomaly> RecordFeedback(std::int64_t id, std::string_view status,
                                                      std::string_view reviewer, std::string_view note);
+  /// A reviewer's category correction (pipeline::CorrectCategory). When it changed the category, the local
+  /// categoriser has learnt it before this returns: the next trade scored sees it. nullopt when there is no such
+  /// anomaly. `reviewer` must have passed pipeline::ReviewerNameProblem.
+  std::optional<store::CorrectionResult> CorrectCategory(std::int64_t id, categorise::Category category,
+                                                         std::string_view reviewer, std::string_view note);
   /// Store state for /health (probed at most once a second); throws Unavailable when the store cannot be read.
   nlohmann::json StoreState();
 
@@ -125,6 +131,13 @@ class ScoringService {
   std::string model_fingerprint_;
   std::vector<std::string> model_names_;
   pipeline::RunCategoriser categoriser_;
+  // Learning is serialised and reads every kept correction after the caller's was committed, so the last model
+  // swapped in has them all. A burst of corrections retrains once per waiting caller at most: a caller whose
+  // correction a retraining already read (corrections_learned_ >= its number) returns at once.
+  std::mutex learn_mutex_;
+  std::atomic<std::uint64_t> corrections_committed_{0};
+  std::uint64_t corrections_learned_ = 0;  // under learn_mutex_
+  void LearnCorrections(std::uint64_t committed);
   std::unique_ptr<resolve::Resolver> resolver_;
   categorise::Valuer valuer_;
   std::int64_t run_id_ = 0;

@@ -1,0 +1,81 @@
+#include "recon/pipeline/category_review.hpp"
+
+#include <nlohmann/json.hpp>
+
+namespace recon::pipeline {
+namespace {
+
+// C0 and C1 controls, line and paragraph separators, and the bidirectional marks, overrides and isolates.
+bool HasControlCharacter(std::string_view text) {
+  for (std::size_t idx = 0; idx < text.size(); ++idx) {
+    const auto byte = static_cast<unsigned char>(text[idx]);
+    if (byte < 0x20 || byte == 0x7F) return true;
+    if (byte == 0xC2 && idx + 1 < text.size() && static_cast<unsigned char>(text[idx + 1]) <= 0x9F) return true;
+    if (byte == 0xD8 && idx + 1 < text.size() && static_cast<unsigned char>(text[idx + 1]) == 0x9C) return true;
+    if (byte == 0xE2 && idx + 2 < text.size()) {
+      const auto second = static_cast<unsigned char>(text[idx + 1]);
+      const auto third = static_cast<unsigned char>(text[idx + 2]);
+      if (second == 0x80 && (third == 0x8E || third == 0x8F)) return true;  // U+200E, U+200F
+      if (second == 0x80 && third >= 0xA8 && third <= 0xAE) return true;    // U+2028..U+202E
+      if (second == 0x81 && third >= 0xA6 && third <= 0xA9) return true;    // U+2066..U+2069
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
+std::string ReviewerNameProblem(std::string_view name) {
+  if (name.empty() || name.size() > kMaxReviewerBytes) {
+    return "must be a non-empty name of at most " + std::to_string(kMaxReviewerBytes) + " characters";
+  }
+  if (HasControlCharacter(name)) return "must not contain control or direction-changing characters (CR, LF, TAB, ...)";
+  return "";
+}
+
+std::string CategoryChoices() {
+  std::string choices;
+  for (std::size_t cat = 0; cat < categorise::kCategoryCount; ++cat) {
+    if (cat > 0) choices += ", ";
+    choices += categorise::CategoryName(static_cast<categorise::Category>(cat));
+  }
+  return choices;
+}
+
+std::string StoredComment(const store::StoredAnomaly& anomaly, const std::string& comment_header) {
+  const nlohmann::json row = nlohmann::json::parse(anomaly.record.row_json, nullptr, /*allow_exceptions=*/false);
+  if (!row.is_object()) return "";
+  const auto found = row.find(comment_header);
+  if (found == row.end() || found->is_null()) return "";
+  // A batch row holds text; a trade posted to the API holds what the client sent (a string, as ParseTrade asks).
+  return found->is_string() ? found->get<std::string>() : found->dump();
+}
+
+AppliedCorrection CorrectCategory(store::Store& store, const ColumnMapping& columns, std::int64_t anomaly_id,
+                                  categorise::Category category, std::string_view reviewer, std::string_view note) {
+  AppliedCorrection applied;
+  const std::optional<store::StoredAnomaly> anomaly = store.GetAnomaly(anomaly_id);
+  if (!anomaly) return applied;
+  applied.natural_key = anomaly->record.natural_key;
+  applied.trade_id = anomaly->record.trade_id;
+  applied.previous_category = anomaly->record.category;
+  store::CategoryCorrection correction;
+  correction.anomaly_id = anomaly_id;
+  correction.comment = StoredComment(*anomaly, columns.HeaderOf(Field::kComment));
+  correction.category = std::string(categorise::CategoryName(category));
+  correction.reviewer = std::string(reviewer);
+  correction.note = std::string(note);
+  applied.result = store.RecordCategoryCorrection(correction);
+  return applied;
+}
+
+std::vector<categorise::LabelledComment> LearnedCorrections(store::Store& store) {
+  std::vector<categorise::LabelledComment> examples;
+  for (const store::LearnedCategory& learned : store.CategoryCorrections()) {
+    const auto category = categorise::ParseCategory(learned.category);
+    if (category) examples.push_back({learned.comment, *category});
+  }
+  return examples;
+}
+
+}  // namespace recon::pipeline
