@@ -218,6 +218,7 @@ void ReadConfig(const YAML::Node& root, Config& config) {
         .Value("auto_resolve_timing", resolution.auto_resolve_timing)
         .Value("min_auto_resolve_confidence", resolution.min_auto_resolve_confidence)
         .Value("max_auto_resolve_amount", resolution.max_auto_resolve_amount)
+        .Value("auto_resolve_not_yet_due", resolution.auto_resolve_not_yet_due)
         .Value("ticket_prefix", resolution.ticket_prefix)
         .Apply();
   });
@@ -466,7 +467,8 @@ std::string DumpConfig(const Config& config) {
       << YAML::Value << resolution.max_abs_quantity_diff << YAML::Key << "auto_resolve_timing" << YAML::Value
       << resolution.auto_resolve_timing << YAML::Key << "min_auto_resolve_confidence" << YAML::Value
       << resolution.min_auto_resolve_confidence << YAML::Key << "max_auto_resolve_amount" << YAML::Value
-      << resolution.max_auto_resolve_amount << YAML::Key << "ticket_prefix" << YAML::Value
+      << resolution.max_auto_resolve_amount << YAML::Key << "auto_resolve_not_yet_due" << YAML::Value
+      << resolution.auto_resolve_not_yet_due << YAML::Key << "ticket_prefix" << YAML::Value
       << resolution.ticket_prefix << YAML::EndMap;
   const auto& llm = config.llm;
   out << YAML::Key << "llm" << YAML::Value << YAML::BeginMap;

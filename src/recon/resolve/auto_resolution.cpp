@@ -28,12 +28,12 @@ std::string Confidence(double value) {
 AutoResolutionDecision Hold(std::string reason) { return {false, std::move(reason)}; }
 
 // What the numbers show of the delay, or empty when they show none.
-std::string TimingEvidence(const categorise::AnomalyEvidence& e) {
+std::string TimingEvidence(const categorise::AnomalyEvidence& e, const ResolveParams& params) {
   if (e.lag_excess_bdays > 0) {
     return "late settlement: " + std::to_string(e.lag_excess_bdays) + " business day" +
            (e.lag_excess_bdays == 1 ? "" : "s") + " beyond the desk's usual lag";
   }
-  if (e.has_dates && e.overdue_bdays < 0) {
+  if (params.auto_resolve_not_yet_due && e.has_dates && e.overdue_bdays < 0) {
     return "not yet due: settles in " + std::to_string(-e.overdue_bdays) + " business day" +
            (e.overdue_bdays == -1 ? "" : "s");
   }
@@ -83,7 +83,7 @@ AutoResolutionDecision DecideAutoResolution(const ResolutionInput& input, const 
   } else if (!(e.at_risk_reporting <= params.max_auto_resolve_amount)) {
     held.push_back("amount above the auto-resolve limit (" + at_risk + " > " + limit + ")");
   }
-  const std::string timing = TimingEvidence(e);
+  const std::string timing = TimingEvidence(e, params);
   if (timing.empty()) held.push_back("no timing evidence (settles on the desk's usual lag)");
   const std::string shape = DelayShape(e);
   if (shape.empty()) held.push_back("the numbers are not a timing pattern (a side differs other than by being short)");

@@ -28,6 +28,9 @@ struct ResolveParams {
   double min_auto_resolve_confidence = 0.0;     ///< category confidence needed to auto-resolve
   /// Materiality limit: a break with more at risk (in the reporting currency) is never auto-resolved.
   double max_auto_resolve_amount = 100'000.0;
+  /// Also take a settlement date after valuation.as_of as evidence of a delay. Off by default: before its
+  /// settlement date a trade the street has not seen looks, in its numbers, exactly like a missing trade.
+  bool auto_resolve_not_yet_due = false;
   std::string ticket_prefix = "RECON-";  ///< ticket IDs are prefix + 6+ digit sequence number
   /// Throws InvalidInput naming the field when out of range.
   void Validate() const;

@@ -138,7 +138,12 @@ TEST(ResolverTest, OnlyDelayShapedBreaksWithTimingEvidenceAreClosed) {
   AnomalyEvidence not_due = StreetAbsent(1'000, 0);
   not_due.settlement_date = *ParseIsoDate("2025-04-02");
   categorise::Valuer(Valuation()).Value(not_due);
+  const auto held_not_due = DecideAutoResolution(Timing("k", not_due), params, "USD");
+  EXPECT_FALSE(held_not_due.resolve) << "off by default: a trade not yet due looks like a missing one";
+  EXPECT_NE(held_not_due.reason.find("no timing evidence"), std::string::npos) << held_not_due.reason;
+  params.auto_resolve_not_yet_due = true;
   const auto due = DecideAutoResolution(Timing("k", not_due), params, "USD");
+  params.auto_resolve_not_yet_due = false;
   EXPECT_TRUE(due.resolve);
   EXPECT_NE(due.reason.find("not yet due: settles in 2 business days"), std::string::npos) << due.reason;
 
