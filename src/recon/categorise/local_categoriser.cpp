@@ -4,6 +4,7 @@
 #include <cmath>
 #include <unordered_map>
 
+#include "recon/categorise/confidence_calibration.hpp"
 #include "recon/categorise/numeric_rules.hpp"
 #include "recon/categorise/summary.hpp"
 #include "recon/core/error.hpp"
@@ -54,11 +55,14 @@ void LocalCategoriser::Learn(std::span<const LabelledComment> corrections) {
 }
 
 Categorisation LocalCategoriser::CategoriseOne(const AnomalyEvidence& evidence) const {
-  return Combine(evidence, text_model_.load()->Predict(evidence.comment));
+  return Combine(evidence, text_model_.load()->Assess(evidence.comment));
 }
 
-Categorisation LocalCategoriser::Combine(const AnomalyEvidence& evidence,
-                                         std::array<double, kCategoryCount> text) const {
+Categorisation LocalCategoriser::Combine(const AnomalyEvidence& evidence, const TextEvidence& text_evidence) const {
+  std::array<double, kCategoryCount> text = text_evidence.posterior;
+  // Words the corpus never saw carry no evidence, only n-gram look-alikes: the comment's say shrinks with its
+  // share of unknown words and the numbers decide the rest.
+  const double weight = params_.text_weight * text_evidence.familiarity;
   const RuleVerdict rules = ApplyNumericRules(evidence);
   // The corpus's "Unknown" comments are mostly generic ("pls check", "see email"): the text model predicting
   // Unknown mostly means "the comment says nothing", so half of that mass is spread evenly and the numbers decide
@@ -71,13 +75,14 @@ Categorisation LocalCategoriser::Combine(const AnomalyEvidence& evidence,
   double total = 0.0;
   for (std::size_t cat = 0; cat < kCategoryCount; ++cat) {
     if (!allowed[cat]) continue;
-    combined[cat] = rules.probabilities[cat] * std::pow(text[cat], params_.text_weight);
+    combined[cat] = rules.probabilities[cat] * std::pow(text[cat], weight);
     total += combined[cat];
   }
   const auto best = static_cast<std::size_t>(std::max_element(combined.begin(), combined.end()) - combined.begin());
   Categorisation result;
   result.category = static_cast<Category>(best);
-  result.confidence = total > 0.0 ? combined[best] / total : 0.0;
+  const double probability = total > 0.0 ? combined[best] / total : 0.0;
+  result.confidence = params_.calibrate ? CalibrateConfidence(probability) : probability;
   result.severity = AssessSeverity(evidence, result.category, params_.severity);
   result.summary = SummariseResolution(evidence, result.category);
   result.source = CategorySource::kLocal;
@@ -97,9 +102,9 @@ std::vector<Categorisation> LocalCategoriser::CategoriseAll(std::span<const Anom
   }
   const unsigned threads = ResolveThreadCount(params_.threads);
   const std::shared_ptr<const TextModel> text_model = text_model_.load();  // one model for the whole call
-  std::vector<std::array<double, kCategoryCount>> posteriors(distinct_comments.size());
+  std::vector<TextEvidence> posteriors(distinct_comments.size());
   ParallelFor(distinct_comments.size(), 64, threads, [&](std::size_t begin, std::size_t end) {
-    for (std::size_t idx = begin; idx < end; ++idx) posteriors[idx] = text_model->Predict(distinct_comments[idx]);
+    for (std::size_t idx = begin; idx < end; ++idx) posteriors[idx] = text_model->Assess(distinct_comments[idx]);
   });
   std::vector<Categorisation> results(evidence.size());
   ParallelFor(evidence.size(), 256, threads, [&](std::size_t begin, std::size_t end) {

@@ -5,7 +5,10 @@
 // decision to the numbers: the tempered text posterior is then nearly flat, and the text model's "Unknown"
 // (learned from generic comments) is spread evenly rather than counted as evidence for the Unknown bucket,
 // which the rules assign when the numbers fit no pattern. Categories the numbers rule out (plausibility.hpp) get
-// no probability whatever the comment says.
+// no probability whatever the comment says. The text's exponent is text_weight times the share of the comment's
+// words the corpus knows (TextEvidence::familiarity): another team's jargon carries no evidence of its own, only
+// n-gram look-alikes, so an unfamiliar comment leaves the decision to the numbers. The winning probability is
+// reported through a fitted calibration (confidence_calibration.hpp).
 #include <atomic>
 #include <memory>
 #include <span>
@@ -22,8 +25,11 @@ namespace recon::categorise {
 struct LocalCategoriserParams {
   /// Extra COMMENT,CATEGORY examples (e.g. reviewed anomalies) added to the corpus built into recon.
   std::string extra_comments_path;
-  /// Exponent of the text model's posterior in the combination.
+  /// Exponent of the text model's posterior in the combination, for a comment whose words are all known to the
+  /// corpus; scaled down by the share of unknown words.
   double text_weight = 1.0;
+  /// Report calibrated confidence (confidence_calibration.hpp); false reports the raw combined probability.
+  bool calibrate = true;
   SeverityParams severity;
   RoundingLimits rounding;
   int threads = 0;  ///< 0 = all cores
@@ -61,7 +67,7 @@ class LocalCategoriser final : public Categoriser {
   void Learn(std::span<const LabelledComment> corrections);
 
  private:
-  Categorisation Combine(const AnomalyEvidence& evidence, std::array<double, kCategoryCount> text) const;
+  Categorisation Combine(const AnomalyEvidence& evidence, const TextEvidence& text) const;
   LocalCategoriserParams params_;
   std::vector<LabelledComment> corpus_;  // what Learn retrains on beside the corrections
   std::atomic<std::shared_ptr<const TextModel>> text_model_;  // replaced whole by Learn, read once per call

@@ -1,7 +1,8 @@
 #pragma once
 // What the numbers alone say about a break, as a probability over categories. Each rule encodes how that kind
 // of break looks in a book-vs-street comparison (e.g. a duplicate repeats a recent trade ID or its economics;
-// an FX difference leaves quantity and price equal and scales the amount by a rate-like factor).
+// an FX difference leaves quantity and price equal and scales the amount by a rate-like factor; the tests on the
+// figures that tell such kinds apart are in break_signals.hpp).
 #include <array>
 #include <string>
 

@@ -40,6 +40,23 @@ std::uint32_t Hash(std::string_view text, std::uint32_t salt) {
   return static_cast<std::uint32_t>(hash ^ (hash >> 32));
 }
 
+// The words of a normalised comment (`text` starts and ends with a space; words are separated by one). The views
+// point into `text`, which must outlive them.
+std::vector<std::string_view> SplitWords(std::string&& text) = delete;  // the views would dangle
+std::vector<std::string_view> SplitWords(const std::string& text) {
+  std::vector<std::string_view> words;
+  std::size_t start = 1;
+  for (std::size_t pos = 1; pos < text.size(); ++pos) {
+    if (text[pos] == ' ') {
+      if (pos > start) words.emplace_back(text.data() + start, pos - start);
+      start = pos + 1;
+    }
+  }
+  return words;
+}
+
+std::uint32_t WordHash(std::string_view word) { return Hash(word, 1); }
+
 // Minimal RFC 4180 line splitter for the two-column corpus (quoted fields may hold commas and newlines).
 std::vector<std::vector<std::string>> ParseCsv(std::string_view text) {
   std::vector<std::vector<std::string>> rows(1);
@@ -106,18 +123,15 @@ std::vector<LabelledComment> ReadLabelledComments(const std::string& path) {
 
 std::vector<std::uint32_t> TextModel::Featurise(std::string_view comment) {
   const std::string text = Normalise(comment);
+  return FeaturiseNormalised(text, SplitWords(text));
+}
+
+std::vector<std::uint32_t> TextModel::FeaturiseNormalised(const std::string& text,
+                                                          const std::vector<std::string_view>& words) {
   std::vector<std::uint32_t> ids;
-  std::vector<std::string_view> words;
-  std::size_t start = 1;
-  for (std::size_t pos = 1; pos < text.size(); ++pos) {
-    if (text[pos] == ' ') {
-      if (pos > start) words.emplace_back(text.data() + start, pos - start);
-      start = pos + 1;
-    }
-  }
   ids.reserve(words.size() * 2 + 3 * text.size());
   for (std::size_t word_idx = 0; word_idx < words.size(); ++word_idx) {
-    ids.push_back(Hash(words[word_idx], 1) % kBuckets);
+    ids.push_back(WordHash(words[word_idx]) % kBuckets);
     if (word_idx + 1 < words.size()) {
       // The two words are adjacent in `text`, separated by one space: hash that span, no copy needed.
       const std::size_t begin = static_cast<std::size_t>(words[word_idx].data() - text.data());
@@ -139,15 +153,18 @@ TextModel::TextModel(const std::vector<LabelledComment>& examples, double alpha)
   if (examples.empty()) ThrowInvalidInput("the text model needs at least one labelled comment");
   std::vector<double> counts(kCategoryCount * kBuckets, 0.0);
   std::array<double, kCategoryCount> totals{};
-  std::array<double, kCategoryCount> documents{};
   for (const LabelledComment& example : examples) {
     const auto cat = static_cast<std::size_t>(example.category);
-    documents[cat] += 1.0;
-    for (const std::uint32_t id : Featurise(example.comment)) {
+    const std::string text = Normalise(example.comment);
+    const std::vector<std::string_view> words = SplitWords(text);
+    for (const std::uint32_t id : FeaturiseNormalised(text, words)) {
       counts[cat * kBuckets + id] += 1.0;
       totals[cat] += 1.0;
     }
+    for (const std::string_view word : words) known_words_.push_back(WordHash(word));
   }
+  std::sort(known_words_.begin(), known_words_.end());
+  known_words_.erase(std::unique(known_words_.begin(), known_words_.end()), known_words_.end());
   for (std::size_t cat = 0; cat < kCategoryCount; ++cat) {
     // Uniform prior: the corpus is balanced by construction, real anomaly mixes are not, and the numeric
     // rules carry the base rates.
@@ -160,11 +177,13 @@ TextModel::TextModel(const std::vector<LabelledComment>& examples, double alpha)
   }
 }
 
-std::array<double, kCategoryCount> TextModel::Predict(std::string_view comment) const {
-  std::array<double, kCategoryCount> posterior;
-  posterior.fill(1.0 / static_cast<double>(kCategoryCount));
-  const auto ids = Featurise(comment);
-  if (ids.empty()) return posterior;
+TextEvidence TextModel::Assess(std::string_view comment) const {
+  TextEvidence evidence;
+  evidence.posterior.fill(1.0 / static_cast<double>(kCategoryCount));
+  const std::string text = Normalise(comment);
+  const std::vector<std::string_view> words = SplitWords(text);
+  const auto ids = FeaturiseNormalised(text, words);
+  if (ids.empty()) return evidence;
   std::array<double, kCategoryCount> logits = log_prior_;
   for (const std::uint32_t id : ids) {
     const float* row = &log_likelihood_[id * kCategoryCount];
@@ -175,11 +194,16 @@ std::array<double, kCategoryCount> TextModel::Predict(std::string_view comment) 
   const double peak = *std::max_element(logits.begin(), logits.end());
   double total = 0.0;
   for (std::size_t cat = 0; cat < kCategoryCount; ++cat) {
-    posterior[cat] = std::exp((logits[cat] - peak) / std::max(1.0, temperature));
-    total += posterior[cat];
+    evidence.posterior[cat] = std::exp((logits[cat] - peak) / std::max(1.0, temperature));
+    total += evidence.posterior[cat];
   }
-  for (double& value : posterior) value /= total;
-  return posterior;
+  for (double& value : evidence.posterior) value /= total;
+  std::size_t known = 0;
+  for (const std::string_view word : words) {
+    known += std::binary_search(known_words_.begin(), known_words_.end(), WordHash(word)) ? 1 : 0;
+  }
+  evidence.familiarity = words.empty() ? 0.0 : static_cast<double>(known) / static_cast<double>(words.size());
+  return evidence;
 }
 
 }  // namespace recon::categorise

@@ -171,6 +171,7 @@ void ReadConfig(const YAML::Node& root, Config& config) {
     Section(node, path)
         .Value("extra_comments_path", categoriser.extra_comments_path)
         .Value("text_weight", categoriser.text_weight)
+        .Value("calibrate", categoriser.calibrate)
         .Child("severity",
                [&](const YAML::Node& child, const std::string& child_path) {
                  Section(child, child_path)
@@ -448,7 +449,8 @@ std::string DumpConfig(const Config& config) {
   const auto& categoriser = config.categoriser;
   out << YAML::Key << "categoriser" << YAML::Value << YAML::BeginMap << YAML::Key << "extra_comments_path"
       << YAML::Value << categoriser.extra_comments_path << YAML::Key << "text_weight" << YAML::Value
-      << categoriser.text_weight << YAML::Key << "severity" << YAML::Value << YAML::BeginMap << YAML::Key
+      << categoriser.text_weight << YAML::Key << "calibrate" << YAML::Value << categoriser.calibrate
+      << YAML::Key << "severity" << YAML::Value << YAML::BeginMap << YAML::Key
       << "medium_from" << YAML::Value << categoriser.severity.medium_from << YAML::Key << "high_from" << YAML::Value
       << categoriser.severity.high_from << YAML::Key << "critical_from" << YAML::Value
       << categoriser.severity.critical_from << YAML::Key << "raise_from_relative" << YAML::Value

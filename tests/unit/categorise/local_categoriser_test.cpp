@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "recon/categorise/confidence_calibration.hpp"
 #include "recon/categorise/numeric_rules.hpp"
 #include "recon/categorise/severity.hpp"
 #include "recon/categorise/valuation.hpp"
@@ -66,8 +67,15 @@ TEST(NumericRulesTest, EachBreakShapeGetsItsBucket) {
   EXPECT_EQ(RuleTop(e), Category::kRoundingError);
 
   e = Matched(1000, 50);
-  e.amount_diff = 500;  // 1% of notional: a rate, not a fee
+  e.street_amount = 50'537.21;  // 1.07% more: a rate, not a fee
+  e.amount_diff = -537.21;
   EXPECT_EQ(RuleTop(e), Category::kFxRateDifference);
+  e.street_amount = 50'000 * 1.085;  // the amount in another currency
+  e.amount_diff = 50'000 - e.street_amount;
+  EXPECT_EQ(RuleTop(e), Category::kFxRateDifference);
+  e.street_amount = 57'318.44;  // 14.6% more and no currency's rate: no story the numbers know
+  e.amount_diff = 50'000 - e.street_amount;
+  EXPECT_EQ(RuleTop(e), Category::kUnknown);
 
   e = Matched(1000, 50);
   e.amount_diff = 25;  // 5 bps
@@ -78,16 +86,97 @@ TEST(NumericRulesTest, EachBreakShapeGetsItsBucket) {
   EXPECT_EQ(RuleTop(e), Category::kTimingIssue);
 }
 
+// A break whose amounts do not follow its quantities is no clean quantity break; a street side over the book is no
+// partial settlement.
+TEST(NumericRulesTest, QuantityBreaksAreReadFromHowTheyArise) {
+  auto e = Matched(1000, 50);
+  e.street_quantity = 997;
+  e.quantity_diff = 3;
+  e.street_amount = 997 * 50.0;
+  e.amount_diff = e.book_amount - e.street_amount;
+  EXPECT_EQ(RuleTop(e), Category::kQuantityMismatch);
+  e.street_amount += 0.73;  // the amount moved by more than the quantity explains
+  e.amount_diff = e.book_amount - e.street_amount;
+  EXPECT_EQ(RuleTop(e), Category::kUnknown);
+
+  e = Matched(1000, 50);
+  e.street_quantity = 600;  // 60% delivered: partial settlement or a keying error, the comment decides
+  e.quantity_diff = 400;
+  e.street_amount = 600 * 50.0;
+  e.amount_diff = e.book_amount - e.street_amount;
+  const auto partial = ApplyNumericRules(e).probabilities;
+  EXPECT_DOUBLE_EQ(partial[static_cast<std::size_t>(Category::kTimingIssue)],
+                   partial[static_cast<std::size_t>(Category::kQuantityMismatch)]);
+  std::swap(e.book_quantity, e.street_quantity);  // the street has more than was booked: not a partial
+  std::swap(e.book_amount, e.street_amount);
+  e.quantity_diff = -e.quantity_diff;
+  e.amount_diff = -e.amount_diff;
+  EXPECT_EQ(RuleTop(e), Category::kQuantityMismatch);
+}
+
 TEST(LocalCategoriserTest, ClearCommentOverrulesAWeakRuleAndBlankCommentDefersToNumbers) {
   const LocalCategoriser categoriser{LocalCategoriserParams{}};
   auto e = Matched(1000, 50);
-  e.amount_diff = 25;  // fee-like numbers (weak rule)
+  e.amount_diff = 23.17;  // commission-sized but no round rate: fee-like numbers (weak rule)
   e.comment = "amount converted at a different fx rate by the counterparty";
   EXPECT_EQ(categoriser.CategoriseOne(e).category, Category::kFxRateDifference);
   e.comment = "";
   EXPECT_EQ(categoriser.CategoriseOne(e).category, Category::kFeeCommissionDifference);
   e.comment = "pls check";
   EXPECT_EQ(categoriser.CategoriseOne(e).category, Category::kFeeCommissionDifference);
+}
+
+// Another team's jargon shares n-grams with the corpus ("looking" with "booking") but none of its words: it is no
+// evidence, and the verdict is the numbers' own, as for a blank comment.
+TEST(LocalCategoriserTest, AnUnfamiliarCommentDefersToTheNumbers) {
+  const LocalCategoriser categoriser{LocalCategoriserParams{}};
+  auto e = Matched(20'000, 50);
+  e.street_amount = e.book_amount * 1.0137;  // a rate-like factor
+  e.amount_diff = e.book_amount - e.street_amount;
+  e = Valued(e);
+  e.comment = "";
+  const Categorisation blank = categoriser.CategoriseOne(e);
+  ASSERT_EQ(blank.category, Category::kFxRateDifference);
+  for (const char* jargon : {"looking", "nfi - cage lookng", "zorp kickback, vexo leg"}) {
+    e.comment = jargon;
+    const Categorisation verdict = categoriser.CategoriseOne(e);
+    EXPECT_EQ(verdict.category, blank.category) << jargon;
+    EXPECT_DOUBLE_EQ(verdict.confidence, blank.confidence) << jargon;
+  }
+  e.comment = "commission not booked";  // the corpus's own words still count
+  EXPECT_EQ(categoriser.CategoriseOne(e).category, Category::kFeeCommissionDifference);
+}
+
+// An x10 slip on the quantity with amounts that follow it: a comment about FX contradicts clear numbers and loses.
+TEST(LocalCategoriserTest, ACommentContradictingClearNumbersLoses) {
+  const LocalCategoriser categoriser{LocalCategoriserParams{}};
+  auto e = Matched(1'000, 98.8);
+  e.street_quantity = 10'000;
+  e.quantity_diff = -9'000;
+  e.street_amount = 988'000;
+  e.amount_diff = e.book_amount - e.street_amount;
+  e.comment = "fx rate difference";
+  EXPECT_EQ(categoriser.CategoriseOne(Valued(e)).category, Category::kQuantityMismatch);
+}
+
+TEST(LocalCategoriserTest, ConfidenceIsTheCalibratedProbabilityUnlessSwitchedOff) {
+  LocalCategoriserParams raw_params;
+  raw_params.calibrate = false;
+  const LocalCategoriser raw{raw_params};
+  const LocalCategoriser calibrated{LocalCategoriserParams{}};
+  auto e = Matched(1000, 50);
+  e.street_quantity = 600;  // an even call between Timing Issue and Quantity Mismatch
+  e.quantity_diff = 400;
+  e.street_amount = 30'000;
+  e.amount_diff = 20'000;
+  e = Valued(e);
+  for (const char* comment : {"", "partial delivery, rest due tomorrow", "qty break"}) {
+    e.comment = comment;
+    const Categorisation from_raw = raw.CategoriseOne(e);
+    const Categorisation from_calibrated = calibrated.CategoriseOne(e);
+    EXPECT_EQ(from_raw.category, from_calibrated.category) << comment;
+    EXPECT_DOUBLE_EQ(from_calibrated.confidence, CalibrateConfidence(from_raw.confidence)) << comment;
+  }
 }
 
 TEST(LocalCategoriserTest, ResultsCarrySeveritySummaryConfidenceAndSource) {

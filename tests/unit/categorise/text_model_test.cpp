@@ -56,6 +56,16 @@ TEST(TextModelTest, HandlesHandWrittenPhrasingsAbbreviationsAndTypos) {
   }
 }
 
+TEST(TextModelTest, FamiliarityIsTheShareOfWordsTheCorpusKnows) {
+  const TextModel model({{"broker commission not booked", Category::kFeeCommissionDifference},
+                         {"booked twice", Category::kDuplicateEntry}});
+  EXPECT_DOUBLE_EQ(model.Assess("Commission NOT booked").familiarity, 1.0);  // case and order do not matter
+  EXPECT_DOUBLE_EQ(model.Assess("looking").familiarity, 0.0);                // n-grams of "booking", but no known word
+  EXPECT_DOUBLE_EQ(model.Assess("commission looking").familiarity, 0.5);
+  EXPECT_DOUBLE_EQ(model.Assess("").familiarity, 0.0);
+  EXPECT_EQ(model.Assess("broker commission").posterior, model.Predict("broker commission"));
+}
+
 TEST(TextModelTest, EmptyCommentIsUninformative) {
   const TextModel model(ParseLabelledComments(EmbeddedCommentCorpus(), "embedded"));
   for (const double probability : model.Predict("")) EXPECT_DOUBLE_EQ(probability, 1.0 / kCategoryCount);
