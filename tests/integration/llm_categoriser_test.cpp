@@ -329,6 +329,33 @@ TEST_F(LlmEscalationTest, TheLlmMayRaiseASeverityButNeverLowerIt) {
   EXPECT_EQ(raising->Stats().severity_escalations, 1u);
 }
 
+// A category the numbers allow may replace the local one, but the severity cannot fall with it: a small one-sided
+// break the local categoriser calls a Missing Trade (at least medium) stays medium when the LLM says "Timing, low".
+TEST_F(LlmEscalationTest, AChangedCategoryDoesNotLowerTheLocalSeverity) {
+  AnomalyEvidence missing = Break(4);
+  missing.comment = "";
+  missing.street_quantity = 0;
+  missing.street_price = 0;
+  missing.street_amount = 0;
+  missing.quantity_diff = 100;
+  missing.price_diff = 10;
+  missing.book_amount = 500;
+  missing.amount_diff = 500;
+  missing.book_price = 5;
+  categorise::Valuer(categorise::ValuationParams{}).Value(missing);
+  const categorise::LocalCategoriser local{categorise::LocalCategoriserParams{}};
+  const auto local_verdict = local.CategoriseOne(missing);
+  ASSERT_EQ(local_verdict.category, Category::kMissingTrade);
+  ASSERT_EQ(local_verdict.severity, categorise::Severity::kMedium);
+  server_.Control({{"answer",
+                    {{"category", "Timing Issue"}, {"severity", "low"}, {"summary", "Settles late."}, {"confidence", 0.9}}}});
+  auto categoriser = Make(Params());
+  const auto results = categoriser->Categorise(std::vector<AnomalyEvidence>{missing});
+  EXPECT_EQ(results[0].category, Category::kTimingIssue);
+  EXPECT_EQ(results[0].severity, categorise::Severity::kMedium);
+  EXPECT_EQ(categoriser->Stats().severity_kept, 1u);
+}
+
 TEST_F(LlmEscalationTest, TheLlmsCategoryIsTakenOnlyWhereTheNumbersAllowIt) {
   AnomalyEvidence one_sided = Break(3);  // 47.6M GBP booked, nothing on the street
   one_sided.currency = "GBP";

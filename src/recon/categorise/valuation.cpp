@@ -30,8 +30,12 @@ void ValuationParams::Validate() const {
 }
 
 double AmountAtRisk(const AnomalyEvidence& e) {
+  // The *_DIFF columns are the file's own claim: the sides are read too, so a diff column left at 0 cannot make a
+  // one-sided 47M break look small.
   const double price = std::max(std::fabs(e.book_price), std::fabs(e.street_price));
-  return std::max(std::fabs(e.amount_diff), std::fabs(e.quantity_diff) * price);
+  const double quantity_diff = std::max(std::fabs(e.quantity_diff), std::fabs(e.book_quantity - e.street_quantity));
+  const double amount_diff = std::max(std::fabs(e.amount_diff), std::fabs(e.book_amount - e.street_amount));
+  return std::max(amount_diff, quantity_diff * price);
 }
 
 namespace {
@@ -44,8 +48,10 @@ std::int32_t Today() {
 Valuer::Valuer(ValuationParams params) : params_(std::move(params)) {
   params_.Validate();
   reporting_rate_ = params_.fx_rates.find(params_.reporting_currency)->second;
-  as_of_ = params_.as_of.empty() ? Today() : *ParseIsoDate(params_.as_of);
+  if (!params_.as_of.empty()) fixed_as_of_ = *ParseIsoDate(params_.as_of);
 }
+
+std::int32_t Valuer::AsOf() const { return fixed_as_of_ ? *fixed_as_of_ : Today(); }
 
 std::optional<double> Valuer::ToReporting(double amount, std::string_view currency) const {
   const auto rate = params_.fx_rates.find(currency);
@@ -62,7 +68,7 @@ void Valuer::Value(AnomalyEvidence& evidence) const {
                                     std::fabs(evidence.book_quantity * evidence.book_price),
                                     std::fabs(evidence.street_quantity * evidence.street_price)});
   evidence.relative_size = notional > 0.0 ? std::min(1.0, at_risk / notional) : (at_risk > 0.0 ? 1.0 : 0.0);
-  evidence.overdue_bdays = evidence.has_dates ? BusinessDaysBetween(evidence.settlement_date, as_of_) : 0;
+  evidence.overdue_bdays = evidence.has_dates ? BusinessDaysBetween(evidence.settlement_date, AsOf()) : 0;
 }
 
 std::string FormatMoney(double amount) {

@@ -26,7 +26,7 @@ struct ValuationParams {
 };
 
 /// Amount at risk in the trade's currency: the larger of the amount difference and the quantity difference
-/// valued at the trade price.
+/// valued at the trade price, each the larger of the file's *_DIFF column and book minus street.
 double AmountAtRisk(const AnomalyEvidence& evidence);
 
 class Valuer {
@@ -37,12 +37,13 @@ class Valuer {
   /// `amount` of `currency` in the reporting currency; empty for a currency without a rate.
   std::optional<double> ToReporting(double amount, std::string_view currency) const;
   const std::string& ReportingCurrency() const { return params_.reporting_currency; }
-  std::int32_t AsOf() const { return as_of_; }
+  /// valuation.as_of, or today's date (UTC) now: a service running past midnight ages its breaks on.
+  std::int32_t AsOf() const;
 
  private:
   ValuationParams params_;
   double reporting_rate_ = 1.0;
-  std::int32_t as_of_ = 0;
+  std::optional<std::int32_t> fixed_as_of_;
 };
 
 /// "1,234,567.89" (two decimals, thousands separated): the figures in reasons and summaries.

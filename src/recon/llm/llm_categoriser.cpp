@@ -1,5 +1,6 @@
 #include "recon/llm/llm_categoriser.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <cstring>
 #include <thread>
@@ -142,11 +143,13 @@ std::vector<Categorisation> LlmCategoriser::Categorise(std::span<const AnomalyEv
     }
     const LlmAnswer& answer = *question.answer;
     const AnomalyEvidence& item = evidence[anomaly];
-    // A confident local verdict asked only for its summary keeps its category, severity and confidence.
+    // A confident local verdict asked only for its summary keeps its category, severity and confidence, and takes
+    // the summary only when it describes the same category.
     if (result.confidence >= params_.min_local_confidence) {
-      result.summary = answer.summary;
+      if (answer.category == result.category) result.summary = answer.summary;
       continue;
     }
+    const Severity local_severity = result.severity;
     const CategorySource source = question.from_cache ? CategorySource::kCache : CategorySource::kLlm;
     std::string why;
     if (answer.category != result.category) {
@@ -167,12 +170,15 @@ std::vector<Categorisation> LlmCategoriser::Categorise(std::span<const AnomalyEv
                                               {"reason", why}});
       }
     } else {
-      result.confidence = std::max(result.confidence, answer.confidence);
+      // The local confidence stays: it is what the resolver's confidence gate reads, and an LLM agreeing must not
+      // carry a break over it.
       result.summary = answer.summary;
       result.source = source;
     }
-    // The severity the numbers (and the category kept) give is a floor: the LLM may only raise it.
-    const Severity floor = categorise::AssessSeverity(item, result.category, local_->Params().severity);
+    // The local severity, and what the numbers give the category kept, are a floor: the LLM may only raise it
+    // (a category change cannot drop a Missing Trade's minimum either).
+    const Severity floor =
+        std::max(local_severity, categorise::AssessSeverity(item, result.category, local_->Params().severity));
     if (answer.severity > floor) {
       ++shared_.stats.severity_escalations;
       logger_.Info("llm.severity_raised", {{"trade_id", item.trade_id},

@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "recon/resolve/resolver.hpp"
+
 namespace recon::pipeline {
 namespace {
 
@@ -65,6 +67,11 @@ AppliedCorrection CorrectCategory(store::Store& store, const ColumnMapping& colu
   correction.category = std::string(categorise::CategoryName(category));
   correction.reviewer = std::string(reviewer);
   correction.note = std::string(note);
+  // Only timing issues are closed automatically: corrected to anything else, a closed one goes back for review.
+  if (category != categorise::Category::kTimingIssue) {
+    correction.reopen_status = std::string(resolve::kStatusAutoResolved);
+    correction.reopened_status = std::string(resolve::kStatusPendingReview);
+  }
   applied.result = store.RecordCategoryCorrection(correction);
   return applied;
 }

@@ -66,14 +66,15 @@ AutoResolutionDecision DecideAutoResolution(const ResolutionInput& input, const 
   if (input.evidence == nullptr) return Hold("no evidence");
   const categorise::AnomalyEvidence& e = *input.evidence;
   if (input.local_category != Category::kTimingIssue) {
-    return Hold("the local categoriser calls it a " + std::string(categorise::CategoryName(input.local_category)) +
-                "; an LLM's verdict alone does not close a break");
+    return Hold("the local categoriser disagrees (it calls it a " +
+                std::string(categorise::CategoryName(input.local_category)) +
+                ": an LLM's verdict alone does not close a break)");
   }
   // Every condition that fails is named, so a reviewer sees all that kept the break open.
   std::vector<std::string> held;
   if (input.confidence < params.min_auto_resolve_confidence) {
-    held.push_back("confidence " + Confidence(input.confidence) + " below resolution.min_auto_resolve_confidence " +
-                   Confidence(params.min_auto_resolve_confidence));
+    held.push_back("confidence below resolution.min_auto_resolve_confidence (" + Confidence(input.confidence) +
+                   " < " + Confidence(params.min_auto_resolve_confidence) + ")");
   }
   if (e.trade_id_repeat || e.economics_repeat) held.push_back("it repeats a recent trade (possible duplicate)");
   const std::string at_risk = FormatMoney(e.at_risk_reporting) + " " + std::string(reporting_currency);

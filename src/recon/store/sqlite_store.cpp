@@ -405,16 +405,20 @@ class SqliteStore final : public Store {
         .Bind(7, correction.note)
         .Bind(8, now);
     keep.Step();
+    const bool reopen = !correction.reopen_status.empty() && status == correction.reopen_status;
+    const std::string new_status = reopen ? correction.reopened_status : status;
     Statement update(db_,
-                     "UPDATE anomalies SET category = ?, category_source = 'reviewer', updated_at = ? WHERE id = ?");
-    update.Bind(1, correction.category).Bind(2, now).Bind(3, correction.anomaly_id);
+                     "UPDATE anomalies SET category = ?, category_source = 'reviewer', status = ?, updated_at = ? "
+                     "WHERE id = ?");
+    update.Bind(1, correction.category).Bind(2, new_status).Bind(3, now).Bind(4, correction.anomaly_id);
     update.Step();
     std::string note = "category " + previous + " -> " + correction.category;
+    if (reopen) note += "; reopened: closed automatically as " + previous;
     if (!correction.note.empty()) note += "; " + correction.note;
     Statement audit(db_,
                     "INSERT INTO anomaly_audit(anomaly_key, at, actor, old_status, new_status, note) "
                     "VALUES (?, ?, ?, ?, ?, ?)");
-    audit.Bind(1, key).Bind(2, now).Bind(3, correction.reviewer).Bind(4, status).Bind(5, status).Bind(6, note);
+    audit.Bind(1, key).Bind(2, now).Bind(3, correction.reviewer).Bind(4, status).Bind(5, new_status).Bind(6, note);
     audit.Step();
     transaction.Commit();
     return CorrectionResult::kApplied;

@@ -74,6 +74,10 @@ struct CategoryCorrection {
   std::string category;  ///< the right category (a categorise::CategoryName)
   std::string reviewer;
   std::string note;
+  /// When the anomaly's status is `reopen_status` (e.g. closed automatically as the category corrected away), it
+  /// becomes `reopened_status` in the same transaction; empty: the status stays.
+  std::string reopen_status;
+  std::string reopened_status;
 };
 
 /// What RecordCategoryCorrection did.

@@ -167,5 +167,32 @@ TEST_F(ReviewImportTest, TheNextRunsCategoriserHasLearntTheCorrections) {
   EXPECT_NE(run.local, nullptr) << "the service reaches the local categoriser to learn later corrections";
 }
 
+// A break closed automatically as a Timing Issue that a reviewer says is a Missing Trade is money nobody would chase:
+// the correction reopens it, in the same transaction, with an audit row that says so.
+TEST_F(ReviewImportTest, CorrectingAnAutoResolvedTimingIssueToAnotherCategoryReopensIt) {
+  const auto run = store_->BeginRun({"g.csv", "fp", "model", "detect"});
+  auto closed = Anomaly("k4", run, "T4", "pending settlement");
+  closed.category = "Timing Issue";
+  closed.status = "Auto-Resolved";
+  auto closed_too = Anomaly("k5", run, "T5", "pending settlement");
+  closed_too.category = "Timing Issue";
+  closed_too.status = "Auto-Resolved";
+  store_->InsertAnomalies(std::vector<store::AnomalyRecord>{closed, closed_too});
+  const auto report = Import("trade_id,category\nT4,Missing Trade\n");
+  ASSERT_EQ(report.applied, 1u) << RenderReviewImport(report);
+  const auto reopened = *store_->GetAnomaly(Id("k4"));
+  EXPECT_EQ(reopened.record.category, "Missing Trade");
+  EXPECT_EQ(reopened.record.status, "Pending User Review");
+  const auto trail = store_->AuditTrail(Id("k4"), 10);
+  ASSERT_EQ(trail.size(), 2u);
+  EXPECT_EQ(trail[1].old_status, "Auto-Resolved");
+  EXPECT_EQ(trail[1].new_status, "Pending User Review");
+  EXPECT_NE(trail[1].note.find("reopened"), std::string::npos) << trail[1].note;
+  // A Timing Issue confirmed as timing under another wording stays closed; a pending one is not touched.
+  EXPECT_EQ(store_->GetAnomaly(Id("k5"))->record.status, "Auto-Resolved");
+  Import("trade_id,category\nT1,Missing Trade\n");
+  EXPECT_EQ(store_->GetAnomaly(Id("k1"))->record.status, "Pending User Review");
+}
+
 }  // namespace
 }  // namespace recon::pipeline

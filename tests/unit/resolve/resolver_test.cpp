@@ -157,6 +157,19 @@ TEST(ResolverTest, OnlyDelayShapedBreaksWithTimingEvidenceAreClosed) {
   EXPECT_FALSE(DecideAutoResolution(Timing("k", unvalued), params, "USD").resolve);
 }
 
+// The *_DIFF columns are the file's claim, not the truth: a 47M one-sided break whose diff columns say 0 is valued
+// from its sides, so it is neither small nor closed.
+TEST(ResolverTest, DiffColumnsLeftAtZeroDoNotMakeABreakSmall) {
+  AnomalyEvidence lying = StreetAbsent(4'700'000, 2);
+  lying.quantity_diff = 0;
+  lying.amount_diff = 0;
+  categorise::Valuer(Valuation()).Value(lying);
+  EXPECT_DOUBLE_EQ(lying.at_risk_reporting, 47'000'000 * 1.27);
+  const auto held = DecideAutoResolution(Timing("k", lying), ResolveParams{}, "USD");
+  EXPECT_FALSE(held.resolve);
+  EXPECT_NE(held.reason.find("amount above the auto-resolve limit"), std::string::npos) << held.reason;
+}
+
 TEST(ResolverTest, ConfidenceGateAndSwitch) {
   testing::TempDir dir;
   auto store = store::OpenSqliteStore(dir.File("recon.db"));
@@ -167,7 +180,7 @@ TEST(ResolverTest, ConfidenceGateAndSwitch) {
   const std::vector<ResolutionInput> inputs = {Timing("k1", late, 0.4), Timing("k2", late, 0.6)};
   const auto results = gated.Resolve(inputs);
   EXPECT_EQ(results[0].status, kStatusPendingReview);
-  EXPECT_NE(results[0].reason.find("confidence 0.40 below"), std::string::npos) << results[0].reason;
+  EXPECT_NE(results[0].reason.find("confidence below resolution.min_auto_resolve_confidence (0.40 < 0.50)"), std::string::npos) << results[0].reason;
   EXPECT_EQ(results[1].status, kStatusAutoResolved);
   params.auto_resolve_timing = false;
   Resolver off(params, *store);
