@@ -10,14 +10,9 @@ namespace recon::pipeline {
 
 using features::Feature;
 
-categorise::AnomalyEvidence BuildEvidence(const io::RecordBatch& records, std::size_t row_idx,
-                                          const float* feature_row) {
-  auto feature = [feature_row](Feature which) { return feature_row[static_cast<std::size_t>(which)]; };
+categorise::AnomalyEvidence TradeNumbers(const io::RecordBatch& records, std::size_t row_idx) {
   categorise::AnomalyEvidence evidence;
-  evidence.trade_id = records.Text(Field::kTradeId, row_idx);
-  evidence.desk = records.Text(Field::kDesk, row_idx);
   evidence.currency = records.Text(Field::kCurrency, row_idx);
-  evidence.comment = records.Text(Field::kComment, row_idx);
   evidence.book_quantity = records.Number(Field::kBookQuantity, row_idx);
   evidence.street_quantity = records.Number(Field::kStreetQuantity, row_idx);
   evidence.quantity_diff = records.Number(Field::kQuantityDiff, row_idx);
@@ -27,6 +22,16 @@ categorise::AnomalyEvidence BuildEvidence(const io::RecordBatch& records, std::s
   evidence.book_amount = records.Number(Field::kBookAmount, row_idx);
   evidence.street_amount = records.Number(Field::kStreetAmount, row_idx);
   evidence.amount_diff = records.Number(Field::kAmountDiff, row_idx);
+  return evidence;
+}
+
+categorise::AnomalyEvidence BuildEvidence(const io::RecordBatch& records, std::size_t row_idx,
+                                          const float* feature_row) {
+  auto feature = [feature_row](Feature which) { return feature_row[static_cast<std::size_t>(which)]; };
+  categorise::AnomalyEvidence evidence = TradeNumbers(records, row_idx);
+  evidence.trade_id = records.Text(Field::kTradeId, row_idx);
+  evidence.desk = records.Text(Field::kDesk, row_idx);
+  evidence.comment = records.Text(Field::kComment, row_idx);
   evidence.settlement_lag_bdays = static_cast<int>(feature(Feature::kSettlementLagBdays));
   evidence.lag_excess_bdays = static_cast<int>(feature(Feature::kLagExcessBdays));
   evidence.trade_id_repeat = feature(Feature::kTradeIdRepeat) > 0.5f;

@@ -13,6 +13,9 @@
 
 namespace recon::pipeline {
 
+/// The currency, quantities, prices, amounts and their differences of row `row_idx` (what valuation reads).
+categorise::AnomalyEvidence TradeNumbers(const io::RecordBatch& records, std::size_t row_idx);
+
 /// Evidence of row `row_idx` from its typed record and full feature row.
 categorise::AnomalyEvidence BuildEvidence(const io::RecordBatch& records, std::size_t row_idx,
                                           const float* feature_row);

@@ -8,6 +8,7 @@
 #include "recon/io/csv_reader.hpp"
 #include "recon/io/number_parser.hpp"
 #include "recon/io/record_decoder.hpp"
+#include "recon/pipeline/anomaly_rows.hpp"
 #include "recon/pipeline/batch_detector.hpp"
 #include "recon/resolve/resolver.hpp"
 
@@ -39,22 +40,6 @@ std::string CategoryList() {
 std::size_t ColumnOf(const std::vector<std::string>& header, const std::string& name, std::size_t first = 0) {
   const auto found = std::find(header.begin() + static_cast<std::ptrdiff_t>(first), header.end(), name);
   return static_cast<std::size_t>(found - header.begin());
-}
-
-// The numbers valuation looks at, from the row's own columns.
-categorise::AnomalyEvidence MoneyOf(const io::RecordBatch& records, std::size_t row_idx) {
-  categorise::AnomalyEvidence evidence;
-  evidence.currency = records.Text(Field::kCurrency, row_idx);
-  evidence.book_quantity = records.Number(Field::kBookQuantity, row_idx);
-  evidence.street_quantity = records.Number(Field::kStreetQuantity, row_idx);
-  evidence.quantity_diff = records.Number(Field::kQuantityDiff, row_idx);
-  evidence.book_price = records.Number(Field::kBookPrice, row_idx);
-  evidence.street_price = records.Number(Field::kStreetPrice, row_idx);
-  evidence.price_diff = records.Number(Field::kPriceDiff, row_idx);
-  evidence.book_amount = records.Number(Field::kBookAmount, row_idx);
-  evidence.street_amount = records.Number(Field::kStreetAmount, row_idx);
-  evidence.amount_diff = records.Number(Field::kAmountDiff, row_idx);
-  return evidence;
 }
 
 }  // namespace
@@ -160,7 +145,7 @@ std::vector<TriageRow> ReadTriageRows(const std::string& output_path, const std:
         row.category = *category;
         row.severity = *severity;
         row.auto_resolved = raw.Field(raw_row, status_idx) == resolve::kStatusAutoResolved;
-        categorise::AnomalyEvidence money = MoneyOf(records, row_idx);
+        categorise::AnomalyEvidence money = TradeNumbers(records, row_idx);
         valuer.Value(money);
         row.at_risk_reporting = money.at_risk_reporting;
         row.amount_floor = categorise::AmountFloor(money, config.categoriser.severity);
