@@ -21,6 +21,10 @@ std::map<std::string, double, std::less<>> ValuationParams::DefaultFxRates() {
 
 void ValuationParams::Validate() const {
   for (const auto& [currency, rate] : fx_rates) {
+    // Codes are matched exactly against the CURRENCY column: a "gbp" here would silently never apply.
+    const bool iso_code = currency.size() == 3 && std::all_of(currency.begin(), currency.end(),
+                                                               [](char c) { return c >= 'A' && c <= 'Z'; });
+    if (!iso_code) ThrowInvalidInput("valuation.fx_rates: '" + currency + "' is not a 3-letter upper-case code");
     if (!(rate > 0.0 && std::isfinite(rate))) ThrowInvalidInput("valuation.fx_rates." + currency + " must be > 0");
   }
   if (!fx_rates.contains(reporting_currency)) {

@@ -12,7 +12,9 @@ void ResolveParams::Validate() const {
   if (!(min_auto_resolve_confidence >= 0.0 && min_auto_resolve_confidence <= 1.0)) {
     ThrowInvalidInput("resolution.min_auto_resolve_confidence must be between 0 and 1");
   }
-  if (!(max_auto_resolve_amount >= 0.0)) ThrowInvalidInput("resolution.max_auto_resolve_amount must be >= 0");
+  if (!(max_auto_resolve_amount >= 0.0 && std::isfinite(max_auto_resolve_amount))) {
+    ThrowInvalidInput("resolution.max_auto_resolve_amount must be a finite amount >= 0 (it is the materiality limit)");
+  }
   if (ticket_prefix.size() > 32) ThrowInvalidInput("resolution.ticket_prefix must be at most 32 characters");
 }
 

@@ -4,6 +4,7 @@
 
 #include "recon/categorise/valuation.hpp"
 #include "recon/core/date.hpp"
+#include "recon/core/error.hpp"
 #include "recon/resolve/auto_resolution.hpp"
 #include "support/temp_dir.hpp"
 
@@ -198,6 +199,24 @@ TEST(ResolverTest, AnLlmTimingVerdictTheLocalCategoriserDoesNotShareIsLeftForRev
   EXPECT_EQ(results[0].status, kStatusPendingReview);
   EXPECT_TRUE(results[0].ticket_id.empty());
   EXPECT_EQ(store->CountTickets(), 0u);
+}
+
+}  // namespace
+}  // namespace recon::resolve
+
+namespace recon::resolve {
+namespace {
+
+TEST(ResolverParamsTest, TheMaterialityLimitAndRatesMustBeUsable) {
+  ResolveParams params;
+  params.max_auto_resolve_amount = std::numeric_limits<double>::infinity();  // would remove the limit
+  EXPECT_THROW(params.Validate(), Error);
+  categorise::ValuationParams valuation;
+  valuation.fx_rates["gbp"] = 1.2;  // never matches a CURRENCY of GBP
+  EXPECT_THROW(valuation.Validate(), Error);
+  valuation.fx_rates.erase("gbp");
+  valuation.fx_rates["GBP"] = 1.2;
+  EXPECT_NO_THROW(valuation.Validate());
 }
 
 }  // namespace
