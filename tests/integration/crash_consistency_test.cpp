@@ -1,5 +1,5 @@
 // Crash consistency through the real binary (issue 16): `recon detect` and `recon serve` killed with SIGKILL midway
-// leave a log that says how far they got, no truncated CSV at the output path (the previous output, when there was
+// leave a log that says how far they got (a service, every request it answered), no truncated CSV at the output path (the previous output, when there was
 // one, byte for byte), and a run that the next start marks interrupted with the anomalies it had committed. A run
 // that is still alive beside the next start is left alone.
 #include <fcntl.h>
@@ -14,12 +14,15 @@
 #include <cstdlib>
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "support/beast_client.hpp"
+#include "support/serve_process.hpp"
 #include "support/temp_dir.hpp"
 
 extern char** environ;
@@ -282,6 +285,36 @@ TEST_F(CrashConsistency, ALiveServeIsLeftAloneAndAKilledOneIsMarkedAtTheNextStar
   EXPECT_EQ(QueryInt(space.store, "SELECT anomalies_new FROM runs WHERE id = 2"), 0);
   EXPECT_TRUE(Logged(LogLines(space.log), "run.interrupted", 2)) << testing::ReadFile(space.log);
   EXPECT_EQ(QueryText(space.store, "SELECT status FROM runs WHERE id = 4"), "ok");
+}
+
+// Issue 18: a service killed with SIGKILL after answering requests leaves each answered request's line in its log
+// (each `http.request` line is written through before its answer goes out, so none may be missing).
+TEST_F(CrashConsistency, AServeKilledAfterAnsweringLeavesTheRequestsItAnsweredInItsLog) {
+  Workspace space;
+  ASSERT_EQ(RunToCompletion(space.Detect(kSmallInput), space.dir.File("first.out")), 0);  // trains the model
+  testing::ServeProcess serve(space.config);
+  const json trade = {{"TRADE_ID", "N1"},         {"TRADE_DATE", "2025-01-02"}, {"SETTLEMENT_DATE", "2025-01-03"},
+                      {"DESKNAME", "EQ Cash NY"}, {"CURRENCY", "USD"},          {"BOOK_QUANTITY", 100},
+                      {"STREET_QUANTITY", 100},   {"QUANTITY_DIFF", 0},         {"BOOK_PRICE", 98.8},
+                      {"STREET_PRICE", 98.8},     {"PRICE_DIFF", 0},            {"BOOK_AMOUNT", 9880},
+                      {"STREET_AMOUNT", 9880},    {"AMOUNT_DIFF", 0},           {"COMMENT", ""}};
+  {
+    testing::HttpConnection client(serve.Port());
+    for (int idx = 0; idx < 3; ++idx) ASSERT_EQ(client.Get("/health").status, 200);
+    for (int idx = 0; idx < 2; ++idx) ASSERT_EQ(client.Post("/realtime_anomaly", trade.dump()).status, 200);
+    ASSERT_EQ(client.Get("/no_such_route").status, 404);
+  }
+  serve.Kill(SIGKILL);
+  EXPECT_TRUE(WIFSIGNALED(serve.ExitStatus()) && WTERMSIG(serve.ExitStatus()) == SIGKILL) << serve.ExitStatus();
+
+  std::map<std::string, int> answered;  // route -> lines
+  for (const json& line : LogLines(space.log)) {
+    if (line.value("event", "") != "http.request") continue;
+    ++answered[line.value("route", "") + " " + std::to_string(line.value("status", 0))];
+  }
+  EXPECT_EQ(answered, (std::map<std::string, int>{{"health 200", 3}, {"realtime_anomaly 200", 2}, {"other 404", 1}}))
+      << testing::ReadFile(space.log);
+  EXPECT_NE(testing::ReadFile(space.log).find("\"server.started\""), std::string::npos);
 }
 
 }  // namespace

@@ -1,5 +1,6 @@
 // The route table and the error funnel of the HTTP API.
 #include <chrono>
+#include <cmath>
 
 #include "recon/core/error.hpp"
 #include "recon/server/api.hpp"
@@ -135,6 +136,12 @@ Response Api::Handle(const Request& request) {
   }
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   metrics_.Record(metrics_.RouteIndex(route_name), response.result_int(), seconds);
+  // One line per answered request, written before the answer goes out: a service killed after answering leaves
+  // the requests it answered in its log (the logger writes each line through).
+  logger_.Info("http.request", {{"method", std::string(request.method_string())},
+                                {"route", route_name},
+                                {"status", response.result_int()},
+                                {"ms", std::round(seconds * 1e6) / 1e3}});
   return response;
 }
 
