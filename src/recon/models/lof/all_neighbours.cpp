@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <cstring>
 #include <limits>
 
@@ -201,7 +202,9 @@ void AllNeighbours(const features::FeatureMatrix& points, std::size_t count, uns
         });
     return;
   }
-  const bool small_set = (points.Rows() + kPointsPerBlock - 1) / kPointsPerBlock <= kSmallSetBlocks;
+  // BENCH-ONLY switches (issue 18): RECON_LOF_NOSMALL=1, RECON_LOF_PORTABLE_BOUNDS=1.
+  const bool small_set = (points.Rows() + kPointsPerBlock - 1) / kPointsPerBlock <= kSmallSetBlocks &&
+                         std::getenv("RECON_LOF_NOSMALL") == nullptr;
   const BlockedLayout layout = MakeBlockedLayout(points, metric, /*with_boxes=*/!small_set);
   const double work =
       static_cast<double>(layout.rows) * static_cast<double>(layout.rows) * static_cast<double>(layout.dims + 4);
@@ -210,7 +213,8 @@ void AllNeighbours(const features::FeatureMatrix& points, std::size_t count, uns
     SearchSmallSet(layout, count, threads, sink);
     return;
   }
-  const GroupBoundsKernel kernel = SelectGroupBoundsKernel();
+  const GroupBoundsKernel kernel =
+      std::getenv("RECON_LOF_PORTABLE_BOUNDS") != nullptr ? PortableGroupBoundsKernel() : SelectGroupBoundsKernel();
   // Queries in spatial order, so consecutive queries visit the same blocks.
   ParallelFor(layout.rows, kQueriesPerBlock, threads, [&](std::size_t begin, std::size_t end) {
     GroupScratch scratch;

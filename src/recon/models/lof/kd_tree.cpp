@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <limits>
 #include <numeric>
 
@@ -108,6 +109,9 @@ template <class Term, std::size_t kDims, class LaneBits>
 template <class Term, class LaneBits>
 [[gnu::always_inline]] inline void SearchAnyDims(const TreeView& tree, const double* query, std::size_t count,
                                                  Neighbour* out) {
+  // BENCH-ONLY switch (issue 18): RECON_LOF_TREE_GENERIC=1 (read once).
+  static const bool generic = std::getenv("RECON_LOF_TREE_GENERIC") != nullptr;
+  if (generic) return SearchBody<Term, 0, LaneBits>(tree, query, count, out);
   switch (tree.dims) {
     case 2: return SearchBody<Term, 2, LaneBits>(tree, query, count, out);
     case 3: return SearchBody<Term, 3, LaneBits>(tree, query, count, out);
@@ -147,7 +151,8 @@ __attribute__((target("avx2"))) void SearchManhattanAvx2(const TreeView& tree, c
 SearchFunction SelectSearch(Metric metric) {
   const bool manhattan = metric == Metric::kManhattan;
 #if defined(__x86_64__) && defined(__GNUC__)
-  if (__builtin_cpu_supports("avx2")) return manhattan ? &SearchManhattanAvx2 : &SearchEuclideanAvx2;
+  // BENCH-ONLY switch (issue 18): RECON_LOF_TREE_PORTABLE=1.
+  if (__builtin_cpu_supports("avx2") && std::getenv("RECON_LOF_TREE_PORTABLE") == nullptr) return manhattan ? &SearchManhattanAvx2 : &SearchEuclideanAvx2;
 #endif
   return manhattan ? &SearchManhattanPortable : &SearchEuclideanPortable;
 }

@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <numeric>
+#include <string>
 
 #include "recon/core/vector_clones.hpp"
 #include "recon/models/lof/all_neighbours.hpp"
@@ -90,7 +92,11 @@ void KnnIndex::Nearest(const float* query, std::size_t k, KnnScratch& scratch, s
 }
 
 void KnnIndex::AllNeighbours(std::size_t count, unsigned threads, const NeighbourSink& sink) const {
-  if (!uses_tree_ || PreferBlockedSearch(points_.Cols())) {
+  // BENCH-ONLY switch (issue 18): RECON_LOF_PATH=tree|blocked forces the fit's all-neighbours search.
+  const char* forced = std::getenv("RECON_LOF_PATH");
+  const std::string path = forced != nullptr ? forced : "";
+  const bool blocked = path == "blocked" || (path != "tree" && PreferBlockedSearch(points_.Cols()));
+  if (!uses_tree_ || blocked) {
     models::AllNeighbours(points_, count, threads, metric_, sink);
     return;
   }
