@@ -36,7 +36,7 @@ ServiceFixture::ServiceFixture() {
   std::atexit(RemoveFolder);
 
   config_.threads = 1;
-  config_.paths.store = (dir_ / "recon.db").string();
+  config_.store.url = "sqlite:" + (dir_ / "recon.db").string();
   config_.paths.model = (dir_ / "recon.model").string();
   config_.paths.output = (dir_ / "anomalies.csv").string();
   config_.logging.dir = (dir_ / "log").string();

@@ -11,6 +11,7 @@
 #include "recon/core/error.hpp"
 #include "recon/report/mail_builder.hpp"
 #include "recon/report/outbox_sender.hpp"
+#include "recon/store/store.hpp"
 #include "support/child_process.hpp"
 #include "support/temp_dir.hpp"
 
@@ -27,7 +28,7 @@ class EmailTest : public ::testing::Test {
                                 "' -days 1 -subj /CN=localhost -addext subjectAltName=IP:127.0.0.1 2>/dev/null";
     ASSERT_EQ(std::system(command.c_str()), 0);
     std::filesystem::create_directories(dir_.File("inbox"));
-    store_ = store::OpenSqliteStore(dir_.File("recon.db"));
+    store_ = store::OpenStore("sqlite:" + dir_.File("recon.db"));
     params_.smtp_host = "127.0.0.1";
     params_.username = "recon-bot";
     params_.password_env = "RECON_TEST_SMTP_PASSWORD";
@@ -125,7 +126,7 @@ TEST_F(EmailTest, AServerDownAtFirstGetsTheMailExactlyOnceWhenItComesUp) {
             0u) << "not due again before its backoff";
 
   // A restart: a new store connection finds the mail still pending.
-  store_ = store::OpenSqliteStore(dir_.File("recon.db"));
+  store_ = store::OpenStore("sqlite:" + dir_.File("recon.db"));
   StartServer(port);
   result = DrainOutbox(*store_, params_, logger_, now + hours(1));
   EXPECT_EQ(result.sent, 1u) << result.last_error;

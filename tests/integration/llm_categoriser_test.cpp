@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "recon/resolve/resolver.hpp"
+#include "recon/store/store.hpp"
 #include "support/evidence_fixtures.hpp"
 #include "support/fake_llm_server.hpp"
 #include "support/temp_dir.hpp"
@@ -38,7 +39,7 @@ class LlmCategoriserTest : public ::testing::Test {
     return params;
   }
   std::unique_ptr<LlmCategoriser> Make(const LlmParams& params) {
-    stores_.push_back(store::OpenSqliteStore(dir_.File("recon.db")));
+    stores_.push_back(store::OpenStore("sqlite:" + dir_.File("recon.db")));
     return std::make_unique<LlmCategoriser>(
         params, std::make_unique<categorise::LocalCategoriser>(categorise::LocalCategoriserParams{}), *stores_.back(),
         "test-key", logger_);

@@ -51,7 +51,7 @@ class ServerTest : public ::testing::Test {
   }
 
   void Start(ApiKeys keys = ApiKeys(), bool with_model = true) {
-    config_.paths.store = dir_.File("recon.db");
+    config_.store.url = "sqlite:" + dir_.File("recon.db");
     config_.paths.model = with_model ? model_->Path() : dir_.File("missing.model");
     config_.logging.dir = dir_.File("log");
     config_.server.port = 0;
@@ -161,7 +161,7 @@ TEST_F(ServerTest, ADecisionRecordedByAnotherProcessReachesTradesPostedAgain) {
   EXPECT_EQ(client.Post("/realtime_anomaly/", AnomalousTrade("X1").dump()).Json()["status"], "Pending User Review");
   {
     // Another process (a second instance, a maintenance tool) decides on the same store file.
-    auto elsewhere = store::OpenSqliteStore(config_.paths.store);
+    auto elsewhere = store::OpenStore(config_.store.url);
     ASSERT_TRUE(elsewhere->RecordFeedback(first["anomaly_id"].get<std::int64_t>(), "Rejected", "ops", "duplicate"));
   }
   std::this_thread::sleep_for(std::chrono::milliseconds(1100));  // the service looks for outside changes each second
@@ -351,7 +351,7 @@ TEST_F(ServerTest, ApiKeysAreRequiredWhenConfiguredAndAtTheWebSocketUpgrade) {
 
 TEST_F(ServerTest, ANonLoopbackAddressWithoutKeysIsRefused) {
   config_.server.host = "0.0.0.0";
-  config_.paths.store = dir_.File("recon.db");
+  config_.store.url = "sqlite:" + dir_.File("recon.db");
   config_.paths.model = model_->Path();
   service::ScoringService service(config_, logger_);
   try {
@@ -561,7 +561,7 @@ TEST_F(ServerTest, SigtermStopsTheBinaryGracefully) {
   ASSERT_TRUE(WIFEXITED(exit_status));
   EXPECT_EQ(WEXITSTATUS(exit_status), 0);
   EXPECT_NE(rest.find("stopped"), std::string::npos);
-  auto store = store::OpenSqliteStore(dir_.File("recon.db"));
+  auto store = store::OpenStore("sqlite:" + dir_.File("recon.db"));
   EXPECT_EQ(store->RunStatus(1), "ok");  // the serving run was recorded as finished
   EXPECT_EQ(store->CountAnomalies(), 1u);
 }

@@ -35,10 +35,16 @@ int ExitCodeOf(recon::ErrorKind kind) {
   return 70;
 }
 
+// A loaded configuration, after warning on stderr of each deprecated key it used.
+recon::pipeline::Config Warned(recon::pipeline::Config config) {
+  for (const std::string& notice : config.deprecations) std::fprintf(stderr, "recon: warning: %s\n", notice.c_str());
+  return config;
+}
+
 recon::pipeline::Config ResolveConfig(const std::string& path) {
-  if (!path.empty()) return recon::pipeline::LoadConfig(path);
+  if (!path.empty()) return Warned(recon::pipeline::LoadConfig(path));
   if (const char* from_env = std::getenv("RECON_CONFIG"); from_env != nullptr && *from_env != '\0') {
-    return recon::pipeline::LoadConfig(from_env);
+    return Warned(recon::pipeline::LoadConfig(from_env));
   }
   recon::pipeline::Config defaults;
   defaults.Validate();

@@ -28,7 +28,7 @@ struct LlmCategoriser::Question {
 };
 
 LlmCategoriser::LlmCategoriser(LlmParams params, std::unique_ptr<categorise::LocalCategoriser> local,
-                               store::Store& cache, std::string api_key, const Logger& logger)
+                               store::LlmCacheStore& cache, std::string api_key, const Logger& logger)
     : params_(std::move(params)),
       local_(std::move(local)),
       cache_(cache),

@@ -15,14 +15,14 @@
 #include "recon/core/logger.hpp"
 #include "recon/llm/llm_client.hpp"
 #include "recon/llm/llm_params.hpp"
-#include "recon/store/store.hpp"
+#include "recon/store/llm_cache_store.hpp"
 
 namespace recon::llm {
 
 class LlmCategoriser final : public categorise::Categoriser {
  public:
   /// `local` answers first and is the fallback; `cache` persists answers (the store); `api_key` may be empty.
-  LlmCategoriser(LlmParams params, std::unique_ptr<categorise::LocalCategoriser> local, store::Store& cache,
+  LlmCategoriser(LlmParams params, std::unique_ptr<categorise::LocalCategoriser> local, store::LlmCacheStore& cache,
                  std::string api_key, const Logger& logger);
   std::vector<categorise::Categorisation> Categorise(std::span<const categorise::AnomalyEvidence> evidence) override;
   /// Counters since construction.
@@ -37,7 +37,7 @@ class LlmCategoriser final : public categorise::Categoriser {
 
   LlmParams params_;
   std::unique_ptr<categorise::LocalCategoriser> local_;
-  store::Store& cache_;
+  store::LlmCacheStore& cache_;
   std::mutex cache_mutex_;  // one store connection: its transactions must not interleave
   std::string api_key_;
   const Logger& logger_;

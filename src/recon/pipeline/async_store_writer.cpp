@@ -2,7 +2,7 @@
 
 namespace recon::pipeline {
 
-AsyncStoreWriter::AsyncStoreWriter(std::unique_ptr<store::Store> store, std::size_t max_pending,
+AsyncStoreWriter::AsyncStoreWriter(std::unique_ptr<store::AnomalyStore> store, std::size_t max_pending,
                                    std::size_t insert_batch)
     : store_(std::move(store)),
       max_pending_(max_pending == 0 ? 1 : max_pending),

@@ -14,13 +14,13 @@
 #include <thread>
 #include <vector>
 
-#include "recon/store/store.hpp"
+#include "recon/store/anomaly_store.hpp"
 
 namespace recon::pipeline {
 
 class AsyncStoreWriter {
  public:
-  AsyncStoreWriter(std::unique_ptr<store::Store> store, std::size_t max_pending = 64,
+  AsyncStoreWriter(std::unique_ptr<store::AnomalyStore> store, std::size_t max_pending = 64,
                    std::size_t insert_batch = 16384);
   ~AsyncStoreWriter();
   AsyncStoreWriter(const AsyncStoreWriter&) = delete;
@@ -35,7 +35,7 @@ class AsyncStoreWriter {
   void Run();
   void RethrowFailure();
 
-  std::unique_ptr<store::Store> store_;
+  std::unique_ptr<store::AnomalyStore> store_;
   std::size_t max_pending_;
   std::size_t insert_batch_;
   std::mutex mutex_;

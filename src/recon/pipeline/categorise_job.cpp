@@ -77,7 +77,7 @@ std::string RunCategorise(const Config& config, const CategoriseOptions& options
   categorise::AnomalyEvidence evidence = ParseEvidenceJson(options.evidence_json);
   if (!options.comment.empty()) evidence.comment = options.comment;
   categorise::Valuer(config.valuation).Value(evidence);
-  auto store = store::OpenSqliteStore(config.paths.store);
+  auto store = store::OpenStore(config.store.url);
   RunCategoriser run = MakeRunCategoriser(config, options.use_llm, *store, logger);
   const auto verdicts = run.categoriser->Categorise(std::span(&evidence, 1));
   const categorise::Categorisation& verdict = verdicts.front();

@@ -6,6 +6,7 @@
 #include <fstream>
 #include <functional>
 #include <map>
+#include <optional>
 #include <sstream>
 
 #include "recon/core/error.hpp"
@@ -88,11 +89,27 @@ void ReadColumns(const YAML::Node& node, const std::string& path, ColumnMapping&
 void ReadConfig(const YAML::Node& root, Config& config) {
   Section top(root, "");
   top.Value("threads", config.threads);
+  std::optional<std::string> legacy_store;  // paths.store, before store.url existed
+  bool url_set = false;
   top.Child("paths", [&](const YAML::Node& node, const std::string& path) {
     Section(node, path)
-        .Value("store", config.paths.store)
+        .Child("store",
+               [&](const YAML::Node& value, const std::string& key) {
+                 if (!value.IsScalar()) ThrowInvalidInput("config: '" + key + "' must be a path");
+                 legacy_store = value.as<std::string>();
+               })
         .Value("model", config.paths.model)
         .Value("output", config.paths.output)
+        .Apply();
+  });
+  top.Child("store", [&](const YAML::Node& node, const std::string& path) {
+    Section(node, path)
+        .Child("url",
+               [&](const YAML::Node& value, const std::string& key) {
+                 if (!value.IsScalar()) ThrowInvalidInput("config: '" + key + "' must be a URL such as sqlite:var/recon.db");
+                 config.store.url = value.as<std::string>();
+                 url_set = true;
+               })
         .Apply();
   });
   top.Child("logging", [&](const YAML::Node& node, const std::string& path) {
@@ -287,6 +304,14 @@ void ReadConfig(const YAML::Node& root, Config& config) {
         .Apply();
   });
   top.Apply();
+  if (!legacy_store) return;
+  if (url_set) {
+    ThrowInvalidInput("config: 'paths.store' (deprecated) and 'store.url' are both set; remove paths.store");
+  }
+  if (legacy_store->empty()) ThrowInvalidInput("config: 'paths.store' must not be empty");
+  config.store.url = "sqlite:" + *legacy_store;
+  config.deprecations.push_back("config key 'paths.store' is deprecated; read as store.url: sqlite:" +
+                                *legacy_store + " (write that under 'store:' instead)");
 }
 
 }  // namespace
@@ -346,8 +371,8 @@ void ClusteringParams::Validate() const {
 
 void Config::Validate() const {
   if (threads < 0 || threads > 1024) ThrowInvalidInput("threads must be between 0 (all cores) and 1024");
-  if (paths.store.empty() || paths.model.empty() || paths.output.empty())
-    ThrowInvalidInput("paths.* must not be empty");
+  if (paths.model.empty() || paths.output.empty()) ThrowInvalidInput("paths.* must not be empty");
+  store.Validate();
   logging.Validate();
   columns.Validate();
   ingest.Validate();
@@ -403,9 +428,10 @@ std::string DumpConfig(const Config& config) {
   YAML::Emitter out;
   out << YAML::BeginMap;
   out << YAML::Key << "threads" << YAML::Value << config.threads;
-  out << YAML::Key << "paths" << YAML::Value << YAML::BeginMap << YAML::Key << "store" << YAML::Value
-      << config.paths.store << YAML::Key << "model" << YAML::Value << config.paths.model << YAML::Key << "output"
-      << YAML::Value << config.paths.output << YAML::EndMap;
+  out << YAML::Key << "paths" << YAML::Value << YAML::BeginMap << YAML::Key << "model" << YAML::Value
+      << config.paths.model << YAML::Key << "output" << YAML::Value << config.paths.output << YAML::EndMap;
+  out << YAML::Key << "store" << YAML::Value << YAML::BeginMap << YAML::Key << "url" << YAML::Value
+      << config.store.url << YAML::EndMap;
   out << YAML::Key << "logging" << YAML::Value << YAML::BeginMap << YAML::Key << "dir" << YAML::Value
       << config.logging.dir << YAML::Key << "max_file_bytes" << YAML::Value << config.logging.max_file_bytes
       << YAML::Key << "max_files" << YAML::Value << config.logging.max_files << YAML::Key << "level" << YAML::Value

@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "recon/categorise/local_categoriser.hpp"
 #include "recon/categorise/valuation.hpp"
@@ -20,12 +21,13 @@
 #include "recon/models/kmeans/params.hpp"
 #include "recon/models/lof/params.hpp"
 #include "recon/resolve/resolver.hpp"
+#include "recon/store/store_url.hpp"
 
 namespace recon::pipeline {
 
-/// Where recon keeps its state and writes its results (section `paths:`).
+/// Where recon keeps its model and writes its results (section `paths:`; the store is `store.url`). The deprecated
+/// key `paths.store: PATH` is still read, as `store.url: sqlite:PATH`, and reported in Config::deprecations.
 struct PathParams {
-  std::string store = "var/recon.db";            ///< SQLite store
   std::string model = "var/models/recon.model";  ///< model bundle; trained here when missing
   std::string output = "var/anomalies.csv";      ///< default anomalies CSV (--out overrides)
 };
@@ -78,6 +80,7 @@ struct ServerParams {
 
 struct Config {
   PathParams paths;
+  store::StoreParams store;
   LoggingParams logging;
   ColumnMapping columns;
   io::CsvReaderParams ingest;
@@ -91,6 +94,8 @@ struct Config {
   ServerParams server;
   report::EmailParams email;
   int threads = 0;  ///< worker threads for scoring and clustering; 0 = all cores
+  /// Deprecated keys the file used, each with its replacement: the CLI warns of them. Not configuration itself.
+  std::vector<std::string> deprecations;
   /// Validates every section; the error names the key.
   void Validate() const;
 };

@@ -94,7 +94,7 @@ std::string QueueRunReport(const Config& config, const DetectReport& run, std::i
   content.by_severity = run.by_severity;
   content.top = run.top_anomalies;
   content.attachment_path = std::filesystem::absolute(run.output_path).string();
-  content.identity = config.paths.store + "#run-" + std::to_string(run_id);
+  content.identity = config.store.url + "#run-" + std::to_string(run_id);
   const std::int64_t outbox_id = store.EnqueueMail(report::BuildReportMail(content, config.email));
   if (!config.email.Configured()) return "report #" + std::to_string(outbox_id) + " kept in the outbox (email.smtp_host not set)";
   const auto drained = report::DrainOutbox(store, config.email, logger);
@@ -119,7 +119,7 @@ DetectReport RunDetect(const Config& base_config, const DetectOptions& options, 
 
   io::CsvReader reader(options.input, config.ingest);
   const io::RecordDecoder decoder(reader.Header(), config.columns, options.input);
-  auto store = store::OpenSqliteStore(config.paths.store);
+  auto store = store::OpenStore(config.store.url);
   std::optional<models::ModelBundle> loaded;
   std::error_code exists_error;
   if (std::filesystem::exists(config.paths.model, exists_error)) {
@@ -169,7 +169,7 @@ DetectReport RunDetect(const Config& base_config, const DetectOptions& options, 
   logger.Info("run.started", {{"run_id", run_id}, {"input", options.input}});
 
   // A second connection: the writer thread's insert transactions must not interleave with ticket issuing here.
-  AsyncStoreWriter store_writer(store::OpenSqliteStore(config.paths.store));
+  AsyncStoreWriter store_writer(store::OpenStore(config.store.url));
   RunCategoriser categoriser = MakeRunCategoriser(config, options.use_llm, *store, logger);
   BatchDetector detector(config, options, bundle, *store, *categoriser.categoriser, store_writer, run_id,
                          reader.Header(), output, report);

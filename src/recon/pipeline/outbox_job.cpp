@@ -5,11 +5,12 @@
 #include "recon/core/date.hpp"
 #include "recon/core/error.hpp"
 #include "recon/report/outbox_sender.hpp"
+#include "recon/store/store.hpp"
 
 namespace recon::pipeline {
 
 std::string RunOutbox(const Config& config, const OutboxOptions& options, const Logger& logger) {
-  auto store = store::OpenSqliteStore(config.paths.store);
+  auto store = store::OpenStore(config.store.url);
   if (options.action == "list") {
     std::string out;
     const auto mails = store->ListMail(options.state);

@@ -143,7 +143,7 @@ ReviewImportReport RunReviewImport(const Config& config, const ReviewImportOptio
   }
   io::CsvReader reader(options.input, config.ingest);
   const ReviewColumns columns = FindColumns(reader.Header(), options);
-  auto store = store::OpenSqliteStore(config.paths.store);
+  auto store = store::OpenStore(config.store.url);
   ReviewImportReport report;
   report.input = options.input;
   io::RawBatch batch;

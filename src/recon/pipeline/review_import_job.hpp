@@ -38,7 +38,7 @@ struct ReviewImportReport {
   static constexpr std::size_t kMaxListedRefusals = 100;
 };
 
-/// Applies the file's rows to the store at config.paths.store. Throws NotFound (no such file), InvalidInput (no
+/// Applies the file's rows to the store at config.store.url. Throws NotFound (no such file), InvalidInput (no
 /// category column, neither anomaly_id nor trade_id, a bad --reviewer, or no reviewer column and no --reviewer).
 ReviewImportReport RunReviewImport(const Config& config, const ReviewImportOptions& options, const Logger& logger);
 

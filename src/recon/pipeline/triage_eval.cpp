@@ -53,7 +53,7 @@ TriageEvalReport RunTriageEval(const Config& base_config, const TriageEvalOption
 
   const ScratchFolder scratch;
   Config config = base_config;
-  config.paths.store = scratch.File("recon.db");
+  config.store.url = "sqlite:" + scratch.File("recon.db");
   config.paths.model = scratch.File("recon.model");
   config.paths.output = scratch.File("all_rows.csv");
   config.email.smtp_host.clear();  // the run's report stays in the scratch outbox: an evaluation mails nobody

@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "recon/report/email_params.hpp"
-#include "recon/store/store.hpp"
+#include "recon/store/outbox_store.hpp"
 
 namespace recon::report {
 

@@ -14,7 +14,7 @@ std::string SmtpPassword(const EmailParams& params) {
   return value != nullptr ? value : "";
 }
 
-DrainResult DrainOutbox(store::Store& store, const EmailParams& params, const Logger& logger,
+DrainResult DrainOutbox(store::OutboxStore& store, const EmailParams& params, const Logger& logger,
                         std::chrono::system_clock::time_point now) {
   DrainResult result;
   if (!params.Configured()) return result;

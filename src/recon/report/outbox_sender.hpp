@@ -9,7 +9,7 @@
 
 #include "recon/core/logger.hpp"
 #include "recon/report/email_params.hpp"
-#include "recon/store/store.hpp"
+#include "recon/store/outbox_store.hpp"
 
 namespace recon::report {
 
@@ -21,7 +21,7 @@ struct DrainResult {
 };
 
 /// Attempts every mail due at `now` once. With SMTP not configured, sends nothing (the mails stay pending).
-DrainResult DrainOutbox(store::Store& store, const EmailParams& params, const Logger& logger,
+DrainResult DrainOutbox(store::OutboxStore& store, const EmailParams& params, const Logger& logger,
                         std::chrono::system_clock::time_point now = std::chrono::system_clock::now());
 
 /// The SMTP password from the environment variable named in params ("" when unset).

@@ -6,7 +6,7 @@
 #include <string>
 
 #include "recon/report/email_params.hpp"
-#include "recon/store/store.hpp"
+#include "recon/store/outbox_store.hpp"
 
 namespace recon::report {
 

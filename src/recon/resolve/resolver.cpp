@@ -18,7 +18,7 @@ void ResolveParams::Validate() const {
   if (ticket_prefix.size() > 32) ThrowInvalidInput("resolution.ticket_prefix must be at most 32 characters");
 }
 
-Resolver::Resolver(ResolveParams params, store::Store& store, std::string reporting_currency)
+Resolver::Resolver(ResolveParams params, store::TicketStore& store, std::string reporting_currency)
     : params_(std::move(params)), store_(store), reporting_currency_(std::move(reporting_currency)) {
   params_.Validate();
 }

@@ -13,7 +13,7 @@
 
 #include "recon/categorise/category.hpp"
 #include "recon/categorise/evidence.hpp"
-#include "recon/store/store.hpp"
+#include "recon/store/ticket_store.hpp"
 
 namespace recon::resolve {
 
@@ -53,13 +53,13 @@ struct Resolution {
 
 class Resolver {
  public:
-  Resolver(ResolveParams params, store::Store& store, std::string reporting_currency = "USD");
+  Resolver(ResolveParams params, store::TicketStore& store, std::string reporting_currency = "USD");
   /// Resolutions in input order; tickets are issued in one store transaction.
   std::vector<Resolution> Resolve(std::span<const ResolutionInput> anomalies);
 
  private:
   ResolveParams params_;
-  store::Store& store_;
+  store::TicketStore& store_;
   std::string reporting_currency_;
 };
 

@@ -38,8 +38,8 @@ ReportMailer::ReportMailer(const pipeline::Config& config, const Logger& logger)
     : config_(config),
       logger_(logger),
       min_severity_(*categorise::ParseSeverity(config.email.realtime_min_severity)),
-      queue_store_(store::OpenSqliteStore(config.paths.store)),
-      send_store_(store::OpenSqliteStore(config.paths.store)),
+      queue_store_(store::OpenStore(config.store.url)),
+      send_store_(store::OpenStore(config.store.url)),
       instance_(UtcNowIso8601() + "/" + std::to_string(::getpid())) {}
 
 ReportMailer::~ReportMailer() { Stop(); }

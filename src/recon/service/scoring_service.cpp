@@ -65,7 +65,7 @@ json ToJson(const TradeVerdict& verdict) {
 
 ScoringService::ScoringService(const pipeline::Config& config, const Logger& logger, bool use_llm)
     : config_(config), logger_(logger), known_verdicts_(kKnownVerdictCapacity), valuer_(config.valuation) {
-  store_ = store::OpenSqliteStore(config.paths.store);
+  store_ = store::OpenStore(config.store.url);
   changes_by_others_ = store_->ChangesByOthers();
   std::error_code error;
   if (std::filesystem::exists(config.paths.model, error)) {
@@ -90,7 +90,7 @@ ScoringService::ScoringService(const pipeline::Config& config, const Logger& log
   }
   // The categoriser keeps its LLM cache on a connection of its own: its transactions must not interleave with
   // the resolver's on this one.
-  cache_store_ = store::OpenSqliteStore(config.paths.store);
+  cache_store_ = store::OpenStore(config.store.url);
   categoriser_ = pipeline::MakeRunCategoriser(config, use_llm, *cache_store_, logger);
   resolver_ = std::make_unique<resolve::Resolver>(config.resolution, *store_, config.valuation.reporting_currency);
   run_id_ = store::StartRun(*store_, {"api", "", model_fingerprint_, "serve"}, logger);  // marks killed runs
@@ -364,7 +364,7 @@ std::unique_ptr<store::Store> ScoringService::TakeReader() {
       return reader;
     }
   }
-  return store::OpenSqliteStore(config_.paths.store);  // at most one per concurrent request, kept for reuse
+  return store::OpenStore(config_.store.url);  // at most one per concurrent request, kept for reuse
 }
 
 void ScoringService::ReturnReader(std::unique_ptr<store::Store> reader) {
@@ -454,7 +454,7 @@ json ScoringService::StoreState() {
     if (!store_error_.empty()) ThrowUnavailable(store_error_);
   }
   return {{"backend", "sqlite"},
-          {"path", config_.paths.store},
+          {"path", store::ParseStoreUrl(config_.store.url).Where()},
           {"anomalies_stored_since_start", counters_.anomalies_stored.load()}};
 }
 

@@ -1,5 +1,5 @@
-// SQLite implementation of Store: WAL journal, one transaction per call; the schema and its upgrades are in
-// sqlite_schema.cpp.
+// SQLite implementation of Store (every concern's interface; opened by OpenStore for a `sqlite:` URL): WAL
+// journal, one transaction per call; the schema and its upgrades are in sqlite_schema.cpp.
 #include <sqlite3.h>
 
 #include <algorithm>
@@ -14,7 +14,7 @@
 #include "recon/store/run_owner.hpp"
 #include "recon/store/sqlite_schema.hpp"
 #include "recon/store/sqlite_statement.hpp"
-#include "recon/store/store.hpp"
+#include "recon/store/sqlite_store.hpp"
 
 namespace recon::store {
 namespace {

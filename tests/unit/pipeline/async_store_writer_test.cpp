@@ -1,4 +1,5 @@
 #include "recon/pipeline/async_store_writer.hpp"
+#include "recon/store/store.hpp"
 
 #include <gtest/gtest.h>
 
@@ -30,10 +31,10 @@ TEST(AsyncStoreWriterTest, WritesEachNewAnomalyOnceWhateverTheInsertBatch) {
   for (const std::size_t insert_batch : {std::size_t{1}, std::size_t{7}, std::size_t{1000}}) {
     testing::TempDir dir;
     const std::string path = dir.File("recon.db");
-    auto store = store::OpenSqliteStore(path);
+    auto store = store::OpenStore("sqlite:" + path);
     const auto run = store->BeginRun({"f.csv", "fp", "model", "detect"});
     store->InsertAnomalies(Keys(0, 10, run));
-    AsyncStoreWriter writer(store::OpenSqliteStore(path), 2, insert_batch);
+    AsyncStoreWriter writer(store::OpenStore("sqlite:" + path), 2, insert_batch);
     writer.Submit(Keys(5, 20, run));   // 5 stored, 10 new
     writer.Submit(Keys(15, 30, run));  // 5 submitted just before, 10 new
     writer.Submit(Keys(0, 3, run));    // all stored
@@ -48,10 +49,10 @@ TEST(AsyncStoreWriterTest, WritesEachNewAnomalyOnceWhateverTheInsertBatch) {
 TEST(AsyncStoreWriterTest, WhatItHoldsIsWrittenWhenItIsDestroyedWithoutFinish) {
   testing::TempDir dir;
   const std::string path = dir.File("recon.db");
-  auto store = store::OpenSqliteStore(path);
+  auto store = store::OpenStore("sqlite:" + path);
   const auto run = store->BeginRun({"f.csv", "fp", "model", "detect"});
   {
-    AsyncStoreWriter writer(store::OpenSqliteStore(path), 2, 1000);
+    AsyncStoreWriter writer(store::OpenStore("sqlite:" + path), 2, 1000);
     writer.Submit(Keys(0, 5, run));
   }
   EXPECT_EQ(store->CountAnomalies(), 5u);

@@ -16,7 +16,7 @@ namespace {
 TEST(CategoriseJobTest, AOneSidedFortySevenMillionBreakIsCriticalAndHeldForReviewWithItsReasons) {
   testing::TempDir dir;
   Config config;
-  config.paths.store = dir.File("var/recon.db");
+  config.store.url = "sqlite:" + dir.File("var/recon.db");
   CategoriseOptions options;
   options.comment = "pen";
   options.evidence_json =

@@ -51,5 +51,39 @@ TEST(ConfigTest, ErrorsNameTheKey) {
   EXPECT_NE(ErrorOf("detector:\n  iforest:\n    seed: 4294967296\n").find("detector.iforest.seed"), std::string::npos);
 }
 
+TEST(ConfigTest, TheStoreIsAUrlAndTheOldPathsStoreStillWorksWithAWarning) {
+  testing::TempDir dir;
+  EXPECT_EQ(Config{}.store.url, "sqlite:var/recon.db");
+  EXPECT_TRUE(Config{}.deprecations.empty());
+  const Config url = LoadConfig(dir.Write("u.yaml", "store:\n  url: sqlite:///srv/recon.db\n"));
+  EXPECT_EQ(url.store.url, "sqlite:///srv/recon.db");
+  EXPECT_TRUE(url.deprecations.empty());
+  EXPECT_NE(DumpConfig(url).find("url: sqlite:///srv/recon.db"), std::string::npos) << DumpConfig(url);
+
+  // A config written before store.url keeps its store, and says what to write instead.
+  const Config legacy = LoadConfig(dir.Write("l.yaml", "paths:\n  store: /srv/old.db\n  model: m.model\n"));
+  EXPECT_EQ(legacy.store.url, "sqlite:/srv/old.db");
+  EXPECT_EQ(legacy.paths.model, "m.model");
+  ASSERT_EQ(legacy.deprecations.size(), 1u);
+  EXPECT_NE(legacy.deprecations[0].find("'paths.store' is deprecated"), std::string::npos);
+  EXPECT_NE(legacy.deprecations[0].find("store.url: sqlite:/srv/old.db"), std::string::npos) << legacy.deprecations[0];
+  EXPECT_EQ(DumpConfig(legacy).find("paths:\n  store"), std::string::npos) << "dumped as store.url";
+  const Config reloaded = LoadConfig(dir.Write("r.yaml", DumpConfig(legacy)));
+  EXPECT_EQ(reloaded.store.url, "sqlite:/srv/old.db");
+  EXPECT_TRUE(reloaded.deprecations.empty());
+
+  EXPECT_NE(ErrorOf("paths:\n  store: a.db\nstore:\n  url: sqlite:b.db\n").find("both set; remove paths.store"),
+            std::string::npos);
+  EXPECT_NE(ErrorOf("paths:\n  store: ''\n").find("paths.store"), std::string::npos);
+  EXPECT_NE(ErrorOf("store:\n  url: var/recon.db\n").find("store.url 'var/recon.db' names no backend"),
+            std::string::npos)
+      << ErrorOf("store:\n  url: var/recon.db\n");
+  EXPECT_NE(ErrorOf("store:\n  url: postgresql://u:pw@db/recon\n").find("store.url"), std::string::npos);
+  EXPECT_NE(ErrorOf("store:\n  url: postgresql://u:pw@db/recon\n").find("not built into this recon yet"),
+            std::string::npos);
+  EXPECT_NE(ErrorOf("store:\n  uri: sqlite:x.db\n").find("store.uri"), std::string::npos);
+  EXPECT_NE(ErrorOf("store:\n  url: [1]\n").find("store.url"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace recon::pipeline

@@ -23,7 +23,7 @@ const std::string kSample = std::string(RECON_SOURCE_DIR) + "/data/recon_sample_
 
 Config ConfigIn(const testing::TempDir& dir) {
   Config config;
-  config.paths.store = dir.File("var/recon.db");
+  config.store.url = "sqlite:" + dir.File("var/recon.db");
   config.paths.model = dir.File("var/models/recon.model");
   config.paths.output = dir.File("var/anomalies.csv");
   config.logging.dir = dir.File("var/log");
@@ -87,7 +87,7 @@ TEST(DetectJobTest, SampleRunProducesResolvedAnomaliesAndRerunAddsNothing) {
   EXPECT_EQ(second.stored_new, 0u);
   const auto again = testing::ReadCsvTable(config.paths.output);
   EXPECT_EQ(again.rows, table.rows);  // same tickets, same verdicts
-  auto store = store::OpenSqliteStore(config.paths.store);
+  auto store = store::OpenStore(config.store.url);
   EXPECT_EQ(store->CountAnomalies(), first.flagged);
   EXPECT_EQ(store->CountTickets(), tickets.size());
 }
@@ -138,7 +138,7 @@ TEST(DetectJobTest, AFailedRunKeepsWhatItAcceptedAndSaysWhy) {
   } catch (const Error& error) {
     EXPECT_EQ(error.Kind(), ErrorKind::kUnavailable);
   }
-  auto store = store::OpenSqliteStore(config.paths.store);
+  auto store = store::OpenStore(config.store.url);
   const auto kept = store->CountAnomalies();
   EXPECT_GT(kept, 0u);  // resolved and ticketed before the failure: not lost
   EXPECT_EQ(store->RunStatus(1).rfind("failed: ", 0), 0u) << store->RunStatus(1);
@@ -175,9 +175,9 @@ TEST(DetectJobTest, AFailedRunRecordsAndLogsTheAnomaliesItReallyCommitted) {
   options.input = dir.Write("sample_x10.csv", text);
   options.output = dir.File("out.csv");
   // The store fails once 2,500 anomalies are in: the first insert transaction (2,048) is committed, the next fails.
-  store::OpenSqliteStore(config.paths.store).reset();
+  store::OpenStore(config.store.url).reset();
   sqlite3* db = nullptr;
-  ASSERT_EQ(sqlite3_open(config.paths.store.c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_open(store::ParseStoreUrl(config.store.url).location.c_str(), &db), SQLITE_OK);
   ASSERT_EQ(sqlite3_exec(db,
                          "CREATE TRIGGER fail_late BEFORE INSERT ON anomalies "
                          "WHEN (SELECT COUNT(*) FROM anomalies) >= 2500 "
@@ -189,10 +189,10 @@ TEST(DetectJobTest, AFailedRunRecordsAndLogsTheAnomaliesItReallyCommitted) {
     const Logger logger = Logger::Open(config.logging);
     EXPECT_THROW(RunDetect(config, options, logger, nullptr), Error);
   }
-  const std::int64_t committed = QueryInt(config.paths.store, "SELECT COUNT(*) FROM anomalies WHERE first_run_id = 1");
+  const std::int64_t committed = QueryInt(store::ParseStoreUrl(config.store.url).location, "SELECT COUNT(*) FROM anomalies WHERE first_run_id = 1");
   ASSERT_GT(committed, 0);
-  EXPECT_EQ(QueryInt(config.paths.store, "SELECT anomalies_new FROM runs WHERE id = 1"), committed);
-  auto store = store::OpenSqliteStore(config.paths.store);
+  EXPECT_EQ(QueryInt(store::ParseStoreUrl(config.store.url).location, "SELECT anomalies_new FROM runs WHERE id = 1"), committed);
+  auto store = store::OpenStore(config.store.url);
   EXPECT_EQ(store->RunStatus(1).rfind("failed: ", 0), 0u) << store->RunStatus(1);
   std::ifstream log(config.logging.dir + "/recon.log");
   std::string line;
@@ -219,10 +219,10 @@ TEST(DetectJobTest, AFailedRunLeavesThePreviousOutputAsItWas) {
   ASSERT_FALSE(previous.empty());
   // The second run writes its whole CSV, then fails when the store refuses its anomalies.
   Config failing = config;
-  failing.paths.store = dir.File("failing.db");
-  store::OpenSqliteStore(failing.paths.store).reset();
+  failing.store.url = "sqlite:" + dir.File("failing.db");
+  store::OpenStore(failing.store.url).reset();
   sqlite3* db = nullptr;
-  ASSERT_EQ(sqlite3_open(failing.paths.store.c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_open(store::ParseStoreUrl(failing.store.url).location.c_str(), &db), SQLITE_OK);
   ASSERT_EQ(sqlite3_exec(db, "CREATE TRIGGER refuse BEFORE INSERT ON anomalies BEGIN SELECT RAISE(ABORT, 'no'); END",
                          nullptr, nullptr, nullptr),
             SQLITE_OK);

@@ -39,8 +39,8 @@ store::AnomalyRecord Anomaly(const std::string& key, std::int64_t run_id, const 
 class ReviewImportTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    config_.paths.store = dir_.File("var/recon.db");
-    store_ = store::OpenSqliteStore(config_.paths.store);
+    config_.store.url = "sqlite:" + dir_.File("var/recon.db");
+    store_ = store::OpenStore(config_.store.url);
     const auto run = store_->BeginRun({"f.csv", "fp", "model", "detect"});
     store_->InsertAnomalies(std::vector<store::AnomalyRecord>{
         Anomaly("k1", run, "T1", "zorp xlat on vexo leg"), Anomaly("k2", run, "T2", "vexo leg zorp xlat"),
