@@ -1,5 +1,5 @@
 #pragma once
-// The exact inner loop of recon's neighbour searches (lof/kd_tree.cpp): distances
+// The exact inner loop of LOF's neighbour searches (lof/kd_tree.cpp, and knn_index.cpp's brute force): distances
 // from one query to a run of points stored column by column in double precision, four per vector instruction, in
 // the operations and order of SquaredDistance / ManhattanDistance (core/distance.hpp), so they equal a scalar
 // brute force bit for bit; and the list of the best points so far, ranked by (distance, row index), so ties are
@@ -11,10 +11,6 @@
 #include <cstring>
 #include <limits>
 #include <vector>
-
-#if defined(__x86_64__) && defined(__GNUC__)
-#include <immintrin.h>
-#endif
 
 #include "recon/models/lof/knn_index.hpp"
 
@@ -60,24 +56,11 @@ class RankedList {
   double worst_ = std::numeric_limits<double>::infinity();
 };
 
-/// A bit per lane of a comparison's result (lane i's bit i): portably, lane by lane; and with AVX2's movemask
-/// (LaneBitsAvx2, only for functions compiled for AVX2: lof/kd_tree.cpp's explicit AVX2 search), one instruction
-/// where the four extractions took ten (a fifth of the tree search's time on annthyroid).
-struct LaneBitsPortable {
-  template <class Lanes>
-  static unsigned Of(Lanes within) {
-    return static_cast<unsigned>((within[0] & 1) | (within[1] & 2) | (within[2] & 4) | (within[3] & 8));
-  }
-};
-#if defined(__x86_64__) && defined(__GNUC__)
-struct LaneBitsAvx2 {
-  template <class Lanes>
-  [[gnu::always_inline]] static unsigned Of(Lanes within) {
-    using Raw = double __attribute__((vector_size(32)));
-    return static_cast<unsigned>(__builtin_ia32_movmskpd256(reinterpret_cast<Raw>(within)));
-  }
-};
-#endif
+/// A bit per lane of a comparison's result (lane i's bit i).
+template <class Lanes>
+[[gnu::always_inline]] inline unsigned LaneBits(Lanes within) {
+  return static_cast<unsigned>((within[0] & 1) | (within[1] & 2) | (within[2] & 4) | (within[3] & 8));
+}
 
 inline ScanDoubles LoadScanDoubles(const double* from) {
   ScanDoubles values;
@@ -86,13 +69,11 @@ inline ScanDoubles LoadScanDoubles(const double* from) {
 }
 
 /// Offers the points at positions [begin, end) of `columns` (dims columns of `stride` values, readable up to
-/// kScanLanes - 1 positions past `end`) to `ranked`, as rows original[position]. kDims > 0 fixes the dimension at
-/// compile time (then equal to `dims`).
-template <class Term, std::size_t kDims, class LaneBits = LaneBitsPortable>
+/// kScanLanes - 1 positions past `end`) to `ranked`, as rows original[position].
+template <class Term>
 [[gnu::always_inline]] inline void ScanPoints(const double* columns, std::size_t stride, std::size_t dims,
                                               std::size_t begin, std::size_t end, const double* query,
                                               const std::uint32_t* original, RankedList& ranked) {
-  if constexpr (kDims > 0) dims = kDims;
   for (std::size_t pos = begin; pos < end; pos += kScanLanes) {
     // SumOfTerms's order: four partial sums over coordinates, combined pairwise.
     ScanDoubles partial0{};
@@ -111,7 +92,7 @@ template <class Term, std::size_t kDims, class LaneBits = LaneBitsPortable>
     const ScanDoubles distances = (partial0 + partial1) + (partial2 + partial3);
     const double worst = ranked.Worst();
     const auto within = distances <= worst;
-    unsigned bits = LaneBits::Of(within);
+    unsigned bits = LaneBits(within);
     if (end - pos < kScanLanes) bits &= (1U << (end - pos)) - 1U;
     for (; bits != 0; bits &= bits - 1) {
       const auto lane = static_cast<std::size_t>(__builtin_ctz(bits));

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdlib>
 #include <limits>
 #include <numeric>
 
@@ -15,10 +14,8 @@
 namespace recon::models {
 namespace {
 
-// Measured on the ODDS sets in 6 and 9 dimensions (one thread, build and all-neighbours search per point):
-// leaves of 8 / 16 / 32 / 48 / 64 / 96 points took 3.9 / 3.5 / 2.9 / 2.9 / 3.0 / 2.8 us on annthyroid, 4.0 / 3.5 /
-// 3.0 / 2.9 / 2.7 / 2.9 on mammography: with four distances per instruction, a point measured costs less than a
-// node descended or a branch mispredicted.
+// Large leaves: with four distances per instruction, a point measured costs less than a node descended or a branch
+// mispredicted (from 32 to 96 points per leaf the searches took the same time).
 constexpr std::uint32_t kLeafSize = 48;
 // The search's stack holds at most one node per level. Middle cuts can be lopsided, so from kMedianFromLevel on the
 // tree cuts at the median instead, which halves the points: 32 more levels hold 2^32.
@@ -45,11 +42,11 @@ struct TreeView {
 
 // The `count` nearest points to `query` into out[0, count). Depth first, nearer child first, with the farther children
 // on an explicit stack (so the whole search is one function, compiled for each vector width) together with the
-// per-coordinate gaps that make up their lower bound. kDims > 0: the dimension, fixed at compile time.
-template <class Term, std::size_t kDims, class LaneBits>
+// per-coordinate gaps that make up their lower bound.
+template <class Term>
 [[gnu::always_inline]] inline void SearchBody(const TreeView& tree, const double* query, std::size_t count,
                                               Neighbour* out) {
-  const std::size_t dims = kDims > 0 ? kDims : tree.dims;
+  const std::size_t dims = tree.dims;
   double reach = 0.0;  // the largest distance sum this query can meet: to the far corner of all points
   for (std::size_t dim = 0; dim < dims; ++dim) {
     reach +=
@@ -60,14 +57,14 @@ template <class Term, std::size_t kDims, class LaneBits>
   struct Frame {
     std::uint32_t node;
     double bound;
-    double gaps[kDims > 0 ? kDims : KdTree::kMaxDims];
+    double gaps[KdTree::kMaxDims];
   };
   Frame stack[kMaxDepth + 1];
   std::size_t depth = 1;
   stack[0].node = 0;
   stack[0].bound = 0.0;
   for (std::size_t dim = 0; dim < dims; ++dim) stack[0].gaps[dim] = 0.0;
-  double gaps[kDims > 0 ? kDims : KdTree::kMaxDims];
+  double gaps[KdTree::kMaxDims];
   while (depth > 0) {
     const Frame& frame = stack[--depth];
     if (frame.bound > ranked.Worst() + margin) continue;
@@ -97,64 +94,26 @@ template <class Term, std::size_t kDims, class LaneBits>
       node = near;
     }
     const KdTree::Node& leaf = tree.nodes[node];
-    ScanPoints<Term, kDims, LaneBits>(tree.columns, tree.stride, dims, leaf.begin, leaf.end, query, tree.original,
-                                      ranked);
+    ScanPoints<Term>(tree.columns, tree.stride, dims, leaf.begin, leaf.end, query, tree.original, ranked);
   }
   RankUnknownLast(ranked.Filled(), count, tree.rows, out);
 }
 
-// One search function per metric, with the common small dimensions unrolled, each compiled for AVX2 (with
-// movemask for the scan's lane bits: exact_scan.hpp) and for baseline x86-64, the AVX2 one chosen where the
-// processor has it. Neither uses fused multiply-adds: both give the same bits (as core/vector_clones.hpp's copies).
-template <class Term, class LaneBits>
-[[gnu::always_inline]] inline void SearchAnyDims(const TreeView& tree, const double* query, std::size_t count,
-                                                 Neighbour* out) {
-  // BENCH-ONLY switch (issue 18): RECON_LOF_TREE_GENERIC=1 (read once).
-  static const bool generic = std::getenv("RECON_LOF_TREE_GENERIC") != nullptr;
-  if (generic) return SearchBody<Term, 0, LaneBits>(tree, query, count, out);
-  switch (tree.dims) {
-    case 2: return SearchBody<Term, 2, LaneBits>(tree, query, count, out);
-    case 3: return SearchBody<Term, 3, LaneBits>(tree, query, count, out);
-    case 4: return SearchBody<Term, 4, LaneBits>(tree, query, count, out);
-    case 5: return SearchBody<Term, 5, LaneBits>(tree, query, count, out);
-    case 6: return SearchBody<Term, 6, LaneBits>(tree, query, count, out);
-    case 7: return SearchBody<Term, 7, LaneBits>(tree, query, count, out);
-    case 8: return SearchBody<Term, 8, LaneBits>(tree, query, count, out);
-    case 9: return SearchBody<Term, 9, LaneBits>(tree, query, count, out);
-    default: return SearchBody<Term, 0, LaneBits>(tree, query, count, out);
-  }
-}
-
+// One search function per metric, each compiled for AVX2 and for baseline x86-64 (core/vector_clones.hpp).
 using SearchFunction = void (*)(const TreeView& tree, const double* query, std::size_t count, Neighbour* out);
 
-void SearchEuclideanPortable(const TreeView& tree, const double* query, std::size_t count, Neighbour* out) {
-  SearchAnyDims<SquareTerm, LaneBitsPortable>(tree, query, count, out);
+RECON_VECTOR_CLONES void SearchEuclidean(const TreeView& tree, const double* query, std::size_t count,
+                                         Neighbour* out) {
+  SearchBody<SquareTerm>(tree, query, count, out);
 }
 
-void SearchManhattanPortable(const TreeView& tree, const double* query, std::size_t count, Neighbour* out) {
-  SearchAnyDims<AbsoluteTerm, LaneBitsPortable>(tree, query, count, out);
+RECON_VECTOR_CLONES void SearchManhattan(const TreeView& tree, const double* query, std::size_t count,
+                                         Neighbour* out) {
+  SearchBody<AbsoluteTerm>(tree, query, count, out);
 }
 
-#if defined(__x86_64__) && defined(__GNUC__)
-__attribute__((target("avx2"))) void SearchEuclideanAvx2(const TreeView& tree, const double* query, std::size_t count,
-                                                         Neighbour* out) {
-  SearchAnyDims<SquareTerm, LaneBitsAvx2>(tree, query, count, out);
-}
-
-__attribute__((target("avx2"))) void SearchManhattanAvx2(const TreeView& tree, const double* query, std::size_t count,
-                                                         Neighbour* out) {
-  SearchAnyDims<AbsoluteTerm, LaneBitsAvx2>(tree, query, count, out);
-}
-#endif
-
-// The search for this processor and metric: chosen once per all-neighbours pass, not per query.
 SearchFunction SelectSearch(Metric metric) {
-  const bool manhattan = metric == Metric::kManhattan;
-#if defined(__x86_64__) && defined(__GNUC__)
-  // BENCH-ONLY switch (issue 18): RECON_LOF_TREE_PORTABLE=1.
-  if (__builtin_cpu_supports("avx2") && std::getenv("RECON_LOF_TREE_PORTABLE") == nullptr) return manhattan ? &SearchManhattanAvx2 : &SearchEuclideanAvx2;
-#endif
-  return manhattan ? &SearchManhattanPortable : &SearchEuclideanPortable;
+  return metric == Metric::kManhattan ? &SearchManhattan : &SearchEuclidean;
 }
 
 // Builds the subtree over order[begin, end) of the row-major `points`, depth first into `nodes`, with nanoflann's
@@ -310,8 +269,7 @@ void KdTree::AllNearest(std::size_t count, unsigned threads, const NeighbourSink
   if (static_cast<double>(Rows()) < kSerialBelowQueries) threads = 1;
   const TreeView view = KdTreeAccess::View(*this);
   const SearchFunction search = SelectSearch(metric_);
-  // Queries in tree order, so consecutive ones visit the same leaves. (Starting each query bounded by the
-  // distances to its predecessors' neighbours saved offers but cost more than they saved: measured, dropped.)
+  // Queries in tree order, so consecutive ones visit the same leaves.
   ParallelFor(Rows(), kQueriesPerTask, threads, [&](std::size_t begin, std::size_t end) {
     double query[kMaxDims];
     std::vector<Neighbour> list(count);

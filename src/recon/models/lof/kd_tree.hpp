@@ -2,14 +2,15 @@
 // Exact k-nearest-neighbour search in few dimensions (up to 16): a KD-tree whose leaves are measured four points
 // per vector instruction.
 //
-// IMPLEMENTATION DECISIONS: nanoflann's tree, used before, spent 90% of an all-neighbours query in its leaves,
-// one coordinate at a time (about 4 us per 21-neighbour query in 6 dimensions). Here the points are copied in
-// tree order, column by column in double precision, so a leaf's distances come four at a time with the same
-// operations, in the same order, as SquaredDistance / ManhattanDistance (core/distance.hpp): the distances are
-// exact in that sense, identical to a brute-force scan, on any machine and at any vector width. Neighbours are
-// ranked by (distance, row index), so ties are broken the same way whatever order the tree visits points in.
-// Subtrees are skipped by a lower bound on their distance kept incrementally along the descent (as nanoflann
-// does), with a margin for its rounding, so pruning never drops a point that could rank.
+// IMPLEMENTATION DECISIONS: a general-purpose tree measuring one coordinate at a time spends most of a query in its
+// leaves. Here the points are copied in tree order, column by column in double precision, so a leaf's distances
+// come four at a time with the same operations, in the same order, as SquaredDistance / ManhattanDistance
+// (core/distance.hpp): the distances are exact in that sense, identical to a brute-force scan, on any machine and
+// at any vector width. Neighbours are ranked by (distance, row index), so ties are broken the same way whatever
+// order the tree visits points in. Subtrees are skipped by a lower bound on their distance kept incrementally along
+// the descent (as nanoflann does), with a margin for its rounding, so pruning never drops a point that could rank.
+// It is LOF's only index up to 16 dimensions: on the product's model features (9, mostly repeated vectors) the
+// blocked brute-force search it once had beside it was 18-79x slower (bench/RESULTS.md, issue 18).
 #include <cstddef>
 #include <cstdint>
 #include <vector>

@@ -2,17 +2,17 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdlib>
 #include <numeric>
-#include <string>
 
+#include "recon/core/parallel.hpp"
 #include "recon/core/vector_clones.hpp"
-#include "recon/models/lof/all_neighbours.hpp"
 #include "recon/models/lof/exact_scan.hpp"
 #include "recon/models/lof/kd_tree.hpp"
 
 namespace recon::models {
 namespace {
+
+constexpr std::size_t kQueriesPerTask = 64;
 
 // Every point measured against `query` (lof/exact_scan.hpp), the `k` nearest kept: compiled for AVX2 too
 // (core/vector_clones.hpp).
@@ -21,7 +21,7 @@ template <class Term>
                                            const std::vector<std::uint32_t>& rows, const double* query, std::size_t k,
                                            Neighbour* out) {
   RankedList ranked(out, k);
-  ScanPoints<Term, 0>(columns.data(), rows.size() + kScanLanes, dims, 0, rows.size(), query, rows.data(), ranked);
+  ScanPoints<Term>(columns.data(), rows.size() + kScanLanes, dims, 0, rows.size(), query, rows.data(), ranked);
   RankUnknownLast(ranked.Filled(), k, rows.size(), out);
 }
 
@@ -43,15 +43,13 @@ KnnIndex::KnnIndex(const features::FeatureMatrix& points, Metric metric)
     : points_(points), metric_(metric), uses_tree_(points.Cols() <= KdTree::kMaxDims && points.Rows() > 0) {}
 
 const KdTree& KnnIndex::Tree() const {
-  // Built on first use, like the brute-force columns: a fit whose all-neighbours search is the blocked one never
-  // needs it (breastw: 15 us of a 0.37 ms fit), and the first row scored builds it.
+  // Built on first use, like the brute-force columns (an index above 16 dimensions never needs it).
   std::call_once(tree_built_, [&] { tree_ = std::make_unique<KdTree>(points_, metric_); });
   return *tree_;
 }
 
 const std::vector<double>& KnnIndex::BruteForceColumns() const {
-  // Built on the first single query, not with the index: fitting LOF never reads them (lof/all_neighbours.hpp), and
-  // on a small set copying them took a tenth of the fit.
+  // Built on first use, not with the index: up to 16 dimensions nothing reads them.
   std::call_once(columns_built_, [&] {
     const std::size_t rows = points_.Rows();
     const std::size_t stride = rows + kScanLanes;
@@ -92,20 +90,24 @@ void KnnIndex::Nearest(const float* query, std::size_t k, KnnScratch& scratch, s
 }
 
 void KnnIndex::AllNeighbours(std::size_t count, unsigned threads, const NeighbourSink& sink) const {
-  // BENCH-ONLY switch (issue 18): RECON_LOF_PATH=tree|blocked forces the fit's all-neighbours search.
-  const char* forced = std::getenv("RECON_LOF_PATH");
-  const std::string path = forced != nullptr ? forced : "";
-  const bool blocked = path == "blocked" || (path != "tree" && PreferBlockedSearch(points_.Cols()));
-  if (!uses_tree_ || blocked) {
-    models::AllNeighbours(points_, count, threads, metric_, sink);
+  count = std::min(count, points_.Rows());
+  if (count == 0) return;
+  if (uses_tree_) {
+    Tree().AllNearest(count, threads, [&](std::uint32_t row, std::uint32_t place, std::span<Neighbour> list) {
+      for (Neighbour& neighbour : list) neighbour.distance = DistanceFromRanked(neighbour.distance, metric_);
+      sink(row, place, list);
+    });
     return;
   }
-  Tree().AllNearest(std::min(count, points_.Rows()), threads,
-                    [&](std::uint32_t row, std::uint32_t place, std::span<Neighbour> list) {
-                      for (Neighbour& neighbour : list)
-                        neighbour.distance = DistanceFromRanked(neighbour.distance, metric_);
-                      sink(row, place, list);
-                    });
+  // Brute force: each point a query against all of them.
+  ParallelFor(points_.Rows(), kQueriesPerTask, threads, [&](std::size_t begin, std::size_t end) {
+    KnnScratch scratch;
+    std::vector<Neighbour> list;
+    for (std::size_t row = begin; row < end; ++row) {
+      Nearest(points_.Row(row), count, scratch, list);
+      sink(static_cast<std::uint32_t>(row), static_cast<std::uint32_t>(row), list);
+    }
+  });
 }
 
 }  // namespace recon::models

@@ -23,7 +23,7 @@ struct Neighbour {
 /// once): `row` is the point, `list` its neighbours nearest first, for the receiver to use or change in place.
 /// `place` is the list's place in the search's own order of the points (0 .. rows - 1, each once): one thread hands
 /// over runs of consecutive places, so a receiver that stores lists by place writes its memory in order (by row,
-/// the writes of a large set scattered over megabytes: 7% of annthyroid's LOF fit).
+/// the writes of a large set would scatter over megabytes).
 using NeighbourSink = std::function<void(std::uint32_t row, std::uint32_t place, std::span<Neighbour> list)>;
 
 class KdTree;
@@ -46,8 +46,8 @@ class KnnIndex {
   /// The same into `out`, with `scratch`'s buffers.
   void Nearest(const float* query, std::size_t k, KnnScratch& scratch, std::vector<Neighbour>& out) const;
 
-  /// AllNeighbours (lof/all_neighbours.hpp) of the indexed points, each list handed to `sink`, on this index's own
-  /// tree where that is the faster search (so a fit does not build a second one).
+  /// For every indexed point, its `count` nearest points of the set (itself among them, at distance 0), nearest
+  /// first, ties by index, each list handed to `sink`: what fitting LOF asks for.
   void AllNeighbours(std::size_t count, unsigned threads, const NeighbourSink& sink) const;
 
  private:

@@ -16,8 +16,7 @@ constexpr std::uint32_t kLofTag = 0x4C4F4620;        // "LOF ": Euclidean, writt
 constexpr std::uint32_t kLofMetricTag = 0x4C4F464D;  // "LOFM": the metric follows the tag
 constexpr double kDensityEpsilon = 1e-10;            // scikit-learn's guard against zero reachability
 constexpr std::size_t kBlockRows = 256;
-// Density passes smaller than this are not worth a thread (re-measured with the faster thread start: 5e4 no faster
-// on annthyroid, 144,000 pairs, and slower on thyroid).
+// Density passes smaller than this are not worth a thread.
 constexpr double kSerialBelowPairs = 1e6;
 
 }  // namespace
@@ -104,8 +103,7 @@ void LocalOutlierFactor::Fit(const features::FeatureMatrix& data) {
   const std::size_t points = reference_.Rows();
   // Every point's neighbourhood in k slots (it never has more entries than its k copies), at its place in the
   // search's order (knn_index.hpp): flat arrays, no allocation per point, written and read in order. Left
-  // uninitialised: every slot read is written first, by the search's threads (zeroing megabytes on this thread first
-  // cost a tenth of a millisecond on annthyroid).
+  // uninitialised: every slot read is written first, by the search's threads.
   const auto hood_points = std::make_unique_for_overwrite<Neighbour[]>(points * k_);
   const auto hood_copies = std::make_unique_for_overwrite<std::uint32_t[]>(points * k_);
   std::vector<std::uint32_t> hood_sizes(points, 0);
