@@ -52,7 +52,7 @@ std::vector<Neighbour> NearestOf(const KdTree& tree, const float* query, std::si
 }
 
 TEST(KdTreeTest, EqualsBruteForceBitForBitInEveryDimensionAndBothMetrics) {
-  // 1-16 dimensions: the unrolled widths (2-9) and the general loop; 1,000 rows make leaves and inner nodes.
+  // 1-16 dimensions, the tree's whole range; 1,000 rows make leaves and inner nodes.
   for (std::size_t dims = 1; dims <= KdTree::kMaxDims; ++dims) {
     for (const Metric metric : {Metric::kEuclidean, Metric::kManhattan}) {
       SCOPED_TRACE(std::to_string(dims) + " dims, " + MetricName(metric));
