@@ -81,7 +81,7 @@ TEST(LofTest, MatchesTheDefinitionWithTreeAndBruteForce) {
 
 TEST(LofTest, ManhattanMatchesTheDefinitionWithTreeAndBruteForce) {
   for (const std::size_t dims : {3u, 9u, 20u}) {  // KD-tree (lof/kd_tree.hpp) up to 16 dimensions, brute force above
-    const auto data = RandomPoints(1100, dims, dims + 100);  // past the size where Euclidean fits go blocked
+    const auto data = RandomPoints(1100, dims, dims + 100);
     LofParams params{10, Scaling::kNone, Metric::kManhattan};
     LocalOutlierFactor lof(params);
     lof.Fit(data);
