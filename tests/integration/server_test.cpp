@@ -233,6 +233,12 @@ TEST_F(ServerTest, ACategoryCorrectionIsKeptAndTheNextTradeInThatPhrasingGetsIt)
   ASSERT_EQ(refused.status, 422);
   EXPECT_EQ(refused.Json()["detail"][0]["field"], "category");
   EXPECT_NE(refused.Json()["detail"][0].dump().find("Fee/Commission Difference"), std::string::npos) << refused.body;
+  // A 5% amount break is no rounding error, whoever says so: refused as a field problem, nothing learnt.
+  refused = client.Post(target, json{{"category", "Rounding Error"}, {"reviewer", "j.doe"}}.dump());
+  ASSERT_EQ(refused.status, 422) << refused.body;
+  EXPECT_EQ(refused.Json()["detail"][0]["field"], "category");
+  EXPECT_NE(refused.body.find("cannot be a Rounding Error: the amount at risk"), std::string::npos) << refused.body;
+  EXPECT_EQ(client.Get("/anomalies/" + std::to_string(first_id)).Json()["category"], "Fee/Commission Difference");
   refused = client.Post(target, json{{"reviewer", "j.doe"}, {"note", "neither"}}.dump());
   ASSERT_EQ(refused.status, 422);
   EXPECT_EQ(refused.Json()["detail"][0]["field"], "status");

@@ -6,6 +6,8 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/websocket.hpp>
 #include <nlohmann/json.hpp>
+#include <chrono>
+#include <optional>
 #include <string>
 
 namespace recon::testing {
@@ -84,6 +86,27 @@ class WsConnection {
     return beast::buffers_to_string(buffer.data());
   }
   nlohmann::json ReceiveJson() { return nlohmann::json::parse(Receive()); }
+  /// The next message, or nullopt when none arrives within `timeout` (the connection is then unusable): a test
+  /// waiting for events it may never get fails instead of hanging.
+  std::optional<std::string> ReceiveWithin(std::chrono::milliseconds timeout) {
+    beast::flat_buffer buffer;
+    bool done = false;
+    beast::error_code result;
+    ws_.async_read(buffer, [&](beast::error_code error, std::size_t) {
+      done = true;
+      result = error;
+    });
+    ioc_.restart();
+    ioc_.run_for(timeout);
+    if (!done) {
+      beast::get_lowest_layer(ws_).cancel();
+      ioc_.restart();
+      ioc_.run();
+      return std::nullopt;
+    }
+    if (result) return std::nullopt;
+    return beast::buffers_to_string(buffer.data());
+  }
   /// Reads until the server closes; returns the close reason.
   websocket::close_reason ReadUntilClosed() {
     beast::flat_buffer buffer;

@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <cstring>
 
+#include "recon/core/date.hpp"
 #include "recon/core/sha256.hpp"
 
 namespace recon::pipeline {
@@ -62,17 +63,43 @@ std::string FormatExplanation(const std::vector<models::FeatureContribution>& co
   return text;
 }
 
-std::string NaturalKeys::KeyOf(const io::RawBatch& raw, std::size_t raw_row_idx) {
+namespace {
+
+void HashField(Sha256& hasher, std::string_view bytes) {
+  hasher.Update(bytes);
+  hasher.Update(std::string_view("\x1f", 1));
+}
+
+}  // namespace
+
+std::string TradeKey(const io::RecordBatch& records, std::size_t row_idx) {
   Sha256 hasher;
-  const io::RawRow& row = raw.Row(raw_row_idx);
-  for (std::uint32_t field_idx = 0; field_idx < row.field_count; ++field_idx) {
-    hasher.Update(raw.Field(raw_row_idx, field_idx));
-    hasher.Update(std::string_view("\x1f", 1));
+  hasher.Update("trade\x1e");
+  for (const FieldInfo& info : AllFields()) {
+    switch (info.type) {
+      case FieldType::kText: HashField(hasher, records.Text(info.field, row_idx)); break;
+      case FieldType::kDate: HashField(hasher, FormatIsoDate(records.Date(info.field, row_idx))); break;
+      case FieldType::kNumber: {
+        char buffer[64];
+        double value = records.Number(info.field, row_idx);
+        if (value == 0.0) value = 0.0;  // -0 and 0 are one amount
+        const char* end = std::to_chars(buffer, buffer + sizeof buffer, value).ptr;
+        HashField(hasher, std::string_view(buffer, static_cast<std::size_t>(end - buffer)));
+        break;
+      }
+    }
   }
   const auto digest = hasher.Finish();
-  std::string key = ToHex(digest.data(), digest.size());
+  return ToHex(digest.data(), digest.size());
+}
+
+std::string NaturalKeys::KeyOf(const io::RecordBatch& records, std::size_t row_idx) {
+  std::string key = TradeKey(records, row_idx);
   std::uint64_t prefix = 0;
-  std::memcpy(&prefix, digest.data(), sizeof prefix);
+  for (int idx = 0; idx < 16; ++idx) {
+    const char c = key[static_cast<std::size_t>(idx)];
+    prefix = (prefix << 4) | static_cast<std::uint64_t>(c <= '9' ? c - '0' : c - 'a' + 10);
+  }
   const std::uint32_t occurrence = recent_.CountThenAdd(prefix);
   return occurrence == 0 ? key : key + "#" + std::to_string(occurrence);
 }

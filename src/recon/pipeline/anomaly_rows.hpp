@@ -24,13 +24,18 @@ categorise::AnomalyEvidence BuildEvidence(const io::RecordBatch& records, std::s
 std::string FormatExplanation(const std::vector<models::FeatureContribution>& contributions,
                               const std::vector<std::string>& names, const float* model_row, std::size_t top_k);
 
-/// Gives each flagged row a stable key: SHA-256 of its fields, plus how many identical rows were flagged among the
-/// previous `window` (so exact duplicate rows, which are real anomalies, still get distinct keys). The window keeps
-/// memory flat on any file size; the same file always yields the same keys.
+/// A trade's identity, the same whichever way it arrives (a CSV row, a JSON object over REST or WebSocket): SHA-256
+/// of its decoded fields in schema order (text as given, numbers in shortest round-trip form, dates as ISO), so
+/// column order, number formatting ("1.50" or 1.5) and columns outside the schema do not change it.
+std::string TradeKey(const io::RecordBatch& records, std::size_t row_idx);
+
+/// Gives each flagged trade its natural key: TradeKey, plus how many identical trades were flagged among the
+/// previous `window` (so exact repeats within one file or one request, which are real anomalies, still get
+/// distinct keys). The window keeps memory flat on any file size; the same input always yields the same keys.
 class NaturalKeys {
  public:
   explicit NaturalKeys(std::size_t window = 100000) : recent_(window) {}
-  std::string KeyOf(const io::RawBatch& raw, std::size_t raw_row_idx);
+  std::string KeyOf(const io::RecordBatch& records, std::size_t row_idx);
 
  private:
   features::RecentKeys recent_;

@@ -6,13 +6,10 @@
 
 #include "recon/core/date.hpp"
 #include "recon/core/parallel.hpp"
-#include "recon/features/distinct_rows.hpp"
 #include "recon/pipeline/stage_timer.hpp"
 
 namespace recon::pipeline {
 namespace {
-
-constexpr std::size_t kExplainTopFeatures = 3;
 
 std::string FormatScore(double score) {
   char buffer[400];  // room for any double in fixed notation (LOF scores are not bounded)
@@ -46,112 +43,36 @@ BatchDetector::BatchDetector(const Config& config, const DetectOptions& options,
                              std::int64_t run_id, const std::vector<std::string>& header, io::CsvWriter& output,
                              DetectReport& report)
     : options_(options),
-      bundle_(bundle),
       store_writer_(store_writer),
       run_id_(run_id),
       header_(header),
       output_(output),
       report_(report),
-      categoriser_(categoriser),
-      valuer_(config.valuation),
       resolver_(config.resolution, store, config.valuation.reporting_currency),
-      threads_(ResolveThreadCount(config.threads)),
-      top_(config.email.top_anomalies) {
-  const auto& builder = *bundle.features;
-  for (const std::size_t col_idx : builder.ModelColumns()) model_names_.push_back(builder.Names()[col_idx]);
-}
+      path_(bundle, categoriser, resolver_, config.valuation, ResolveThreadCount(config.threads)),
+      top_(config.email.top_anomalies) {}
 
 void BatchDetector::Process(FeaturedBatch& batch) {
   const io::RawBatch& raw = batch.ingest->raw;
   const io::RecordBatch& records = batch.ingest->records;
-  const features::FeatureMatrix& all_features = batch.all_features;
-  features::FeatureMatrix& model_input = batch.model_input;
-  {
-    ScopedStage stage(report_.times, "select");
-    all_features.SelectInto(bundle_.features->ModelColumns(), model_input);
-  }
-  std::vector<double> scores;
-  std::vector<std::size_t> flagged_rows;
-  features::DistinctRows distinct;
-  {
-    ScopedStage stage(report_.times, "detect");
-    distinct = features::FindDistinctRows(model_input);
-    scores = features::ScatterToRows(bundle_.detector->Score(distinct.rows, threads_), distinct);
-    for (std::size_t row_idx = 0; row_idx < scores.size(); ++row_idx) {
-      if (scores[row_idx] > bundle_.threshold) flagged_rows.push_back(row_idx);
-    }
-  }
-  std::vector<std::int32_t> clusters;
-  {
-    ScopedStage stage(report_.times, "cluster");
-    clusters = features::ScatterToRows(bundle_.clusterer->Assign(distinct.rows, threads_), distinct);
-  }
-  std::vector<categorise::AnomalyEvidence> evidence(flagged_rows.size());
-  std::vector<categorise::Categorisation> verdicts;
-  {
-    ScopedStage stage(report_.times, "categorise");
-    ParallelFor(flagged_rows.size(), 64, threads_, [&](std::size_t begin, std::size_t end) {
-      std::vector<const float*> rows(end - begin);
-      for (std::size_t idx = begin; idx < end; ++idx) rows[idx - begin] = model_input.Row(flagged_rows[idx]);
-      std::vector<std::vector<models::FeatureContribution>> contributions(end - begin);
-      bundle_.detector->ExplainRows(rows, contributions);
-      for (std::size_t idx = begin; idx < end; ++idx) {
-        const std::size_t row_idx = flagged_rows[idx];
-        evidence[idx] = BuildEvidence(records, row_idx, all_features.Row(row_idx));
-        valuer_.Value(evidence[idx]);
-        evidence[idx].explanation =
-            FormatExplanation(contributions[idx - begin], model_names_, rows[idx - begin], kExplainTopFeatures);
-        evidence[idx].cluster = clusters[row_idx];
-        evidence[idx].score = scores[row_idx];
-      }
-    });
-    verdicts = categoriser_.Categorise(evidence);
-  }
-  std::vector<std::string> keys(flagged_rows.size());
-  std::vector<resolve::Resolution> resolutions;
-  {
-    ScopedStage stage(report_.times, "resolve");
-    std::vector<resolve::ResolutionInput> inputs(flagged_rows.size());
-    for (std::size_t idx = 0; idx < flagged_rows.size(); ++idx) {
-      keys[idx] = natural_keys_.KeyOf(raw, records.RawRowIndex(flagged_rows[idx]));
-      inputs[idx] = {keys[idx], &evidence[idx], verdicts[idx].category, verdicts[idx].confidence,
-                     verdicts[idx].local_category};
-    }
-    resolutions = resolver_.Resolve(inputs);
-  }
+  const AssessedBatch assessed =
+      path_.Assess(records, batch.all_features, batch.model_input, natural_keys_, report_.times);
+  const BatchOrigin origin{run_id_, options_.input, [&](std::size_t row_idx) {
+                             return RowJson(raw, records.RawRowIndex(row_idx), header_);
+                           }};
+  std::vector<store::AnomalyRecord> stored = path_.Resolve(assessed, records, origin, report_.times);
   ScopedStage stage(report_.times, "output");
-  std::vector<store::AnomalyRecord> stored(flagged_rows.size());
-  for (std::size_t idx = 0; idx < flagged_rows.size(); ++idx) {
-    const std::size_t row_idx = flagged_rows[idx];
-    const auto& verdict = verdicts[idx];
-    store::AnomalyRecord& record = stored[idx];
-    record.natural_key = keys[idx];
-    record.run_id = run_id_;
-    record.source = options_.input;
-    record.line = records.Line(row_idx);
-    record.trade_id = evidence[idx].trade_id;
-    record.trade_date = FormatIsoDate(records.Date(Field::kTradeDate, row_idx));
-    record.desk = evidence[idx].desk;
-    record.score = scores[row_idx];
-    record.cluster = clusters[row_idx];
-    record.category = categorise::CategoryName(verdict.category);
-    record.category_source = categorise::SourceName(verdict.source);
-    record.confidence = verdict.confidence;
-    record.severity = categorise::SeverityName(verdict.severity);
-    record.summary = verdict.summary;
-    record.status = resolutions[idx].status;
-    record.ticket_id = resolutions[idx].ticket_id;
-    record.resolution_reason = resolutions[idx].reason;
-    record.explanation = evidence[idx].explanation;
-    record.row_json = RowJson(raw, records.RawRowIndex(row_idx), header_);
+  for (std::size_t idx = 0; idx < stored.size(); ++idx) {
+    const store::AnomalyRecord& record = stored[idx];
     if (top_.Wants(record.score)) {
       top_.Offer({record.trade_id, record.desk, record.category, record.severity, record.status, record.score,
-                  evidence[idx].amount_diff, evidence[idx].comment, record.summary});
+                  assessed.evidence[idx].amount_diff, assessed.evidence[idx].comment, record.summary});
     }
     ++report_.by_category[record.category];
     ++report_.by_status[record.status];
     ++report_.by_severity[record.severity];
-    if (verdict.category == categorise::Category::kTimingIssue && record.status == resolve::kStatusPendingReview) {
+    if (assessed.verdicts[idx].category == categorise::Category::kTimingIssue &&
+        record.status == resolve::kStatusPendingReview) {
       CountHeldReasons(record.resolution_reason, report_.timing_held_by_reason);
     }
   }
@@ -159,8 +80,9 @@ void BatchDetector::Process(FeaturedBatch& batch) {
   // anomalies must still reach the store (RunDetect flushes them on failure).
   const std::size_t first_new = pending_.size();
   pending_.insert(pending_.end(), std::make_move_iterator(stored.begin()), std::make_move_iterator(stored.end()));
-  report_.flagged += flagged_rows.size();
-  WriteRows(raw, records, scores, clusters, flagged_rows, std::span(pending_).subspan(first_new));
+  report_.flagged += assessed.flagged_rows.size();
+  WriteRows(raw, records, assessed.scores, assessed.clusters, assessed.flagged_rows,
+            std::span(pending_).subspan(first_new));
   Flush();  // every batch: the writer sorts out the stored ones at once and gathers new ones into large inserts
 }
 

@@ -1,6 +1,7 @@
 #pragma once
-// Everything that happens to one batch after its features exist: score, flag, cluster, categorise, resolve, write
-// the anomalies CSV, and hand the anomalies to the store writer. One object per run; batches arrive in file order.
+// `recon detect`'s sinks on the scoring path: each featurised batch goes through ScoringPath, then its rows to the
+// anomalies CSV, its anomalies to the store writer and the run's report. One object per run; batches arrive in
+// file order.
 #include <cstdint>
 #include <span>
 #include <string>
@@ -14,7 +15,7 @@
 #include "recon/pipeline/config.hpp"
 #include "recon/pipeline/detect_job.hpp"
 #include "recon/pipeline/featured_batch.hpp"
-#include "recon/categorise/valuation.hpp"
+#include "recon/pipeline/scoring_path.hpp"
 #include "recon/resolve/resolver.hpp"
 #include "recon/store/store.hpp"
 
@@ -40,18 +41,14 @@ class BatchDetector {
                  std::span<const store::AnomalyRecord> stored);
 
   const DetectOptions& options_;
-  models::ModelBundle& bundle_;
   AsyncStoreWriter& store_writer_;
   std::int64_t run_id_;
   const std::vector<std::string>& header_;
   io::CsvWriter& output_;
   DetectReport& report_;
-  categorise::Categoriser& categoriser_;
-  categorise::Valuer valuer_;
   resolve::Resolver resolver_;
-  unsigned threads_;
-  std::vector<std::string> model_names_;
-  NaturalKeys natural_keys_;
+  ScoringPath path_;
+  NaturalKeys natural_keys_;  // one per run: identical rows of a file are distinct anomalies
   std::vector<store::AnomalyRecord> pending_;
   report::TopAnomalies top_;
 };

@@ -1,7 +1,13 @@
 #include "recon/pipeline/category_review.hpp"
 
+#include <optional>
+
 #include <nlohmann/json.hpp>
 
+#include "recon/categorise/plausibility.hpp"
+#include "recon/categorise/valuation.hpp"
+#include "recon/core/error.hpp"
+#include "recon/io/number_parser.hpp"
 #include "recon/resolve/resolver.hpp"
 
 namespace recon::pipeline {
@@ -23,6 +29,35 @@ bool HasControlCharacter(std::string_view text) {
     }
   }
   return false;
+}
+
+// The currency, sides and differences of a stored anomaly's row (text from a file, or what an API client sent).
+// Empty when the row does not hold both sides (nothing to judge a category by).
+std::optional<categorise::AnomalyEvidence> StoredNumbers(const store::StoredAnomaly& anomaly,
+                                                         const ColumnMapping& columns) {
+  categorise::AnomalyEvidence evidence;
+  const nlohmann::json row = nlohmann::json::parse(anomaly.record.row_json, nullptr, /*allow_exceptions=*/false);
+  if (!row.is_object()) return std::nullopt;
+  for (const Field side : {Field::kBookQuantity, Field::kStreetQuantity, Field::kBookAmount, Field::kStreetAmount}) {
+    if (!row.contains(columns.HeaderOf(side))) return std::nullopt;
+  }
+  const auto text = [&](Field field) -> std::string {
+    const auto found = row.find(columns.HeaderOf(field));
+    if (found == row.end() || found->is_null()) return "";
+    return found->is_string() ? found->get<std::string>() : found->dump();
+  };
+  const auto number = [&](Field field) { return io::ParseNumber(text(field)).value_or(0.0); };
+  evidence.currency = text(Field::kCurrency);
+  evidence.book_quantity = number(Field::kBookQuantity);
+  evidence.street_quantity = number(Field::kStreetQuantity);
+  evidence.quantity_diff = number(Field::kQuantityDiff);
+  evidence.book_price = number(Field::kBookPrice);
+  evidence.street_price = number(Field::kStreetPrice);
+  evidence.price_diff = number(Field::kPriceDiff);
+  evidence.book_amount = number(Field::kBookAmount);
+  evidence.street_amount = number(Field::kStreetAmount);
+  evidence.amount_diff = number(Field::kAmountDiff);
+  return evidence;
 }
 
 }  // namespace
@@ -53,11 +88,24 @@ std::string StoredComment(const store::StoredAnomaly& anomaly, const std::string
   return found->is_string() ? found->get<std::string>() : found->dump();
 }
 
-AppliedCorrection CorrectCategory(store::Store& store, const ColumnMapping& columns, std::int64_t anomaly_id,
+AppliedCorrection CorrectCategory(store::Store& store, const Config& config, std::int64_t anomaly_id,
                                   categorise::Category category, std::string_view reviewer, std::string_view note) {
+  const ColumnMapping& columns = config.columns;
   AppliedCorrection applied;
   const std::optional<store::StoredAnomaly> anomaly = store.GetAnomaly(anomaly_id);
   if (!anomaly) return applied;
+  // Timing and duplicates are judged with dates and history the row alone does not hold: the reviewer decides.
+  const bool judged_by_row = category != categorise::Category::kTimingIssue &&
+                             category != categorise::Category::kDuplicateEntry;
+  std::optional<categorise::AnomalyEvidence> evidence = StoredNumbers(*anomaly, columns);
+  std::string why;
+  if (judged_by_row && evidence) {
+    categorise::Valuer(config.valuation).Value(*evidence);
+    if (!categorise::NumbersAllow(*evidence, category, config.categoriser.rounding, &why)) {
+      ThrowInvalidInput("anomaly " + std::to_string(anomaly_id) + " cannot be a " +
+                        std::string(categorise::CategoryName(category)) + ": " + why);
+    }
+  }
   applied.natural_key = anomaly->record.natural_key;
   applied.trade_id = anomaly->record.trade_id;
   applied.previous_category = anomaly->record.category;

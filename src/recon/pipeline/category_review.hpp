@@ -12,6 +12,7 @@
 #include "recon/categorise/category.hpp"
 #include "recon/categorise/text_model.hpp"
 #include "recon/core/schema.hpp"
+#include "recon/pipeline/config.hpp"
 #include "recon/store/store.hpp"
 
 namespace recon::pipeline {
@@ -41,8 +42,11 @@ struct AppliedCorrection {
 
 /// Corrects anomaly `anomaly_id` to `category`, keeping its comment for the categoriser to learn (see
 /// Store::RecordCategoryCorrection: one transaction, a correction to the category it has writes nothing).
-/// `reviewer` must have passed ReviewerNameProblem.
-AppliedCorrection CorrectCategory(store::Store& store, const ColumnMapping& columns, std::int64_t anomaly_id,
+/// `reviewer` must have passed ReviewerNameProblem. Throws InvalidInput, writing nothing, when the numbers of the
+/// anomaly's row rule the category out (a one-sided 47M break is no Rounding Error, whoever says so): a reviewer's
+/// word is taught to the comment model, and a wrong one would teach it to override the numbers. Timing Issue and
+/// Duplicate Entry, judged with dates and history the row does not hold, are the reviewer's call.
+AppliedCorrection CorrectCategory(store::Store& store, const Config& config, std::int64_t anomaly_id,
                                   categorise::Category category, std::string_view reviewer, std::string_view note);
 
 /// The store's corrections (each corrected anomaly's latest) as training examples for LocalCategoriser::Learn. A

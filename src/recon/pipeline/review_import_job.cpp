@@ -124,7 +124,13 @@ std::string ApplyRow(store::Store& store, const Config& config, const ReviewImpo
              Shown(trade_id) + "'";
     }
   }
-  const AppliedCorrection applied = CorrectCategory(store, config.columns, anomaly_id, *category, reviewer, note);
+  AppliedCorrection applied;
+  try {
+    applied = CorrectCategory(store, config, anomaly_id, *category, reviewer, note);
+  } catch (const Error& error) {
+    if (error.Kind() != ErrorKind::kInvalidInput) throw;
+    return error.what();
+  }
   switch (applied.result) {
     case store::CorrectionResult::kApplied: ++report.applied; break;
     case store::CorrectionResult::kUnchanged: ++report.unchanged; break;

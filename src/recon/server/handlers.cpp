@@ -9,6 +9,7 @@
 #include "recon/core/error.hpp"
 #include "recon/core/json_input.hpp"
 #include "recon/pipeline/category_review.hpp"
+#include "recon/server/anomaly_json.hpp"
 #include "recon/server/api.hpp"
 #include "recon/server/responses.hpp"
 
@@ -58,31 +59,6 @@ std::optional<json> ParseBody(const Request& request, const JsonLimits& limits, 
     failure = ValidationResponse(request, {{field, problem.message}});
   }
   return std::nullopt;
-}
-
-json AnomalyJson(const store::StoredAnomaly& stored) {
-  const auto& record = stored.record;
-  json row = json::parse(record.row_json, nullptr, false);
-  return {{"id", stored.id},
-          {"trade_id", record.trade_id},
-          {"trade_date", record.trade_date},
-          {"desk", record.desk},
-          {"source", record.source},
-          {"line", record.line},
-          {"anomaly_score", record.score},
-          {"cluster", record.cluster},
-          {"category", record.category},
-          {"category_source", record.category_source},
-          {"confidence", record.confidence},
-          {"severity", record.severity},
-          {"summary", record.summary},
-          {"status", record.status},
-          {"ticket_id", record.ticket_id.empty() ? json(nullptr) : json(record.ticket_id)},
-          {"resolution_reason", record.resolution_reason},
-          {"explanation", record.explanation},
-          {"row", row.is_discarded() ? json(nullptr) : row},
-          {"created_at", stored.created_at},
-          {"updated_at", stored.updated_at}};
 }
 
 // About what AnomalyJson(stored) takes once written: its text fields plus the fixed members.
@@ -169,7 +145,7 @@ Response Api::Realtime(const Request& request, const PathParams& /*params*/) {
   if (!body) return failure;
   const std::vector<const json*> trades = {&*body};
   std::vector<service::FieldProblem> problems;
-  const auto verdicts = service_.Score(trades, "api:realtime", false, problems);
+  const auto verdicts = service_.Score(trades, service::EntryPoint::kRealtime, false, problems);
   if (!problems.empty()) return ValidationResponse(request, problems);
   return JsonResponse(request, http::status::ok, service::ToJson(verdicts.front()));
 }
@@ -192,7 +168,7 @@ Response Api::Batch(const Request& request, const PathParams& /*params*/) {
   std::vector<const json*> trades;
   for (const json& trade : *list) trades.push_back(&trade);
   std::vector<service::FieldProblem> problems;
-  const auto verdicts = service_.Score(trades, "api:batch", true, problems);
+  const auto verdicts = service_.Score(trades, service::EntryPoint::kBatch, true, problems);
   if (!problems.empty()) return ValidationResponse(request, problems);
   json results = json::array();
   std::map<std::string, std::uint64_t> by_category;
@@ -347,7 +323,13 @@ Response Api::Feedback(const Request& request, const PathParams& params) {
   // The correction first: the categoriser has learnt it when the answer goes back.
   std::optional<store::CorrectionResult> correction;
   if (corrected) {
-    correction = service_.CorrectCategory(id, *corrected, reviewer.get<std::string>(), note.get<std::string>());
+    try {
+      correction = service_.CorrectCategory(id, *corrected, reviewer.get<std::string>(), note.get<std::string>());
+    } catch (const Error& error) {
+      // The anomaly's numbers rule the category out: a field problem, like an unknown category.
+      if (error.Kind() != ErrorKind::kInvalidInput) throw;
+      return ValidationResponse(request, {{"category", error.what()}});
+    }
     if (!correction) return not_found();
   }
   const auto updated = status.is_null() ? service_.GetAnomaly(id)

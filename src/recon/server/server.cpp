@@ -13,25 +13,26 @@ namespace recon::server {
 
 namespace asio = boost::asio;
 
+namespace {
+// How soon the live feed hears anomalies that another process (a `recon detect` run) stored.
+constexpr std::chrono::milliseconds kLiveFeedPoll{200};
+}  // namespace
+
 Server::Server(const pipeline::Config& config, const Logger& logger, service::ScoringService& service, ApiKeys keys)
     : config_(config),
       logger_(logger),
       service_(service),
       api_(service, config, keys, logger),
       ioc_(static_cast<int>(ResolveThreadCount(config.server.threads))),
-      work_pool_(ResolveThreadCount(config.server.threads)) {
+      work_pool_(ResolveThreadCount(config.server.threads)),
+      live_feed_(service, hub_, logger, kLiveFeedPoll) {
   if (!IsLoopback(config.server.host) && !keys.Enabled()) {
     ThrowInvalidInput("server.host is " + config.server.host + ", not loopback: set API keys in $" +
                       config.server.api_keys_env + " (comma-separated) before exposing the service");
   }
   state_ = std::make_unique<ServerState>(
       ServerState{api_, hub_, work_pool_, registry_, stopping_, config.server, logger});
-  service_.SetAnomalyListener([this](const nlohmann::json& event) {
-    nlohmann::json message = event;
-    message["type"] = "anomaly";
-    hub_.Broadcast(std::make_shared<const std::string>(
-        message.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)));
-  });
+  service_.SetStoredListener([this] { live_feed_.Wake(); });
 }
 
 Server::~Server() { Stop(); }
@@ -43,6 +44,7 @@ void Server::Start() {
   listener_ = std::make_shared<Listener>(
       ioc_, asio::ip::tcp::endpoint(address, static_cast<unsigned short>(config_.server.port)), *state_);
   listener_->Run();
+  live_feed_.Start();
   work_guard_.emplace(ioc_.get_executor());
   const unsigned threads = ResolveThreadCount(config_.server.threads);
   for (unsigned idx = 0; idx < threads; ++idx) threads_.emplace_back([this] { RunIoLoop(); });
@@ -84,6 +86,7 @@ void Server::Stop() {
   ioc_.stop();
   for (auto& thread : threads_) thread.join();
   threads_.clear();
+  live_feed_.Stop();
   service_.Shutdown();
   logger_.Info("server.stopped", {{"abandoned_connections", abandoned}});
 }

@@ -14,6 +14,7 @@
 #include <boost/asio/thread_pool.hpp>
 
 #include "recon/server/api.hpp"
+#include "recon/server/live_feed.hpp"
 #include "recon/server/session_registry.hpp"
 #include "recon/server/ws_hub.hpp"
 #include "recon/service/scoring_service.hpp"
@@ -52,6 +53,7 @@ class Server {
   std::optional<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> work_guard_;
   boost::asio::thread_pool work_pool_;
   WsHub hub_;
+  LiveFeed live_feed_;
   SessionRegistry registry_;
   std::atomic<bool> stopping_{false};
   std::unique_ptr<ServerState> state_;

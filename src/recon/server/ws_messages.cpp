@@ -34,7 +34,7 @@ std::string Answer(std::string_view text, Api& api, const FeedMembership& member
   }
   const std::vector<const json*> trades = {&message};
   std::vector<service::FieldProblem> problems;
-  const auto verdicts = api.Service().Score(trades, "api:ws", false, problems);
+  const auto verdicts = api.Service().Score(trades, service::EntryPoint::kStream, false, problems);
   if (!problems.empty()) return ErrorMessage("invalid trade", service::ProblemsJson(problems));
   json result = service::ToJson(verdicts.front());
   result["type"] = "result";

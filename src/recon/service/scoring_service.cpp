@@ -17,22 +17,12 @@ namespace {
 using nlohmann::json;
 
 constexpr std::size_t kExplainTopFeatures = 3;
-constexpr std::size_t kParallelFromRows = 4096;  // smaller batches are scored on the calling thread
 constexpr std::size_t kKnownVerdictCapacity = 50'000;  // a few hundred bytes each: about 20 MB at most
 constexpr std::int64_t kChangesCheckIntervalMs = 1000;
 
 std::int64_t SteadyMillis() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch())
       .count();
-}
-
-// Idempotency for API input: the same trade posted twice is one anomaly.
-std::string ApiNaturalKey(const std::string& row_json) {
-  Sha256 hasher;
-  hasher.Update("api\x1f");
-  hasher.Update(row_json);
-  const auto digest = hasher.Finish();
-  return ToHex(digest.data(), digest.size());
 }
 
 }  // namespace
@@ -64,7 +54,7 @@ json ToJson(const TradeVerdict& verdict) {
 }
 
 ScoringService::ScoringService(const pipeline::Config& config, const Logger& logger, bool use_llm)
-    : config_(config), logger_(logger), known_verdicts_(kKnownVerdictCapacity), valuer_(config.valuation) {
+    : config_(config), logger_(logger), known_verdicts_(kKnownVerdictCapacity) {
   store_ = store::OpenStore(config.store.url);
   changes_by_others_ = store_->ChangesByOthers();
   std::error_code error;
@@ -93,6 +83,11 @@ ScoringService::ScoringService(const pipeline::Config& config, const Logger& log
   cache_store_ = store::OpenStore(config.store.url);
   categoriser_ = pipeline::MakeRunCategoriser(config, use_llm, *cache_store_, logger);
   resolver_ = std::make_unique<resolve::Resolver>(config.resolution, *store_, config.valuation.reporting_currency);
+  if (bundle_) {
+    path_ = std::make_unique<pipeline::ScoringPath>(
+        *bundle_, *categoriser_.categoriser, *resolver_, config.valuation, ResolveThreadCount(config.threads),
+        [this](const std::vector<std::string>& keys) { return FindKnownVerdicts(keys); });
+  }
   run_id_ = store::StartRun(*store_, {"api", "", model_fingerprint_, "serve"}, logger);  // marks killed runs
   mailer_ = std::make_unique<ReportMailer>(config, logger);
   mailer_->Start();
@@ -123,9 +118,18 @@ json ScoringService::ModelInfo() const {
           {"recon_version", meta.recon_version},       {"threshold", bundle_->threshold}};
 }
 
-void ScoringService::SetAnomalyListener(std::function<void(const json&)> listener) { listener_ = std::move(listener); }
+void ScoringService::SetStoredListener(std::function<void()> listener) { stored_listener_ = std::move(listener); }
 
-std::vector<TradeVerdict> ScoringService::Score(const std::vector<const json*>& trades, std::string_view source,
+std::string_view EntryPointName(EntryPoint entry) {
+  switch (entry) {
+    case EntryPoint::kRealtime: return "api:realtime";
+    case EntryPoint::kBatch: return "api:batch";
+    case EntryPoint::kStream: return "api:ws";
+  }
+  return "api";
+}
+
+std::vector<TradeVerdict> ScoringService::Score(const std::vector<const json*>& trades, EntryPoint entry,
                                                 bool indexed, std::vector<FieldProblem>& problems) {
   const std::size_t count = trades.size();
   io::RecordBatch records;
@@ -137,166 +141,95 @@ std::vector<TradeVerdict> ScoringService::Score(const std::vector<const json*>& 
   }
   if (!problems.empty()) return {};
   if (!bundle_) ThrowUnavailable("the model is not loaded: " + degraded_reason_);
-  // The canonical text of a trade (its natural key and stored row) is needed only for flagged ones.
-  std::vector<std::string> row_json(count);
-  const unsigned threads = count >= kParallelFromRows ? ResolveThreadCount(config_.threads) : 1;
 
-  std::vector<TradeVerdict> verdicts(count);
   features::FeatureMatrix all_features;
   features::FeatureMatrix model_input;
-  std::vector<double> scores;
-  std::vector<std::int32_t> clusters;
-  std::vector<std::size_t> flagged;
-  std::vector<categorise::AnomalyEvidence> evidence;
-  std::vector<std::vector<models::FeatureContribution>> contributions_of_flagged;
   {
     std::lock_guard lock(model_mutex_);  // the feature history must advance in arrival order
     all_features = bundle_->features->Transform(records);
-    model_input = all_features.Select(bundle_->features->ModelColumns());
   }
-  scores = bundle_->detector->Score(model_input, threads);
-  clusters = bundle_->clusterer->Assign(model_input, threads);
+  pipeline::StageTimes times;
+  pipeline::NaturalKeys keys;  // one per request: a trade posted again is the same anomaly, a retry
+  const pipeline::AssessedBatch assessed = path_->Assess(records, all_features, model_input, keys, times);
+
+  std::vector<TradeVerdict> verdicts(count);
   for (std::size_t idx = 0; idx < count; ++idx) {
-    TradeVerdict& verdict = verdicts[idx];
-    verdict.trade_id = std::string(records.Text(Field::kTradeId, idx));
-    verdict.score = scores[idx];
-    verdict.cluster = clusters[idx];
-    verdict.flagged = scores[idx] > bundle_->threshold;
-    if (!verdict.flagged) continue;
-    flagged.push_back(idx);
-    row_json[idx] = trades[idx]->dump(-1, ' ', false, json::error_handler_t::replace);
-    categorise::AnomalyEvidence item = pipeline::BuildEvidence(records, idx, all_features.Row(idx));
-    valuer_.Value(item);
-    const float* model_row = model_input.Row(idx);
-    auto contributions = bundle_->detector->Explain(model_row);
-    for (std::size_t rank = 0; rank < contributions.size() && rank < kExplainTopFeatures; ++rank) {
-      verdict.explanation.push_back({{"feature", model_names_[contributions[rank].column]},
-                                     {"value", model_row[contributions[rank].column]},
-                                     {"share", contributions[rank].share}});
-    }
-    item.cluster = clusters[idx];
-    item.score = scores[idx];
-    evidence.push_back(std::move(item));
-    contributions_of_flagged.push_back(std::move(contributions));
+    verdicts[idx].trade_id = std::string(records.Text(Field::kTradeId, idx));
+    verdicts[idx].score = assessed.scores[idx];
+    verdicts[idx].cluster = assessed.clusters[idx];
   }
+  const std::size_t flagged = assessed.flagged_rows.size();
   counters_.trades_scored += count;
-  counters_.anomalies_flagged += flagged.size();
-  std::vector<std::size_t> fresh;  // slots of anomalies not stored yet
-  // E-mail: one report per API batch (every anomaly in it); severe new real-time anomalies into the digest.
-  auto notify_mailer = [&] {
-    const bool batch = source == "api:batch";
-    std::vector<report::TopAnomaly> rows;
-    auto add = [&](std::size_t slot) {
-      const TradeVerdict& verdict = verdicts[flagged[slot]];
-      rows.push_back({verdict.trade_id, evidence[slot].desk, verdict.category, verdict.severity, verdict.status,
-                      verdict.score, evidence[slot].amount_diff, evidence[slot].comment, verdict.summary});
-    };
-    if (batch) {
-      for (std::size_t slot = 0; slot < flagged.size(); ++slot) add(slot);
-      mailer_->BatchScored(count, rows);
-    } else {
-      for (const std::size_t slot : fresh) add(slot);
-      if (!rows.empty()) mailer_->RealtimeAnomalies(rows);
-    }
-  };
-  if (flagged.empty()) {
-    notify_mailer();
-    return verdicts;
-  }
-
-  // A trade posted again (a client retry, a replayed stream) is answered with its stored verdict (from memory,
-  // else the store): its anomaly keeps the verdict, ticket and any reviewer decision it has, and costs a lookup
-  // instead of a write.
-  std::vector<std::string> keys(flagged.size());
-  for (std::size_t slot = 0; slot < flagged.size(); ++slot) keys[slot] = ApiNaturalKey(row_json[flagged[slot]]);
-  const std::vector<std::optional<store::StoredAnomaly>> known = FindKnownVerdicts(keys);
-  std::vector<categorise::AnomalyEvidence> fresh_evidence;
-  for (std::size_t slot = 0; slot < flagged.size(); ++slot) {
-    if (known[slot]) {
-      const store::AnomalyRecord& record = known[slot]->record;
-      TradeVerdict& verdict = verdicts[flagged[slot]];
-      verdict.category = record.category;
-      verdict.severity = record.severity;
-      verdict.summary = record.summary;
-      verdict.confidence = record.confidence;
-      verdict.category_source = record.category_source;
-      verdict.status = record.status;
-      verdict.ticket_id = record.ticket_id;
-      verdict.resolution_reason = record.resolution_reason;
-      verdict.anomaly_id = known[slot]->id;
-    } else {
-      // The explanation's text goes to the categoriser (an LLM sees it) and the store: new anomalies only.
-      const float* model_row = model_input.Row(flagged[slot]);
-      evidence[slot].explanation =
-          pipeline::FormatExplanation(contributions_of_flagged[slot], model_names_, model_row, kExplainTopFeatures);
-      fresh.push_back(slot);
-      fresh_evidence.push_back(evidence[slot]);
-    }
-  }
-  if (fresh.empty()) {
-    notify_mailer();
-    return verdicts;
-  }
-
-  const auto categorised = categoriser_.categoriser->Categorise(fresh_evidence);
-  std::vector<resolve::ResolutionInput> inputs(fresh.size());
-  for (std::size_t idx = 0; idx < fresh.size(); ++idx) {
-    inputs[idx] = {keys[fresh[idx]], &fresh_evidence[idx], categorised[idx].category,
-                   categorised[idx].confidence, categorised[idx].local_category};
-  }
-  std::vector<json> stored_events;
-  {
+  counters_.anomalies_flagged += flagged;
+  std::vector<store::AnomalyRecord> anomalies;
+  std::vector<std::int64_t> ids(flagged, 0);
+  std::vector<std::size_t> fresh;  // flagged slots stored by this request
+  if (flagged > 0) {
+    const pipeline::BatchOrigin origin{run_id_, EntryPointName(entry), [&](std::size_t row_idx) {
+                                         return trades[row_idx]->dump(-1, ' ', false, json::error_handler_t::replace);
+                                       }};
     std::lock_guard lock(store_mutex_);
-    const auto resolutions = resolver_->Resolve(inputs);
-    std::vector<store::AnomalyRecord> records_out(fresh.size());
-    for (std::size_t idx = 0; idx < fresh.size(); ++idx) {
-      const std::size_t slot = fresh[idx];
-      const std::size_t row = flagged[slot];
-      TradeVerdict& verdict = verdicts[row];
-      const auto& verdict_in = categorised[idx];
-      verdict.category = categorise::CategoryName(verdict_in.category);
-      verdict.severity = categorise::SeverityName(verdict_in.severity);
-      verdict.summary = verdict_in.summary;
-      verdict.confidence = verdict_in.confidence;
-      verdict.category_source = categorise::SourceName(verdict_in.source);
-      verdict.status = resolutions[idx].status;
-      verdict.ticket_id = resolutions[idx].ticket_id;
-      verdict.resolution_reason = resolutions[idx].reason;
-      store::AnomalyRecord& record = records_out[idx];
-      record.natural_key = keys[slot];
-      record.run_id = run_id_;
-      record.source = std::string(source);
-      record.trade_id = verdict.trade_id;
-      record.trade_date = FormatIsoDate(records.Date(Field::kTradeDate, row));
-      record.desk = std::string(records.Text(Field::kDesk, row));
-      record.score = verdict.score;
-      record.cluster = verdict.cluster;
-      record.category = verdict.category;
-      record.category_source = verdict.category_source;
-      record.confidence = verdict.confidence;
-      record.severity = verdict.severity;
-      record.summary = verdict.summary;
-      record.status = verdict.status;
-      record.ticket_id = verdict.ticket_id;
-      record.resolution_reason = verdict.resolution_reason;
-      record.explanation = evidence[slot].explanation;
-      record.row_json = row_json[row];
+    anomalies = path_->Resolve(assessed, records, origin, times);
+    std::vector<store::AnomalyRecord> new_records;
+    for (std::size_t slot = 0; slot < flagged; ++slot) {
+      if (assessed.known[slot]) {
+        ids[slot] = assessed.known[slot]->id;
+      } else {
+        fresh.push_back(slot);
+        new_records.push_back(anomalies[slot]);
+      }
     }
-    const std::size_t inserted = store_->InsertAnomalies(records_out);
+    const std::size_t inserted = new_records.empty() ? 0 : store_->InsertAnomalies(new_records);
     counters_.anomalies_stored += inserted;
-    std::vector<std::int64_t> ids(fresh.size(), 0);
-    for (std::size_t idx = 0; idx < fresh.size(); ++idx) {
-      TradeVerdict& verdict = verdicts[flagged[fresh[idx]]];
-      verdict.anomaly_id = store_->FindAnomalyId(keys[fresh[idx]]);
-      ids[idx] = verdict.anomaly_id.value_or(0);
-      if (listener_) stored_events.push_back(ToJson(verdict));
+    std::vector<std::int64_t> fresh_ids;
+    for (const std::size_t slot : fresh) {
+      ids[slot] = store_->FindAnomalyId(assessed.keys[slot]).value_or(0);
+      fresh_ids.push_back(ids[slot]);
     }
     // Another request may have stored one of these keys first (then its verdict is the stored one): cache only
     // when every record here was new.
-    if (inserted == records_out.size()) RememberStored(records_out, ids);
+    if (inserted == new_records.size()) RememberStored(new_records, fresh_ids);
   }
-  for (const json& event : stored_events) listener_(event);
-  notify_mailer();
+  const auto& names = path_->ModelColumnNames();
+  for (std::size_t slot = 0; slot < flagged; ++slot) {
+    const std::size_t row_idx = assessed.flagged_rows[slot];
+    const store::AnomalyRecord& record = anomalies[slot];
+    TradeVerdict& verdict = verdicts[row_idx];
+    verdict.flagged = true;
+    const float* model_row = model_input.Row(row_idx);
+    const auto& contributions = assessed.contributions[slot];
+    for (std::size_t rank = 0; rank < contributions.size() && rank < kExplainTopFeatures; ++rank) {
+      verdict.explanation.push_back({{"feature", names[contributions[rank].column]},
+                                     {"value", model_row[contributions[rank].column]},
+                                     {"share", contributions[rank].share}});
+    }
+    verdict.category = record.category;
+    verdict.severity = record.severity;
+    verdict.summary = record.summary;
+    verdict.confidence = record.confidence;
+    verdict.category_source = record.category_source;
+    verdict.status = record.status;
+    verdict.ticket_id = record.ticket_id;
+    verdict.resolution_reason = record.resolution_reason;
+    if (ids[slot] != 0) verdict.anomaly_id = ids[slot];
+  }
+  if (!fresh.empty() && stored_listener_) stored_listener_();
+
+  // E-mail: one report per API batch (every anomaly in it); severe new real-time anomalies into the digest.
+  std::vector<report::TopAnomaly> rows;
+  auto add = [&](std::size_t slot) {
+    const TradeVerdict& verdict = verdicts[assessed.flagged_rows[slot]];
+    rows.push_back({verdict.trade_id, assessed.evidence[slot].desk, verdict.category, verdict.severity,
+                    verdict.status, verdict.score, assessed.evidence[slot].amount_diff,
+                    assessed.evidence[slot].comment, verdict.summary});
+  };
+  if (entry == EntryPoint::kBatch) {
+    for (std::size_t slot = 0; slot < flagged; ++slot) add(slot);
+    mailer_->BatchScored(count, rows);
+  } else {
+    for (const std::size_t slot : fresh) add(slot);
+    if (!rows.empty()) mailer_->RealtimeAnomalies(rows);
+  }
   return verdicts;
 }
 
@@ -393,6 +326,14 @@ std::vector<store::AuditEntry> ScoringService::AuditTrail(std::int64_t id, std::
   return WithReader([&](store::Store& reader) { return reader.AuditTrail(id, max_entries); });
 }
 
+std::vector<store::StoredAnomaly> ScoringService::AnomaliesAfter(std::int64_t after_id, std::size_t limit) {
+  return WithReader([&](store::Store& reader) { return reader.AnomaliesAfter(after_id, limit); });
+}
+
+std::int64_t ScoringService::LastAnomalyId() {
+  return WithReader([](store::Store& reader) { return reader.LastAnomalyId(); });
+}
+
 std::optional<store::StoredAnomaly> ScoringService::RecordFeedback(std::int64_t id, std::string_view status,
                                                                    std::string_view reviewer, std::string_view note) {
   std::lock_guard lock(store_mutex_);
@@ -407,7 +348,7 @@ std::optional<store::CorrectionResult> ScoringService::CorrectCategory(std::int6
   pipeline::AppliedCorrection applied;
   {
     std::lock_guard lock(store_mutex_);
-    applied = pipeline::CorrectCategory(*store_, config_.columns, id, category, reviewer, note);
+    applied = pipeline::CorrectCategory(*store_, config_, id, category, reviewer, note);
     if (applied.result == store::CorrectionResult::kNotFound) return std::nullopt;
     // The verdict cache answers a trade posted again with its stored verdict: that verdict has changed.
     if (applied.result == store::CorrectionResult::kApplied) known_verdicts_.Erase(applied.natural_key);

@@ -1,9 +1,10 @@
 #pragma once
-// The pipeline for trades arriving one at a time or in small batches (REST and WebSocket): the same feature
-// builder, detector, clusterer, categoriser and resolver as `recon detect`, fed in arrival order. Feature history
-// (per-desk windows, lag profiles, recent keys) advances under one lock, so a trade scored here gets what it would
-// get in a batch after the same history. Categorisation (possibly an LLM call) runs outside that lock; store
-// writes are serialised on their own lock, since SQLite transactions cannot interleave on one connection.
+// The service's side of the scoring path (pipeline/scoring_path.hpp) for trades arriving one at a time or in
+// small batches (REST and WebSocket): what is its own is concurrency, the model it holds, and the store it
+// answers from. Feature history (per-desk windows, lag profiles, recent keys) advances under one lock, so a trade
+// scored here gets what it would get in a batch after the same history. Categorisation (possibly an LLM call)
+// runs outside that lock; store writes are serialised on their own lock, since SQLite transactions cannot
+// interleave on one connection.
 #include <atomic>
 #include <chrono>
 #include <functional>
@@ -20,7 +21,7 @@
 #include "recon/models/model_bundle.hpp"
 #include "recon/pipeline/categoriser_factory.hpp"
 #include "recon/pipeline/config.hpp"
-#include "recon/categorise/valuation.hpp"
+#include "recon/pipeline/scoring_path.hpp"
 #include "recon/resolve/resolver.hpp"
 #include "recon/service/report_mailer.hpp"
 #include "recon/service/trade_json.hpp"
@@ -48,6 +49,10 @@ struct TradeVerdict {
 };
 nlohmann::json ToJson(const TradeVerdict& verdict);
 
+/// Which API entry point a batch of trades came by (the anomaly's `source`, and what is e-mailed).
+enum class EntryPoint { kRealtime, kBatch, kStream };
+std::string_view EntryPointName(EntryPoint entry);
+
 /// Counters for /health and /metrics.
 struct ServiceCounters {
   std::atomic<std::uint64_t> trades_scored{0};
@@ -72,11 +77,11 @@ class ScoringService {
   /// Scores `trades` (JSON objects) in order; stores, tickets and reports the anomalies. When any trade is
   /// malformed, nothing is scored: the result is empty and `problems` lists every bad field (named
   /// "trades[i].FIELD" when `indexed`). Throws Unavailable when degraded.
-  std::vector<TradeVerdict> Score(const std::vector<const nlohmann::json*>& trades, std::string_view source,
+  std::vector<TradeVerdict> Score(const std::vector<const nlohmann::json*>& trades, EntryPoint entry,
                                   bool indexed, std::vector<FieldProblem>& problems);
 
-  /// Called for every stored anomaly, from the scoring thread (the WebSocket live feed).
-  void SetAnomalyListener(std::function<void(const nlohmann::json&)> listener);
+  /// Called after a request stored new anomalies, from the scoring thread (wakes the live feed's store reader).
+  void SetStoredListener(std::function<void()> listener);
 
   // Review API. Reads run on reader connections of their own (SQLite's WAL lets them go on beside the writer), so
   // a long listing holds up neither scoring nor other reads; a decision is serialised with store writes.
@@ -84,6 +89,9 @@ class ScoringService {
   std::optional<store::StoredAnomaly> GetAnomaly(std::int64_t id);
   /// The newest `max_entries` rows of the audit trail, oldest first.
   std::vector<store::AuditEntry> AuditTrail(std::int64_t id, std::size_t max_entries);
+  /// Anomalies stored after `after_id`, oldest first, and the newest id: the live feed follows the store by them.
+  std::vector<store::StoredAnomaly> AnomaliesAfter(std::int64_t after_id, std::size_t limit);
+  std::int64_t LastAnomalyId();
   std::optional<store::StoredAnomaly> RecordFeedback(std::int64_t id, std::string_view status,
                                                      std::string_view reviewer, std::string_view note);
   /// A reviewer's category correction (pipeline::CorrectCategory). When it changed the category, the local
@@ -139,11 +147,11 @@ class ScoringService {
   std::uint64_t corrections_learned_ = 0;  // under learn_mutex_
   void LearnCorrections(std::uint64_t committed);
   std::unique_ptr<resolve::Resolver> resolver_;
-  categorise::Valuer valuer_;
+  std::unique_ptr<pipeline::ScoringPath> path_;  // when the model is loaded
   std::int64_t run_id_ = 0;
   ServiceCounters counters_;
   std::unique_ptr<ReportMailer> mailer_;
-  std::function<void(const nlohmann::json&)> listener_;
+  std::function<void()> stored_listener_;
   std::mutex health_mutex_;
   std::chrono::steady_clock::time_point store_probed_at_{};
   std::string store_error_;

@@ -77,6 +77,11 @@ class AnomalyStore {
   virtual std::pair<std::vector<StoredAnomaly>, std::uint64_t> ListAnomalies(const AnomalyFilter& filter) = 0;
   /// The anomaly with row id `id`, when stored.
   virtual std::optional<StoredAnomaly> GetAnomaly(std::int64_t id) = 0;
+  /// Up to `limit` anomalies with ids above `after_id`, oldest first: how the live feed follows the store, whichever
+  /// process writes it.
+  virtual std::vector<StoredAnomaly> AnomaliesAfter(std::int64_t after_id, std::size_t limit) = 0;
+  /// The highest anomaly id (0 when none).
+  virtual std::int64_t LastAnomalyId() = 0;
   /// The verdict of the anomaly with `natural_key` (id, category, source, confidence, severity, summary, status,
   /// ticket, resolution reason; not its row or explanation), when stored: the service's check for a trade posted
   /// again.

@@ -324,6 +324,21 @@ class SqliteStore final : public Store {
     return {std::move(anomalies), total};
   }
 
+  std::vector<StoredAnomaly> AnomaliesAfter(std::int64_t after_id, std::size_t limit) override {
+    Statement& query = Prepared(std::string(kSelectAnomaly) + " WHERE id > ? ORDER BY id LIMIT ?");
+    ResetOnExit reset{query};
+    query.Bind(1, after_id).Bind(2, static_cast<std::int64_t>(limit));
+    std::vector<StoredAnomaly> anomalies;
+    while (query.Step()) anomalies.push_back(ReadAnomaly(query));
+    return anomalies;
+  }
+
+  std::int64_t LastAnomalyId() override {
+    Statement& query = Prepared("SELECT COALESCE(MAX(id), 0) FROM anomalies");
+    ResetOnExit reset{query};
+    return query.Step() ? query.Int(0) : 0;
+  }
+
   std::optional<StoredAnomaly> GetAnomaly(std::int64_t id) override {
     Statement& query = Prepared(std::string(kSelectAnomaly) + " WHERE id = ?");
     ResetOnExit reset{query};

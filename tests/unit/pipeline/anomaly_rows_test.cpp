@@ -3,30 +3,60 @@
 #include <gtest/gtest.h>
 
 #include "recon/io/csv_reader.hpp"
+#include "recon/io/record_batch.hpp"
 #include "support/temp_dir.hpp"
 
 namespace recon::pipeline {
 namespace {
 
-TEST(NaturalKeysTest, IdenticalRowsGetDistinctKeysAndReplaysTheSameKeys) {
-  testing::TempDir dir;
-  const auto path = dir.Write("a.csv", "a,b\n1,x\n1,x\n2,x\n1,x\n");
-  auto keys_of_file = [&] {
-    io::CsvReader reader(path, {});
-    io::RawBatch raw;
-    reader.Next(raw);
+// Rows of one trade each: every field set, `variant` changing the street quantity.
+io::RecordBatch Trades(const std::vector<int>& variants) {
+  io::RecordBatch records;
+  records.Resize(variants.size());
+  for (std::size_t row = 0; row < variants.size(); ++row) {
+    for (const FieldInfo& info : AllFields()) {
+      switch (info.type) {
+        case FieldType::kNumber: records.SetNumber(info.field, row, 100.5); break;
+        case FieldType::kDate: records.SetDate(info.field, row, 20100); break;
+        case FieldType::kText: records.SetTextCopy(info.field, row, std::string(info.key)); break;
+      }
+    }
+    records.SetNumber(Field::kStreetQuantity, row, 90.0 + variants[row]);
+    records.SetOrigin(row, row + 2, static_cast<std::uint32_t>(row));
+  }
+  return records;
+}
+
+TEST(NaturalKeysTest, IdenticalTradesGetDistinctKeysAndReplaysTheSameKeys) {
+  const io::RecordBatch records = Trades({1, 1, 2, 1});
+  auto keys_of_batch = [&] {
     NaturalKeys keys;
     std::vector<std::string> out;
-    for (std::size_t row = 0; row < raw.RowCount(); ++row) out.push_back(keys.KeyOf(raw, row));
+    for (std::size_t row = 0; row < records.RowCount(); ++row) out.push_back(keys.KeyOf(records, row));
     return out;
   };
-  const auto first = keys_of_file();
+  const auto first = keys_of_batch();
   ASSERT_EQ(first.size(), 4u);
-  EXPECT_NE(first[0], first[1]);
-  EXPECT_EQ(first[1], first[0] + "#1");
-  EXPECT_EQ(first[3], first[0] + "#2");
   EXPECT_EQ(first[0].size(), 64u);
-  EXPECT_EQ(keys_of_file(), first);
+  EXPECT_EQ(first[1], first[0] + "#1");
+  EXPECT_NE(first[2].substr(0, 64), first[0]);
+  EXPECT_EQ(first[3], first[0] + "#2");
+  EXPECT_EQ(keys_of_batch(), first);
+}
+
+TEST(TradeKeyTest, IsTheTradesFieldsNotWhereOrHowTheyWereWritten) {
+  io::RecordBatch records = Trades({1, 1, 1, 1, 1, 1});
+  records.SetOrigin(1, 999, 7);                              // another line of another file
+  records.SetNumber(Field::kStreetQuantity, 2, 91.0000000);  // the same number, written otherwise
+  records.SetNumber(Field::kBookPrice, 3, 100.50000001);     // another price
+  records.SetTextCopy(Field::kComment, 4, "comment ");       // another comment
+  records.SetDate(Field::kSettlementDate, 5, 20101);         // another settlement date
+  const std::string key = TradeKey(records, 0);
+  EXPECT_EQ(TradeKey(records, 1), key);
+  EXPECT_EQ(TradeKey(records, 2), key);
+  EXPECT_NE(TradeKey(records, 3), key);
+  EXPECT_NE(TradeKey(records, 4), key);
+  EXPECT_NE(TradeKey(records, 5), key);
 }
 
 TEST(ExplanationTest, TopFeaturesWithValuesAndShares) {

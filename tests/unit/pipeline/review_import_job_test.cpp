@@ -116,6 +116,29 @@ TEST_F(ReviewImportTest, GoodRowsApplyAndBadOnesAreRefusedWithTheirLineWhileTheR
       << RenderReviewImport(report);
 }
 
+TEST_F(ReviewImportTest, ACategoryTheNumbersRuleOutIsRefusedAndNotLearnt) {
+  // A one-sided 47.6M GBP break: no reviewer's word makes it a rounding error, nor teaches the model that it is.
+  store::AnomalyRecord missing = Anomaly("k4", 1, "T4", "pen");
+  missing.row_json = nlohmann::json{{"TRADE_ID", "T4"},         {"COMMENT", "pen"},          {"CURRENCY", "GBP"},
+                                    {"BOOK_QUANTITY", 639000},  {"STREET_QUANTITY", 0},      {"QUANTITY_DIFF", 639000},
+                                    {"BOOK_PRICE", 74.4753},    {"STREET_PRICE", 0},         {"PRICE_DIFF", 74.4753},
+                                    {"BOOK_AMOUNT", 47589716.7}, {"STREET_AMOUNT", 0},       {"AMOUNT_DIFF", 47589716.7}}
+                         .dump();
+  store_->InsertAnomalies(std::vector<store::AnomalyRecord>{missing});
+  const std::string id = std::to_string(Id("k4"));
+  const ReviewImportReport report = Import("anomaly_id,category\n" + id + ",Rounding Error\n" + id +
+                                           ",Fee/Commission Difference\n" + id + ",Missing Trade\n");
+  EXPECT_EQ(report.applied, 1u);
+  ASSERT_EQ(report.refused_rows.size(), 2u);
+  EXPECT_EQ(report.refused_rows[0].line, 2u);
+  EXPECT_EQ(report.refused_rows[0].reason, "anomaly " + id + " cannot be a Rounding Error: one side is absent");
+  EXPECT_EQ(report.refused_rows[1].reason,
+            "anomaly " + id + " cannot be a Fee/Commission Difference: one side is absent");
+  EXPECT_EQ(Category("k4"), "Missing Trade");
+  ASSERT_EQ(store_->CategoryCorrections().size(), 1u) << "only the correction the numbers allow is learnt";
+  EXPECT_EQ(store_->CategoryCorrections().front().category, "Missing Trade");
+}
+
 TEST_F(ReviewImportTest, AFileThatCannotBeReadAsCorrectionsIsRefusedWhole) {
   const auto kind_of = [&](const std::string& csv, const std::string& reviewer) {
     try {
