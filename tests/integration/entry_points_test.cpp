@@ -126,7 +126,9 @@ TEST_F(EntryPointsTest, ATradeIsOneAnomalyWithOneVerdictAndTicketWhicheverWayItA
     testing::ServeProcess serve(mixed_);
     testing::WsConnection subscriber(serve.Port());
     subscriber.Send(R"({"subscribe": "anomalies"})");
-    ASSERT_EQ(json::parse(*subscriber.ReceiveWithin(std::chrono::seconds(10)))["type"], "subscribed");
+    const auto subscribed = subscriber.ReceiveWithin(std::chrono::seconds(10));
+    ASSERT_TRUE(subscribed);
+    ASSERT_EQ(json::parse(*subscribed)["type"], "subscribed");
 
     testing::HttpConnection client(serve.Port());
     const auto batch = client.Post("/batch_anomaly/", json(std::vector<json>(trades.begin(), trades.begin() + 300)).dump());
@@ -140,7 +142,9 @@ TEST_F(EntryPointsTest, ATradeIsOneAnomalyWithOneVerdictAndTicketWhicheverWayItA
     testing::WsConnection stream(serve.Port());
     for (std::size_t idx = 400; idx < 500; ++idx) {
       stream.Send(trades[idx].dump());
-      const json result = json::parse(*stream.ReceiveWithin(std::chrono::seconds(10)));
+      const auto answer = stream.ReceiveWithin(std::chrono::seconds(10));
+      ASSERT_TRUE(answer) << "no answer to trade " << idx;
+      const json result = json::parse(*answer);
       ASSERT_EQ(result["type"], "result");
       note_answer(result);
     }

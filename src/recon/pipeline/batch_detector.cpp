@@ -4,7 +4,6 @@
 #include <charconv>
 #include <map>
 
-#include "recon/core/date.hpp"
 #include "recon/core/parallel.hpp"
 #include "recon/pipeline/stage_timer.hpp"
 
@@ -49,7 +48,13 @@ BatchDetector::BatchDetector(const Config& config, const DetectOptions& options,
       output_(output),
       report_(report),
       resolver_(config.resolution, store, config.valuation.reporting_currency),
-      path_(bundle, categoriser, resolver_, config.valuation, ResolveThreadCount(config.threads)),
+      // A trade stored already (by the API, or an earlier run) keeps its verdict, ticket and reviewer decision.
+      path_(bundle, categoriser, resolver_, config.valuation, ResolveThreadCount(config.threads),
+            [&store](const std::vector<std::string>& keys) {
+              std::vector<std::optional<store::StoredAnomaly>> known(keys.size());
+              for (std::size_t idx = 0; idx < keys.size(); ++idx) known[idx] = store.FindAnomalyVerdict(keys[idx]);
+              return known;
+            }),
       top_(config.email.top_anomalies) {}
 
 void BatchDetector::Process(FeaturedBatch& batch) {
@@ -71,7 +76,7 @@ void BatchDetector::Process(FeaturedBatch& batch) {
     ++report_.by_category[record.category];
     ++report_.by_status[record.status];
     ++report_.by_severity[record.severity];
-    if (assessed.verdicts[idx].category == categorise::Category::kTimingIssue &&
+    if (record.category == categorise::CategoryName(categorise::Category::kTimingIssue) &&
         record.status == resolve::kStatusPendingReview) {
       CountHeldReasons(record.resolution_reason, report_.timing_held_by_reason);
     }

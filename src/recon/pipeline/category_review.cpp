@@ -46,7 +46,12 @@ std::optional<categorise::AnomalyEvidence> StoredNumbers(const store::StoredAnom
     if (found == row.end() || found->is_null()) return "";
     return found->is_string() ? found->get<std::string>() : found->dump();
   };
-  const auto number = [&](Field field) { return io::ParseNumber(text(field)).value_or(0.0); };
+  bool readable = true;  // a value that is no number leaves nothing to judge by (never a zero side)
+  const auto number = [&](Field field) {
+    const std::optional<double> value = io::ParseNumber(text(field));
+    if (!value) readable = false;
+    return value.value_or(0.0);
+  };
   evidence.currency = text(Field::kCurrency);
   evidence.book_quantity = number(Field::kBookQuantity);
   evidence.street_quantity = number(Field::kStreetQuantity);
@@ -57,6 +62,7 @@ std::optional<categorise::AnomalyEvidence> StoredNumbers(const store::StoredAnom
   evidence.book_amount = number(Field::kBookAmount);
   evidence.street_amount = number(Field::kStreetAmount);
   evidence.amount_diff = number(Field::kAmountDiff);
+  if (!readable) return std::nullopt;
   return evidence;
 }
 
@@ -95,8 +101,10 @@ AppliedCorrection CorrectCategory(store::Store& store, const Config& config, std
   const std::optional<store::StoredAnomaly> anomaly = store.GetAnomaly(anomaly_id);
   if (!anomaly) return applied;
   // Timing and duplicates are judged with dates and history the row alone does not hold: the reviewer decides.
+  // A correction to the category it has already changes nothing, whatever the numbers say today.
   const bool judged_by_row = category != categorise::Category::kTimingIssue &&
-                             category != categorise::Category::kDuplicateEntry;
+                             category != categorise::Category::kDuplicateEntry &&
+                             anomaly->record.category != categorise::CategoryName(category);
   std::optional<categorise::AnomalyEvidence> evidence = StoredNumbers(*anomaly, columns);
   std::string why;
   if (judged_by_row && evidence) {

@@ -9,19 +9,19 @@ namespace {
 
 constexpr std::size_t kExplainTopFeatures = 3;
 constexpr std::size_t kRowsPerTask = 64;
-constexpr std::size_t kParallelFromRows = 4096;  // a request's few trades are scored on the calling thread
 
 }  // namespace
 
 ScoringPath::ScoringPath(const models::ModelBundle& bundle, categorise::Categoriser& categoriser,
                          resolve::Resolver& resolver, const categorise::ValuationParams& valuation, unsigned threads,
-                         KnownVerdicts known)
+                         KnownVerdicts known, std::size_t parallel_from_rows)
     : bundle_(bundle),
       categoriser_(categoriser),
       resolver_(resolver),
       valuer_(valuation),
       threads_(threads),
-      known_(std::move(known)) {
+      known_(std::move(known)),
+      parallel_from_rows_(parallel_from_rows) {
   const auto& builder = *bundle.features;
   for (const std::size_t col_idx : builder.ModelColumns()) model_names_.push_back(builder.Names()[col_idx]);
 }
@@ -35,7 +35,7 @@ AssessedBatch ScoringPath::Assess(const io::RecordBatch& records, const features
   }
   // Identical feature rows (repeats are common in breaks files) are scored and clustered once.
   features::DistinctRows distinct;
-  const unsigned threads = records.RowCount() >= kParallelFromRows ? threads_ : 1;
+  const unsigned threads = records.RowCount() >= parallel_from_rows_ ? threads_ : 1;
   {
     ScopedStage stage(times, "detect");
     distinct = features::FindDistinctRows(model_input);
@@ -112,10 +112,6 @@ std::vector<store::AnomalyRecord> ScoringPath::Resolve(const AssessedBatch& batc
   ScopedStage stage(times, "output");
   std::vector<store::AnomalyRecord> out(flagged);
   for (std::size_t idx = 0; idx < flagged; ++idx) {
-    if (batch.known[idx]) {
-      out[idx] = batch.known[idx]->record;
-      continue;
-    }
     const std::size_t row_idx = batch.flagged_rows[idx];
     const categorise::Categorisation& verdict = batch.verdicts[idx];
     const categorise::AnomalyEvidence& evidence = batch.evidence[idx];
@@ -139,6 +135,18 @@ std::vector<store::AnomalyRecord> ScoringPath::Resolve(const AssessedBatch& batc
     record.resolution_reason = resolutions[idx].reason;
     record.explanation = evidence.explanation;
     record.row_json = origin.row_json(row_idx);
+    if (batch.known[idx]) {
+      // This arrival's row, score and explanation; the stored verdict, ticket and any reviewer decision.
+      const store::AnomalyRecord& stored = batch.known[idx]->record;
+      record.category = stored.category;
+      record.category_source = stored.category_source;
+      record.confidence = stored.confidence;
+      record.severity = stored.severity;
+      record.summary = stored.summary;
+      record.status = stored.status;
+      record.ticket_id = stored.ticket_id;
+      record.resolution_reason = stored.resolution_reason;
+    }
   }
   return out;
 }

@@ -33,7 +33,7 @@ struct AssessedBatch {
   std::vector<std::size_t> flagged_rows;  ///< rows above the model's threshold, ascending
   // Per flagged row, in flagged_rows order:
   std::vector<std::string> keys;  ///< natural keys (NaturalKeys)
-  std::vector<categorise::AnomalyEvidence> evidence;
+  std::vector<categorise::AnomalyEvidence> evidence;  ///< valued, explained, with score and cluster
   std::vector<std::vector<models::FeatureContribution>> contributions;  ///< the detector's, largest first
   /// The stored anomaly when the trade is stored already (a retry, a replay, the same trade by another entry
   /// point): its verdict, ticket and any reviewer decision stand, and it is neither categorised nor resolved.
@@ -56,9 +56,11 @@ class ScoringPath {
       std::function<std::vector<std::optional<store::StoredAnomaly>>(const std::vector<std::string>& keys)>;
 
   /// Holds references: all must outlive the path. `known` may be empty (every flagged trade treated as new; the
-  /// store's idempotent inserts still keep one anomaly per key).
+  /// store's idempotent inserts still keep one anomaly per key). Batches of fewer than `parallel_from_rows` rows
+  /// are scored on the calling thread (a request's few trades).
   ScoringPath(const models::ModelBundle& bundle, categorise::Categoriser& categoriser, resolve::Resolver& resolver,
-              const categorise::ValuationParams& valuation, unsigned threads, KnownVerdicts known = {});
+              const categorise::ValuationParams& valuation, unsigned threads, KnownVerdicts known = {},
+              std::size_t parallel_from_rows = 0);
 
   /// Scores `records` (whose features are `all_features`; `model_input` is scratch) and assesses the flagged rows,
   /// keyed by `keys`: one per run for a file (identical rows in it are distinct anomalies), one per request for the
@@ -66,8 +68,8 @@ class ScoringPath {
   AssessedBatch Assess(const io::RecordBatch& records, const features::FeatureMatrix& all_features,
                        features::FeatureMatrix& model_input, NaturalKeys& keys, StageTimes& times);
 
-  /// Issues tickets for the new anomalies the resolver closes and returns one record per flagged row: the stored
-  /// one for known trades, a new one otherwise. Writes to the resolver's store: callers serialise it.
+  /// Issues tickets for the new anomalies the resolver closes and returns one record per flagged row (for known
+  /// trades, this arrival's row with the stored verdict, ticket and decision). Writes to the resolver's store: callers serialise it.
   std::vector<store::AnomalyRecord> Resolve(const AssessedBatch& batch, const io::RecordBatch& records,
                                             const BatchOrigin& origin, StageTimes& times);
 
@@ -81,6 +83,7 @@ class ScoringPath {
   categorise::Valuer valuer_;
   unsigned threads_;
   KnownVerdicts known_;
+  std::size_t parallel_from_rows_;
   std::vector<std::string> model_names_;
 };
 

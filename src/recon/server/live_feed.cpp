@@ -35,11 +35,16 @@ void LiveFeed::Wake() {
 void LiveFeed::Stop() {
   {
     std::lock_guard lock(mutex_);
-    if (stopping_ && !thread_.joinable()) return;
     stopping_ = true;
   }
   wake_.notify_one();
+  std::lock_guard join_lock(join_mutex_);  // two threads stopping at once: one joins
   if (thread_.joinable()) thread_.join();
+}
+
+bool LiveFeed::Stopping() {
+  std::lock_guard lock(mutex_);
+  return stopping_;
 }
 
 void LiveFeed::Run() {
@@ -62,12 +67,15 @@ void LiveFeed::Run() {
 
 bool LiveFeed::Follow(std::string& error) {
   try {
+    // The newest id read before the subscribers are counted: an anomaly stored after a client subscribed is above
+    // it, so it is sent.
+    const std::int64_t newest = service_.LastAnomalyId();
     if (hub_.Subscribers() == 0) {
       // Nobody listens: skip what was stored meanwhile rather than build events for no one.
-      last_sent_id_ = std::max(last_sent_id_, service_.LastAnomalyId());
+      last_sent_id_ = std::max(last_sent_id_, newest);
       return true;
     }
-    while (true) {
+    while (!Stopping()) {
       const std::vector<store::StoredAnomaly> stored = service_.AnomaliesAfter(last_sent_id_, kReadRows);
       for (const store::StoredAnomaly& anomaly : stored) {
         nlohmann::json event = AnomalyJson(anomaly);
@@ -79,7 +87,8 @@ bool LiveFeed::Follow(std::string& error) {
       }
       if (stored.size() < kReadRows) return true;
     }
-  } catch (const Error& failure) {
+    return true;
+  } catch (const std::exception& failure) {
     error = failure.what();
     return false;
   }

@@ -18,6 +18,8 @@ namespace recon::server {
 
 class LiveFeed {
  public:
+  /// Reads the store through `service` (its reader connections), sends to `hub`'s subscribers; `poll`: how soon
+  /// anomalies another process stored are heard.
   LiveFeed(service::ScoringService& service, WsHub& hub, const Logger& logger, std::chrono::milliseconds poll);
   ~LiveFeed();
   LiveFeed(const LiveFeed&) = delete;
@@ -32,6 +34,7 @@ class LiveFeed {
 
  private:
   void Run();
+  bool Stopping();
   /// Sends what was stored since the last anomaly sent; false (and why in `error`) when the store cannot be read.
   bool Follow(std::string& error);
 
@@ -44,6 +47,7 @@ class LiveFeed {
   std::condition_variable wake_;
   bool woken_ = false;
   bool stopping_ = false;
+  std::mutex join_mutex_;
   std::thread thread_;
 };
 

@@ -3,10 +3,8 @@
 #include <chrono>
 #include <filesystem>
 
-#include "recon/core/date.hpp"
 #include "recon/core/error.hpp"
 #include "recon/core/parallel.hpp"
-#include "recon/core/sha256.hpp"
 #include "recon/pipeline/anomaly_rows.hpp"
 #include "recon/pipeline/category_review.hpp"
 #include "recon/pipeline/trainer.hpp"
@@ -17,6 +15,7 @@ namespace {
 using nlohmann::json;
 
 constexpr std::size_t kExplainTopFeatures = 3;
+constexpr std::size_t kParallelFromRows = 4096;  // smaller batches are scored on the calling thread
 constexpr std::size_t kKnownVerdictCapacity = 50'000;  // a few hundred bytes each: about 20 MB at most
 constexpr std::int64_t kChangesCheckIntervalMs = 1000;
 
@@ -74,9 +73,6 @@ ScoringService::ScoringService(const pipeline::Config& config, const Logger& log
   if (bundle_) {
     bundle_->features->ResetHistory();
     model_fingerprint_ = pipeline::FingerprintBundle(*bundle_);
-    for (const std::size_t col_idx : bundle_->features->ModelColumns()) {
-      model_names_.push_back(bundle_->features->Names()[col_idx]);
-    }
   }
   // The categoriser keeps its LLM cache on a connection of its own: its transactions must not interleave with
   // the resolver's on this one.
@@ -86,7 +82,7 @@ ScoringService::ScoringService(const pipeline::Config& config, const Logger& log
   if (bundle_) {
     path_ = std::make_unique<pipeline::ScoringPath>(
         *bundle_, *categoriser_.categoriser, *resolver_, config.valuation, ResolveThreadCount(config.threads),
-        [this](const std::vector<std::string>& keys) { return FindKnownVerdicts(keys); });
+        [this](const std::vector<std::string>& keys) { return FindKnownVerdicts(keys); }, kParallelFromRows);
   }
   run_id_ = store::StartRun(*store_, {"api", "", model_fingerprint_, "serve"}, logger);  // marks killed runs
   mailer_ = std::make_unique<ReportMailer>(config, logger);
@@ -149,8 +145,8 @@ std::vector<TradeVerdict> ScoringService::Score(const std::vector<const json*>& 
     all_features = bundle_->features->Transform(records);
   }
   pipeline::StageTimes times;
-  pipeline::NaturalKeys keys;  // one per request: a trade posted again is the same anomaly, a retry
-  const pipeline::AssessedBatch assessed = path_->Assess(records, all_features, model_input, keys, times);
+  pipeline::NaturalKeys keys(std::max<std::size_t>(count, 1));  // one per request: a trade posted again is the same anomaly, a retry
+  pipeline::AssessedBatch assessed = path_->Assess(records, all_features, model_input, keys, times);
 
   std::vector<TradeVerdict> verdicts(count);
   for (std::size_t idx = 0; idx < count; ++idx) {
@@ -169,6 +165,11 @@ std::vector<TradeVerdict> ScoringService::Score(const std::vector<const json*>& 
                                          return trades[row_idx]->dump(-1, ' ', false, json::error_handler_t::replace);
                                        }};
     std::lock_guard lock(store_mutex_);
+    // A request beside this one (or a `recon detect` run) may have stored one of these trades since Assess: its
+    // stored verdict stands, and no second ticket is issued for it.
+    for (std::size_t slot = 0; slot < flagged; ++slot) {
+      if (!assessed.known[slot]) assessed.known[slot] = store_->FindAnomalyVerdict(assessed.keys[slot]);
+    }
     anomalies = path_->Resolve(assessed, records, origin, times);
     std::vector<store::AnomalyRecord> new_records;
     for (std::size_t slot = 0; slot < flagged; ++slot) {
@@ -270,6 +271,7 @@ void ScoringService::RememberStored(const std::vector<store::AnomalyRecord>& rec
     record.summary = records[idx].summary;
     record.status = records[idx].status;
     record.ticket_id = records[idx].ticket_id;
+    record.resolution_reason = records[idx].resolution_reason;
     known_verdicts_.Offer(verdict, epoch);
   }
 }

@@ -137,7 +137,6 @@ class ScoringService {
   std::mutex model_mutex_;  // feature history and the clusterer/detector scratch
   std::string degraded_reason_;
   std::string model_fingerprint_;
-  std::vector<std::string> model_names_;
   pipeline::RunCategoriser categoriser_;
   // Learning is serialised and reads every kept correction after the caller's was committed, so the last model
   // swapped in has them all. A burst of corrections retrains once per waiting caller at most: a caller whose

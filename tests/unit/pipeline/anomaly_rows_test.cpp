@@ -51,6 +51,8 @@ TEST(TradeKeyTest, IsTheTradesFieldsNotWhereOrHowTheyWereWritten) {
   records.SetNumber(Field::kBookPrice, 3, 100.50000001);     // another price
   records.SetTextCopy(Field::kComment, 4, "comment ");       // another comment
   records.SetDate(Field::kSettlementDate, 5, 20101);         // another settlement date
+  for (std::size_t row = 1; row < records.RowCount(); ++row) records.SetNumber(Field::kQuantityDiff, row, 0.0);
+  records.SetNumber(Field::kQuantityDiff, 0, -0.0);  // a zero difference written "-0"
   const std::string key = TradeKey(records, 0);
   EXPECT_EQ(TradeKey(records, 1), key);
   EXPECT_EQ(TradeKey(records, 2), key);
