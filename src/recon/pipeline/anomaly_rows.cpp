@@ -70,9 +70,7 @@ void HashField(Sha256& hasher, std::string_view bytes) {
   hasher.Update(std::string_view("\x1f", 1));
 }
 
-}  // namespace
-
-std::string TradeKey(const io::RecordBatch& records, std::size_t row_idx) {
+auto TradeDigest(const io::RecordBatch& records, std::size_t row_idx) {
   Sha256 hasher;
   hasher.Update("trade\x1e");
   for (const FieldInfo& info : AllFields()) {
@@ -89,17 +87,21 @@ std::string TradeKey(const io::RecordBatch& records, std::size_t row_idx) {
       }
     }
   }
-  const auto digest = hasher.Finish();
+  return hasher.Finish();
+}
+
+}  // namespace
+
+std::string TradeKey(const io::RecordBatch& records, std::size_t row_idx) {
+  const auto digest = TradeDigest(records, row_idx);
   return ToHex(digest.data(), digest.size());
 }
 
 std::string NaturalKeys::KeyOf(const io::RecordBatch& records, std::size_t row_idx) {
-  std::string key = TradeKey(records, row_idx);
+  const auto digest = TradeDigest(records, row_idx);
+  std::string key = ToHex(digest.data(), digest.size());
   std::uint64_t prefix = 0;
-  for (int idx = 0; idx < 16; ++idx) {
-    const char c = key[static_cast<std::size_t>(idx)];
-    prefix = (prefix << 4) | static_cast<std::uint64_t>(c <= '9' ? c - '0' : c - 'a' + 10);
-  }
+  std::memcpy(&prefix, digest.data(), sizeof prefix);
   const std::uint32_t occurrence = recent_.CountThenAdd(prefix);
   return occurrence == 0 ? key : key + "#" + std::to_string(occurrence);
 }

@@ -10,6 +10,7 @@
 #include "recon/core/error.hpp"
 #include "recon/store/run_owner.hpp"
 #include "recon/store/store.hpp"
+#include "support/dead_pid.hpp"
 #include "support/temp_dir.hpp"
 
 namespace recon::store {
@@ -62,14 +63,7 @@ TEST(SqliteStoreTest, NonDatabaseFileIsRefusedClearly) {
   }
 }
 
-// A pid that surely names no process: a child that has exited and been reaped.
-std::int64_t DeadPid() {
-  const pid_t child = ::fork();
-  if (child == 0) ::_exit(0);
-  int status = 0;
-  ::waitpid(child, &status, 0);
-  return child;
-}
+using testing::DeadPid;
 
 TEST(SqliteStoreTest, TheLivenessRuleTellsLiveOwnersFromEndedOnes) {
   const RunOwner self = CurrentRunOwner();
